@@ -1,0 +1,142 @@
+"""One settings object, read once from the environment and `.env` at start.
+
+A bad value stops start-up with `SettingsError`, whose message names the
+variable and the expected form, instead of failing later somewhere deep.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from functools import cached_property
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+ENV_PREFIX = "DUBAN_"
+DEFAULT_DATABASE_URL = "sqlite:///duban.sqlite3"
+
+# What each variable should look like, shown when its value is rejected.
+EXPECTED_FORMS = {
+    "telegram_token": "BotFather 给出的令牌，形如 123456789:AAE…",
+    "telegram_api_url": "自建 Bot API 服务器的地址，形如 http://127.0.0.1:8081",
+    "database_url": "SQLAlchemy 连接串，如 sqlite:///duban.sqlite3 或 postgresql+psycopg://user@host/db",
+    "timezone": "IANA 时区名，如 Asia/Shanghai",
+    "admins": "逗号分隔的 Telegram 用户 ID（整数），如 12345,67890",
+    "digest_time": "24 小时制时刻 HH:MM，如 08:30",
+    "end_of_day": "24 小时制时刻 HH:MM，如 18:00",
+    "scan_interval": "正整数秒数，如 60",
+    "yellow_workdays": "正整数（工作日数），如 3",
+    "stale_report_days": "正整数（天数），如 7",
+    "invitation_days": "正整数（天数），如 7",
+}
+
+_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+class SettingsError(Exception):
+    """A configuration value is missing or malformed; the message is for the operator."""
+
+
+def _parse_clock(value: Any) -> time:
+    if isinstance(value, time):
+        return value
+    match = _CLOCK.match(str(value).strip())
+    if not match:
+        raise ValueError("not a HH:MM time")
+    return time(int(match[1]), int(match[2]))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    telegram_token: str | None = None
+    telegram_api_url: str | None = None
+    database_url: str = DEFAULT_DATABASE_URL
+    timezone: str = "Asia/Shanghai"
+    admins: Annotated[tuple[int, ...], NoDecode] = ()
+    digest_time: time = time(8, 30)
+    end_of_day: time = time(18, 0)
+    scan_interval: int = Field(default=60, ge=1)
+    yellow_workdays: int = Field(default=3, ge=1)
+    stale_report_days: int = Field(default=7, ge=1)
+    invitation_days: int = Field(default=7, ge=1)
+
+    @field_validator("telegram_token", "telegram_api_url", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("telegram_token")
+    @classmethod
+    def _token_shape(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"\d+:[\w-]{20,}", value.strip()):
+            raise ValueError("not a bot token")
+        return value.strip() if value else value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _api_url_shape(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError("not an http(s) URL")
+        return value.rstrip("/") if value else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_shape(cls, value: str) -> str:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            make_url(value)
+        except ArgumentError as error:
+            raise ValueError(str(error)) from error
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError("unknown time zone") from error
+        return value
+
+    @field_validator("admins", mode="before")
+    @classmethod
+    def _comma_separated_ids(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.replace("，", ",").split(",")]
+            return tuple(int(part) for part in parts if part)
+        return value
+
+    @field_validator("digest_time", "end_of_day", mode="before")
+    @classmethod
+    def _clock(cls, value: Any) -> time:
+        return _parse_clock(value)
+
+    @cached_property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings; raise `SettingsError` naming every bad variable."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        lines = ["配置有误，程序未启动："]
+        for problem in error.errors():
+            field = str(problem["loc"][0]) if problem["loc"] else "?"
+            variable = ENV_PREFIX + field.upper()
+            given = problem.get("input")
+            expected = EXPECTED_FORMS.get(field, "")
+            lines.append(f"- {variable}={given!r} 无效，应为：{expected}")
+        raise SettingsError("\n".join(lines)) from None

@@ -1,0 +1,1 @@
+"""Data layer: models, sessions, queries and migrations."""

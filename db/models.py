@@ -1,0 +1,321 @@
+"""The ledger's tables as SQLAlchemy 2 typed models.
+
+Times are stored as naive UTC (`UTCDateTime`) so SQLite and PostgreSQL hold the
+same values; code always sees aware datetimes. Enumerations are short English
+strings (`open`, `leader`, …) in VARCHAR columns with CHECK constraints, so the
+schema stays portable and readable in a SQL shell.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out; stored as naive UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column; attach a time zone first")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime, date: Date}
+
+
+class UnitKind(StrEnum):
+    TOWNSHIP = "township"  # 乡镇
+    DEPARTMENT = "department"  # 县直部门
+    OTHER = "other"
+
+
+class Role(StrEnum):
+    SUPERVISOR = "supervisor"  # 督查室
+    LEADER = "leader"  # 县领导 / 包联领导
+    MEMBER = "member"  # 单位联络员
+
+
+class TaskState(StrEnum):
+    OPEN = "open"  # 推进中
+    REPORTED_DONE = "reported_done"  # 已报完成
+    VERIFIED = "verified"  # 已销号
+
+
+class ExtensionState(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DENIED = "denied"
+
+
+class ReportChannel(StrEnum):
+    REPLY = "reply"
+    BUTTON = "button"
+    COMMAND = "command"
+    IMPORT = "import"
+
+
+def _check_in(column: str, values: type[StrEnum]) -> CheckConstraint:
+    allowed = ", ".join(f"'{member.value}'" for member in values)
+    return CheckConstraint(f"{column} IN ({allowed})", name=f"{column}_allowed")
+
+
+class Unit(Base):
+    __tablename__ = "units"
+    __table_args__ = (_check_in("kind", UnitKind),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default=UnitKind.OTHER)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    members: Mapped[list[Person]] = relationship(back_populates="unit")
+    chats: Mapped[list[ChatBinding]] = relationship(back_populates="unit")
+
+
+class Person(Base):
+    __tablename__ = "people"
+    __table_args__ = (_check_in("role", Role),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    role: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str | None] = mapped_column(String(50))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    phone: Mapped[str | None] = mapped_column(String(30))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    unit: Mapped[Unit | None] = relationship(back_populates="members")
+
+
+class ChatBinding(Base):
+    """A Telegram chat (a unit's work group, or a private chat) the bot may write to."""
+
+    __tablename__ = "chat_bindings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    title: Mapped[str | None] = mapped_column(String(200))
+    # Set when Telegram says the bot was blocked or removed: never retried until rebound.
+    disabled_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    unit: Mapped[Unit | None] = relationship(back_populates="chats")
+
+
+task_cooperating_units = Table(
+    "task_cooperating_units",
+    Base.metadata,
+    Column("task_id", ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True),
+    Column("unit_id", ForeignKey("units.id"), primary_key=True, index=True),
+)
+
+
+class Task(Base):
+    __tablename__ = "tasks"
+    __table_args__ = (
+        _check_in("state", TaskState),
+        CheckConstraint("percent BETWEEN 0 AND 100", name="percent_range"),
+        # The summary groups open tasks of a unit by deadline; this covers it.
+        Index("ix_tasks_lead_unit_state_deadline", "lead_unit_id", "state", "deadline"),
+        Index("ix_tasks_state_deadline", "state", "deadline"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    details: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(200), default="")
+    lead_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    lead_leader_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    # None: a standing task (长期坚持) with no deadline; it is never red or yellow.
+    deadline: Mapped[datetime | None]
+    percent: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[str] = mapped_column(String(20), default=TaskState.OPEN)
+    needs_help: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    lead_unit: Mapped[Unit] = relationship(foreign_keys=[lead_unit_id])
+    lead_leader: Mapped[Person | None] = relationship(foreign_keys=[lead_leader_id])
+    cooperating_units: Mapped[list[Unit]] = relationship(
+        secondary=task_cooperating_units, order_by="Unit.name"
+    )
+    milestones: Mapped[list[Milestone]] = relationship(
+        back_populates="task", order_by="Milestone.due_at", cascade="all, delete-orphan"
+    )
+    reports: Mapped[list[ProgressReport]] = relationship(
+        back_populates="task", order_by="ProgressReport.created_at"
+    )
+    events: Mapped[list[TaskEvent]] = relationship(
+        back_populates="task", order_by="TaskEvent.id", cascade="all, delete-orphan"
+    )
+
+
+class Milestone(Base):
+    __tablename__ = "milestones"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    due_at: Mapped[datetime] = mapped_column(index=True)
+    done_at: Mapped[datetime | None]
+
+    task: Mapped[Task] = relationship(back_populates="milestones")
+
+
+class ProgressReport(Base):
+    __tablename__ = "progress_reports"
+    __table_args__ = (
+        _check_in("channel", ReportChannel),
+        Index("ix_progress_reports_task_created", "task_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    text: Mapped[str] = mapped_column(Text, default="")
+    percent: Mapped[int | None]
+    state_change: Mapped[str | None] = mapped_column(String(20))
+    needs_help: Mapped[bool] = mapped_column(Boolean, default=False)
+    channel: Mapped[str] = mapped_column(String(20), default=ReportChannel.COMMAND)
+
+    task: Mapped[Task] = relationship(back_populates="reports")
+    person: Mapped[Person | None] = relationship()
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="report", cascade="all, delete-orphan"
+    )
+
+
+class Attachment(Base):
+    """Evidence (佐证材料): a Telegram file id, so the file stays on Telegram's side."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("progress_reports.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))  # photo | document
+    telegram_file_id: Mapped[str] = mapped_column(String(200))
+    file_name: Mapped[str | None] = mapped_column(String(255))
+
+    report: Mapped[ProgressReport] = relationship(back_populates="attachments")
+
+
+class TaskEvent(Base):
+    """Audit trail: every change to a task, who made it and old → new."""
+
+    __tablename__ = "task_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    field: Mapped[str] = mapped_column(String(50))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    task: Mapped[Task] = relationship(back_populates="events")
+    actor: Mapped[Person | None] = relationship()
+
+
+class ExtensionRequest(Base):
+    __tablename__ = "extension_requests"
+    __table_args__ = (_check_in("state", ExtensionState),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    old_deadline: Mapped[datetime | None]
+    proposed_deadline: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(20), default=ExtensionState.PENDING)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    decided_at: Mapped[datetime | None]
+    decision_note: Mapped[str | None] = mapped_column(Text)
+
+    task: Mapped[Task] = relationship()
+
+
+class Invitation(Base):
+    __tablename__ = "invitations"
+    __table_args__ = (_check_in("role", Role),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    used_by_telegram_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class CalendarOverrideRow(Base):
+    """A supervisor's holiday period or make-up working day(s) (调休上班)."""
+
+    __tablename__ = "calendar_overrides"
+    __table_args__ = (
+        CheckConstraint("first_day <= last_day", name="day_order"),
+        UniqueConstraint("first_day", "last_day", "is_workday", name="uq_calendar_overrides_span"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    first_day: Mapped[date] = mapped_column(index=True)
+    last_day: Mapped[date]
+    is_workday: Mapped[bool] = mapped_column(Boolean)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
