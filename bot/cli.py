@@ -1,0 +1,178 @@
+"""`python -m bot [command]`: run the bot, or work on the ledger from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time as timer
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.settings import Settings, SettingsError, load_settings
+
+NO_TOKEN_HELP = """\
+还没有配置机器人令牌（DUBAN_TELEGRAM_TOKEN）。
+
+获取方法：
+  1. 在 Telegram 里找到 @BotFather，发送 /newbot，按提示起名；
+  2. 把它给出的令牌写进 .env 文件：DUBAN_TELEGRAM_TOKEN=123456789:AAE…
+  3. 把督查室同事的 Telegram 用户 ID 写进 DUBAN_ADMINS（逗号分隔）；
+  4. 再次运行 python -m bot。
+
+不连 Telegram 也可以先看看效果：python -m bot demo
+"""
+
+DEMO_DATABASE = "duban-demo.sqlite3"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="督办 duban：县督查室督查督办机器人。不带子命令时启动机器人。",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="子命令")
+    commands.add_parser("run", help="启动机器人（默认）")
+    commands.add_parser("migrate", help="把数据库结构升级到最新")
+    demo = commands.add_parser("demo", help="离线演示：生成示例县的台账，打印总览和明早的汇总")
+    demo.add_argument(
+        "--database",
+        default=f"sqlite:///{DEMO_DATABASE}",
+        help=f"演示数据库（默认 {DEMO_DATABASE}，每次重建）",
+    )
+    importer = commands.add_parser("import", help="从 .xlsx 台账导入（全部校验通过才写入）")
+    importer.add_argument("file", type=Path)
+    exporter = commands.add_parser("export", help="把台账导出为 .xlsx")
+    exporter.add_argument("file", type=Path)
+    template = commands.add_parser("template", help="生成空白台账模板 .xlsx")
+    template.add_argument("file", type=Path)
+    commands.add_parser("status", help="打印各单位红黄绿灯总览")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command or "run"
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        return 2
+    handler = COMMANDS[command]
+    return handler(settings, args)
+
+
+def _run(settings: Settings, args: argparse.Namespace) -> int:
+    if not settings.telegram_token:
+        print(NO_TOKEN_HELP, file=sys.stderr)
+        return 2
+    from bot.app import run_bot
+
+    run_bot(settings)
+    return 0
+
+
+def _migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.runtime import open_runtime
+
+    open_runtime(settings).close()
+    print("数据库已是最新结构。")
+    return 0
+
+
+def _demo(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.demo import run_demo
+
+    started = timer.perf_counter()
+    demo_settings = settings.model_copy(update={"database_url": args.database})
+    print(run_demo(demo_settings))
+    print(f"\n（演示数据库：{args.database}，用时 {timer.perf_counter() - started:.1f} 秒）")
+    return 0
+
+
+def _import(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.excel import LedgerFileError, import_ledger
+    from bot.runtime import open_runtime
+
+    runtime = open_runtime(settings)
+    try:
+        with runtime.sessions() as session:
+            result = import_ledger(
+                session,
+                args.file,
+                now=runtime.now(),
+                zone=runtime.zone,
+                calendar=runtime.calendar(session),
+                end_of_day=settings.end_of_day,
+            )
+    except LedgerFileError as error:
+        print(error, file=sys.stderr)
+        return 1
+    finally:
+        runtime.close()
+    if not result.ok:
+        print(f"{args.file.name} 有 {len(result.errors)} 处错误，未导入任何内容：", file=sys.stderr)
+        for error in result.errors:
+            print(f"  {error}", file=sys.stderr)
+        return 1
+    print(
+        f"导入完成：新增 {len(result.created)} 项，更新 {len(result.updated)} 项，"
+        f"未变 {result.unchanged} 项。"
+    )
+    if result.new_units:
+        print(f"新建单位：{'、'.join(result.new_units)}")
+    if result.new_leaders:
+        print(f"新建包联领导：{'、'.join(result.new_leaders)}（尚未绑定 Telegram）")
+    return 0
+
+
+def _export(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.excel import export_ledger
+    from bot.runtime import open_runtime
+
+    runtime = open_runtime(settings)
+    try:
+        with runtime.sessions() as session:
+            now = runtime.now()
+            count = export_ledger(
+                session,
+                args.file,
+                now=now,
+                zone=runtime.zone,
+                yellow_until=runtime.yellow_until(session, now),
+            )
+    finally:
+        runtime.close()
+    print(f"已导出 {count} 项到 {args.file}")
+    return 0
+
+
+def _template(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.excel import write_template
+
+    write_template(args.file)
+    print(f"已生成台账模板：{args.file}")
+    return 0
+
+
+def _status(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.render import summary_table
+    from bot.runtime import open_runtime
+
+    runtime = open_runtime(settings)
+    try:
+        with runtime.sessions() as session:
+            print(summary_table(runtime.summary(session), runtime.zone))
+    finally:
+        runtime.close()
+    return 0
+
+
+COMMANDS = {
+    "run": _run,
+    "migrate": _migrate,
+    "demo": _demo,
+    "import": _import,
+    "export": _export,
+    "template": _template,
+    "status": _status,
+}

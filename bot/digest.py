@@ -1,0 +1,206 @@
+"""Morning digests: one message per recipient, built from a few queries.
+
+Units get their red and yellow tasks, leaders the open tasks they lead,
+supervisors the county summary plus what changed since the previous digest.
+A recipient with nothing to act on gets nothing (the bot should lighten work).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.lights import LIGHT_ICONS, Light, days_overdue, light_of
+from bot.render import counts_line, cut, local_day, local_time, overdue_lines, silent_unit_lines
+from bot.summary import LedgerSummary
+from db.models import Person, Role, Task, TaskEvent, TaskState, Unit
+
+LIST_LIMIT = 10  # task lines per digest before "……另有 N 项"
+
+
+class Audience(StrEnum):
+    UNIT = "unit"
+    LEADER = "leader"
+    SUPERVISOR = "supervisor"
+
+
+@dataclass(frozen=True)
+class Digest:
+    audience: Audience
+    recipient: str  # the unit's or the person's name, for logs and the demo
+    unit_id: int | None
+    person_id: int | None
+    text: str
+
+
+@dataclass(frozen=True)
+class _OpenTask:
+    code: str
+    title: str
+    unit_id: int
+    unit_name: str
+    leader_id: int | None
+    deadline: datetime | None
+    percent: int
+    needs_help: bool
+
+
+def _task_line(task: _OpenTask, light: Light, now: datetime, zone: ZoneInfo) -> str:
+    if task.deadline is None:
+        due = "长期"
+    elif light == Light.RED:
+        due = f"逾期{days_overdue(task.deadline, now, zone)}天"
+    else:
+        due = f"截止 {local_time(task.deadline, zone)}"
+    help_flag = " · 需协调" if task.needs_help else ""
+    return f"{LIGHT_ICONS[light]} {task.code} {task.title} · {due} · 进度{task.percent}%{help_flag}"
+
+
+_LIGHT_ORDER = {Light.RED: 0, Light.YELLOW: 1, Light.GREEN: 2}
+
+
+def build_digests(
+    session: Session,
+    *,
+    summary: LedgerSummary,
+    yellow_until: datetime,
+    changes_since: datetime,
+    zone: ZoneInfo,
+    limit: int = LIST_LIMIT,
+) -> list[Digest]:
+    """Every digest due at `summary.now`, supervisors' first."""
+    now = summary.now
+    rows = session.execute(
+        select(
+            Task.code,
+            Task.title,
+            Unit.id,
+            Unit.name,
+            Task.lead_leader_id,
+            Task.deadline,
+            Task.percent,
+            Task.needs_help,
+        )
+        .join(Unit, Task.lead_unit_id == Unit.id)
+        .where(Task.state == TaskState.OPEN)
+        .order_by(Task.deadline, Task.code)
+    )
+    by_unit: dict[tuple[int, str], list[tuple[Light, _OpenTask]]] = defaultdict(list)
+    by_leader: dict[int, list[tuple[Light, _OpenTask]]] = defaultdict(list)
+    for row in rows:
+        task = _OpenTask(*row)
+        light = light_of(TaskState.OPEN, task.deadline, now, yellow_until)
+        assert light is not None
+        if light != Light.GREEN:
+            by_unit[(task.unit_id, task.unit_name)].append((light, task))
+        if task.leader_id is not None:
+            by_leader[task.leader_id].append((light, task))
+
+    digests = [
+        Digest(
+            Audience.SUPERVISOR,
+            person.name,
+            None,
+            person.id,
+            supervisor_digest_text(session, summary, changes_since, zone, limit),
+        )
+        for person in session.scalars(
+            select(Person).where(Person.role == Role.SUPERVISOR, Person.active).order_by(Person.id)
+        )
+    ]
+    for (unit_id, unit_name), tasks in sorted(by_unit.items(), key=lambda item: item[0][1]):
+        tasks.sort(key=lambda pair: _LIGHT_ORDER[pair[0]])
+        reds = sum(1 for light, _ in tasks if light == Light.RED)
+        lines = [
+            f"📋 {unit_name} 今日督办提醒（{local_day(now, zone)}）",
+            f"红灯 {reds} 项，黄灯 {len(tasks) - reds} 项：",
+            *cut([_task_line(task, light, now, zone) for light, task in tasks], limit),
+            "",
+            "回复提醒消息即可报告进展，也可用 /task 编号 查看详情。",
+        ]
+        digests.append(Digest(Audience.UNIT, unit_name, unit_id, None, "\n".join(lines)))
+
+    leaders = {
+        person.id: person
+        for person in session.scalars(select(Person).where(Person.id.in_(list(by_leader))))
+    }
+    for leader_id, tasks in sorted(by_leader.items(), key=lambda item: leaders[item[0]].name):
+        tasks.sort(key=lambda pair: _LIGHT_ORDER[pair[0]])
+        counts = Counter(light for light, _ in tasks)
+        lines = [
+            f"📌 {leaders[leader_id].name}同志，您包联的督办事项（{len(tasks)} 项推进中）",
+            f"🔴 {counts[Light.RED]} · 🟡 {counts[Light.YELLOW]} · 🟢 {counts[Light.GREEN]}",
+            *cut(
+                [
+                    _task_line(task, light, now, zone) + f" · {task.unit_name}"
+                    for light, task in tasks
+                ],
+                limit,
+            ),
+        ]
+        digests.append(
+            Digest(Audience.LEADER, leaders[leader_id].name, None, leader_id, "\n".join(lines))
+        )
+    return digests
+
+
+# How changes read in the supervisors' digest: (field, new value) → label.
+CHANGE_LABELS = {
+    ("created", None): "新交办",
+    ("state", TaskState.REPORTED_DONE.value): "报完成",
+    ("state", TaskState.VERIFIED.value): "销号",
+    ("state", TaskState.OPEN.value): "退回",
+    ("extension_request", None): "申请延期",
+    ("deadline", None): "调整期限",
+}
+
+
+def supervisor_digest_text(
+    session: Session, summary: LedgerSummary, since: datetime, zone: ZoneInfo, limit: int
+) -> str:
+    lines = [
+        f"🗂 督查室每日汇总（{local_day(summary.now, zone)}）",
+        f"共 {summary.totals.total} 项：{counts_line(summary.totals)}",
+    ]
+    worst = [unit for unit in summary.units if unit.counts.red or unit.counts.yellow][:5]
+    if worst:
+        lines += ["", "进度靠后的单位："]
+        lines += [
+            f"• {unit.unit_name} 🔴{unit.counts.red} 🟡{unit.counts.yellow}" for unit in worst
+        ]
+    if summary.overdue_count:
+        lines += ["", f"逾期事项（{summary.overdue_count} 项）："]
+        lines += cut(overdue_lines(summary, zone), limit)
+    if summary.silent_units:
+        lines += ["", f"超过 {summary.stale_days} 天未报进展的单位："]
+        lines += cut(silent_unit_lines(summary, zone), limit, "个单位")
+    changes = _changes_since(session, since, summary.now)
+    lines += ["", "自上次汇总以来：" + (changes or "无变化")]
+    return "\n".join(lines)
+
+
+def _changes_since(session: Session, since: datetime, until: datetime) -> str:
+    events = session.execute(
+        select(TaskEvent.field, TaskEvent.new_value, TaskEvent.old_value).where(
+            TaskEvent.created_at >= since,
+            TaskEvent.created_at < until,
+            TaskEvent.field.in_(["created", "state", "extension_request", "deadline"]),
+        )
+    )
+    counts: Counter[str] = Counter()
+    for field, new, old in events:
+        key = (field, new) if field == "state" else (field, None)
+        if field == "extension_request" and old is not None:
+            continue  # a decision, not a new request
+        label = CHANGE_LABELS.get(key)
+        if label:
+            counts[label] += 1
+    return "，".join(
+        f"{label} {counts[label]} 项" for label in CHANGE_LABELS.values() if counts[label]
+    )

@@ -1,0 +1,556 @@
+"""The ledger as `.xlsx`: the template, import (all rows or nothing) and export.
+
+Import reads the columns supervision offices already keep (编号 optional, 事项,
+牵头单位, 配合单位, 包联领导, 截止时间, 节点, 备注) and, when present, the extra
+columns that export writes (来源, 状态, 进度, 最近进展), so export → import
+gives the same ledger. Every row is checked before anything is written; one
+bad row means nothing is written and every error is reported with its row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils.exceptions import InvalidFileException
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from bot.deadlines import DeadlineError, parse_deadline
+from bot.ledger import (
+    STATE_LABELS,
+    MilestoneInput,
+    change_task,
+    create_task,
+    get_or_create_unit,
+)
+from bot.lights import LIGHT_LABELS, light_of
+from bot.workcalendar import WorkCalendar
+from db.models import Person, ProgressReport, ReportChannel, Role, Task, TaskState, Unit
+
+TEMPLATE_COLUMNS = ["编号", "事项", "牵头单位", "配合单位", "包联领导", "截止时间", "节点", "备注"]
+EXPORT_COLUMNS = [
+    *TEMPLATE_COLUMNS,
+    "来源",
+    "状态",
+    "红黄绿灯",
+    "进度",
+    "最近进展",
+    "最近进展时间",
+]
+REQUIRED_COLUMNS = ("事项", "牵头单位", "截止时间")
+# Other names the same columns go by in ledgers in the wild.
+COLUMN_ALIASES = {
+    "事项名称": "事项",
+    "督办事项": "事项",
+    "任务": "事项",
+    "工作任务": "事项",
+    "责任单位": "牵头单位",
+    "牵头单位（部门）": "牵头单位",
+    "完成时限": "截止时间",
+    "截止日期": "截止时间",
+    "时限": "截止时间",
+    "序号编号": "编号",
+    "具体要求": "备注",
+    "工作要求": "备注",
+    "完成情况": "最近进展",
+    "进度（%）": "进度",
+}
+STANDING_DEADLINES = {"长期", "长期坚持", "持续推进", "常态化", "常态化推进", "持续"}
+LIST_SEPARATORS = re.compile(r"[、,，;；/\s]+")
+MILESTONE_SEPARATORS = re.compile(r"[\n；;]+")
+NUMERIC_DATE = re.compile(
+    r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:\s*(\d{1,2})\s*[:：时点]\s*(\d{2})?\s*分?)?"
+)
+STATES_BY_LABEL = {label: state for state, label in STATE_LABELS.items()} | {
+    "进行中": TaskState.OPEN,
+    "正在推进": TaskState.OPEN,
+    "已退回": TaskState.OPEN,
+    "已完成": TaskState.REPORTED_DONE,
+    "已办结": TaskState.VERIFIED,
+}
+
+
+class LedgerFileError(Exception):
+    """The file as a whole cannot be read (not xlsx, no header row)."""
+
+
+@dataclass
+class RowError:
+    row: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"第 {self.row} 行：{self.message}"
+
+
+@dataclass
+class LedgerRow:
+    row: int
+    code: str | None
+    title: str
+    lead_unit: str
+    cooperating_units: list[str]
+    lead_leader: str | None
+    deadline: datetime | None
+    milestones: list[MilestoneInput]
+    details: str
+    source: str | None = None
+    state: TaskState | None = None
+    percent: int | None = None
+    last_report: str | None = None
+
+
+@dataclass
+class ImportResult:
+    errors: list[RowError] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    new_units: list[str] = field(default_factory=list)
+    new_leaders: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+# --- reading cells -------------------------------------------------------------------
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def parse_ledger_deadline(
+    value: object,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    calendar: WorkCalendar,
+    end_of_day: time,
+) -> datetime | None:
+    """A deadline cell: an Excel date, a written date, or 长期 (no deadline).
+
+    Ledgers carry overdue items, so an absolute date in the past is accepted
+    here (it shows red); relative phrases go through the Chinese parser.
+    """
+    if isinstance(value, datetime | date):
+        moment = value if isinstance(value, datetime) else datetime.combine(value, time())
+        if moment.time() == time():  # a date cell without a clock time
+            moment = datetime.combine(moment.date(), end_of_day)
+        return moment.replace(tzinfo=zone)
+    text = _text(value)
+    if not text:
+        raise DeadlineError("截止时间为空（没有期限请写“长期”）")
+    if text in STANDING_DEADLINES:
+        return None
+    match = NUMERIC_DATE.match(text)
+    if match:
+        year, month, day, hour, minute = match.groups()
+        clock = time(int(hour), int(minute or 0)) if hour is not None else end_of_day
+        try:
+            return datetime.combine(date(int(year), int(month), int(day)), clock, tzinfo=zone)
+        except ValueError as error:
+            raise DeadlineError(f"“{text}”不是有效日期") from error
+    return parse_deadline(text, now.astimezone(zone), calendar=calendar, end_of_day=end_of_day)
+
+
+def _parse_milestones(text: str, **deadline_options: object) -> list[MilestoneInput]:
+    """`2026-06-30 完成立项；9月30日 开工` → milestones; each part is `date title`."""
+    milestones = []
+    for part in MILESTONE_SEPARATORS.split(text):
+        part = part.strip()
+        if not part:
+            continue
+        pieces = part.split(maxsplit=1)
+        if len(pieces) != 2:
+            raise DeadlineError(f"节点“{part}”应写成“日期 节点名称”，如“2026-06-30 完成立项”")
+        due = parse_ledger_deadline(pieces[0], **deadline_options)  # type: ignore[arg-type]
+        if due is None:
+            raise DeadlineError(f"节点“{part}”需要具体日期")
+        milestones.append(MilestoneInput(pieces[1].strip(), due))
+    return milestones
+
+
+def read_ledger(
+    path: Path,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    calendar: WorkCalendar,
+    end_of_day: time,
+) -> tuple[list[LedgerRow], list[RowError]]:
+    """Read and check every row; nothing touches the database here."""
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError) as error:
+        raise LedgerFileError(
+            f"无法读取 {path.name}：请提供 .xlsx 格式的台账（{error}）"
+        ) from error
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    columns: dict[str, int] = {}
+    header_row = 0
+    for header_row, values in enumerate(rows, start=1):
+        names = [COLUMN_ALIASES.get(_text(v), _text(v)) for v in values]
+        if "事项" in names:
+            columns = {name: index for index, name in reversed(list(enumerate(names))) if name}
+            break
+        if header_row >= 10:
+            break
+    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
+    if missing:
+        workbook.close()
+        raise LedgerFileError(
+            f"{path.name} 的前 10 行里找不到表头列：{'、'.join(missing)}。"
+            f"请使用模板的列：{'、'.join(TEMPLATE_COLUMNS)}"
+        )
+
+    deadline_options = {"now": now, "zone": zone, "calendar": calendar, "end_of_day": end_of_day}
+    parsed: list[LedgerRow] = []
+    errors: list[RowError] = []
+    seen_codes: dict[str, int] = {}
+    for number, values in enumerate(rows, start=header_row + 1):
+
+        def cell(name: str, values: tuple[object, ...] = values) -> object:
+            index = columns.get(name)
+            return values[index] if index is not None and index < len(values) else None
+
+        if all(_text(v) == "" for v in values):
+            continue
+        row_errors: list[str] = []
+        code = _text(cell("编号")).upper() or None
+        if code and code.isdigit():
+            code = None  # a plain 序号 (1, 2, 3…) is not a task code
+        if code:
+            if code in seen_codes:
+                row_errors.append(f"编号 {code} 与第 {seen_codes[code]} 行重复")
+            seen_codes.setdefault(code, number)
+        title = _text(cell("事项"))
+        if not title:
+            row_errors.append("事项为空")
+        lead_unit = _text(cell("牵头单位"))
+        if not lead_unit:
+            row_errors.append("牵头单位为空")
+        deadline: datetime | None = None
+        try:
+            deadline = parse_ledger_deadline(cell("截止时间"), **deadline_options)  # type: ignore[arg-type]
+        except DeadlineError as error:
+            row_errors.append(f"截止时间无法识别：{_first_line(error)}")
+        milestones: list[MilestoneInput] = []
+        try:
+            milestones = _parse_milestones(_text(cell("节点")), **deadline_options)
+        except DeadlineError as error:
+            row_errors.append(f"节点无法识别：{_first_line(error)}")
+        state = None
+        if "状态" in columns and _text(cell("状态")):
+            state = STATES_BY_LABEL.get(_text(cell("状态")))
+            if state is None:
+                row_errors.append(
+                    f"状态“{_text(cell('状态'))}”无法识别，应为 推进中 / 已报完成 / 已销号"
+                )
+        percent = None
+        if "进度" in columns and _text(cell("进度")):
+            raw = _text(cell("进度")).rstrip("%％")
+            try:
+                value = float(raw)
+                percent = round(value * 100 if 0 < value < 1 and "." in raw else value)
+            except ValueError:
+                percent = -1
+            if not 0 <= percent <= 100:
+                row_errors.append(f"进度“{_text(cell('进度'))}”应为 0 到 100 的数")
+        if row_errors:
+            errors.extend(RowError(number, message) for message in row_errors)
+            continue
+        lead_leader = _text(cell("包联领导")) or None
+        parsed.append(
+            LedgerRow(
+                row=number,
+                code=code,
+                title=title,
+                lead_unit=lead_unit,
+                cooperating_units=[
+                    name
+                    for name in LIST_SEPARATORS.split(_text(cell("配合单位")))
+                    if name and name != lead_unit
+                ],
+                lead_leader=lead_leader,
+                deadline=deadline,
+                milestones=milestones,
+                details=_text(cell("备注")),
+                source=_text(cell("来源")) if "来源" in columns else None,
+                state=state,
+                percent=percent,
+                last_report=_text(cell("最近进展")) or None if "最近进展" in columns else None,
+            )
+        )
+    workbook.close()
+    return parsed, errors
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).splitlines()[0]
+
+
+# --- import ----------------------------------------------------------------------------
+
+
+def import_ledger(
+    session: Session,
+    path: Path,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    calendar: WorkCalendar,
+    end_of_day: time,
+) -> ImportResult:
+    """Import a ledger file: every row checked first, then all written in one transaction."""
+    rows, errors = read_ledger(path, now=now, zone=zone, calendar=calendar, end_of_day=end_of_day)
+    result = ImportResult(errors=errors)
+    if errors:
+        return result
+    try:
+        _apply_rows(session, rows, now=now, result=result)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return result
+
+
+def _apply_rows(
+    session: Session, rows: list[LedgerRow], *, now: datetime, result: ImportResult
+) -> None:
+    known_units = set(session.scalars(select(Unit.name)))
+    leaders = {p.name: p for p in session.scalars(select(Person).where(Person.role == Role.LEADER))}
+    codes = [row.code for row in rows if row.code]
+    existing = {
+        task.code: task
+        for task in session.scalars(
+            select(Task)
+            .where(Task.code.in_(codes))
+            .options(selectinload(Task.cooperating_units), selectinload(Task.milestones))
+        )
+    }
+    last_reports = _last_reports(session, [task.id for task in existing.values()])
+
+    def unit(name: str) -> Unit:
+        if name not in known_units:
+            known_units.add(name)
+            result.new_units.append(name)
+        return get_or_create_unit(session, name)
+
+    def leader(name: str | None) -> Person | None:
+        if not name:
+            return None
+        if name not in leaders:
+            leaders[name] = Person(name=name, role=Role.LEADER)
+            session.add(leaders[name])
+            result.new_leaders.append(name)
+        return leaders[name]
+
+    for row in rows:
+        lead_unit = unit(row.lead_unit)
+        cooperating = [unit(name) for name in row.cooperating_units]
+        lead_leader = leader(row.lead_leader)
+        # What only an exported ledger carries; the template leaves these out.
+        extra: dict[str, object] = {}
+        if row.state is not None:
+            extra["state"] = row.state.value
+        if row.percent is not None:
+            extra["percent"] = row.percent
+        task = existing.get(row.code) if row.code else None
+        if task is None:
+            task = create_task(
+                session,
+                title=row.title,
+                lead_unit=lead_unit,
+                deadline=row.deadline,
+                now=now,
+                lead_leader=lead_leader,
+                cooperating_units=cooperating,
+                details=row.details,
+                source=row.source or "",
+                milestones=row.milestones,
+                code=row.code,
+                allow_past_deadline=True,
+                commit=False,
+            )
+            change_task(session, task, now=now, note="导入", commit=False, **extra)
+            result.created.append(task.code)
+        else:
+            if row.source is not None:
+                extra["source"] = row.source
+            changed = change_task(
+                session,
+                task,
+                now=now,
+                note="导入",
+                commit=False,
+                title=row.title,
+                details=row.details,
+                lead_unit=lead_unit,
+                lead_leader=lead_leader,
+                cooperating_units=cooperating,
+                deadline=row.deadline,
+                milestones=row.milestones,
+                **extra,
+            )
+            new_report = bool(row.last_report) and row.last_report != last_reports.get(task.id)
+            if changed or new_report:
+                result.updated.append(task.code)
+            else:
+                result.unchanged += 1
+        if row.last_report and row.last_report != last_reports.get(task.id):
+            session.add(
+                ProgressReport(
+                    task=task,
+                    created_at=now,
+                    text=row.last_report,
+                    percent=row.percent,
+                    channel=ReportChannel.IMPORT,
+                )
+            )
+
+
+def _last_reports(session: Session, task_ids: Iterable[int]) -> dict[int, str]:
+    """Each task's latest report text, in one query."""
+    ids = list(task_ids)
+    if not ids:
+        return {}
+    latest = (
+        select(func.max(ProgressReport.id))
+        .where(ProgressReport.task_id.in_(ids))
+        .group_by(ProgressReport.task_id)
+    )
+    rows = session.execute(
+        select(ProgressReport.task_id, ProgressReport.text).where(ProgressReport.id.in_(latest))
+    )
+    return dict(rows.tuples().all())
+
+
+# --- export and template -------------------------------------------------------------
+
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+LIGHT_FILLS = {
+    "红灯": PatternFill("solid", fgColor="F8CBAD"),
+    "黄灯": PatternFill("solid", fgColor="FFE699"),
+    "绿灯": PatternFill("solid", fgColor="C6EFCE"),
+}
+COLUMN_WIDTHS = {"事项": 40, "备注": 40, "节点": 36, "最近进展": 40, "配合单位": 24}
+DATE_FORMAT = "yyyy-mm-dd hh:mm"
+
+
+def _new_sheet(columns: list[str]) -> tuple[Workbook, object]:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "督办台账"
+    sheet.append(columns)
+    for index, name in enumerate(columns, start=1):
+        header = sheet.cell(row=1, column=index)
+        header.font = HEADER_FONT
+        header.fill = HEADER_FILL
+        letter = header.column_letter
+        sheet.column_dimensions[letter].width = COLUMN_WIDTHS.get(name, 14)
+    sheet.freeze_panes = "A2"
+    return workbook, sheet
+
+
+def write_template(path: Path) -> None:
+    """The empty ledger template, with one example row to copy."""
+    workbook, sheet = _new_sheet(TEMPLATE_COLUMNS)
+    sheet.append(
+        [
+            "",
+            "引进亿元以上项目3个",
+            "县商务局",
+            "县发改局、县自然资源局",
+            "王建国",
+            "2026-12-31",
+            "2026-06-30 签约1个；2026-09-30 签约2个",
+            "编号可不填，系统自动生成；截止时间可写日期或“长期”；节点每行一个“日期 名称”",
+        ]
+    )
+    workbook.save(path)
+
+
+def export_ledger(
+    session: Session,
+    path: Path,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    yellow_until: datetime,
+) -> int:
+    """Write the whole ledger with state, light, percent and last report; returns the row count."""
+    tasks = session.scalars(
+        select(Task)
+        .options(
+            selectinload(Task.lead_unit),
+            selectinload(Task.lead_leader),
+            selectinload(Task.cooperating_units),
+            selectinload(Task.milestones),
+        )
+        .order_by(Task.code)
+    ).all()
+    reports = _last_report_rows(session)
+    workbook, sheet = _new_sheet(EXPORT_COLUMNS)
+
+    def local(moment: datetime | None) -> datetime | None:
+        return None if moment is None else moment.astimezone(zone).replace(tzinfo=None)
+
+    for task in tasks:
+        light = light_of(task.state, task.deadline, now, yellow_until)
+        report_text, report_at = reports.get(task.id, (None, None))
+        sheet.append(
+            [
+                task.code,
+                task.title,
+                task.lead_unit.name,
+                "、".join(unit.name for unit in task.cooperating_units),
+                task.lead_leader.name if task.lead_leader else "",
+                local(task.deadline) or "长期",
+                "\n".join(
+                    f"{m.due_at.astimezone(zone):%Y-%m-%d %H:%M} {m.title}" for m in task.milestones
+                ),
+                task.details,
+                task.source,
+                STATE_LABELS[TaskState(task.state)],
+                LIGHT_LABELS[light] if light else "",
+                task.percent,
+                report_text or "",
+                local(report_at),
+            ]
+        )
+        row = sheet.max_row
+        for column in (6, 14):
+            sheet.cell(row=row, column=column).number_format = DATE_FORMAT
+        if light:
+            sheet.cell(row=row, column=11).fill = LIGHT_FILLS[LIGHT_LABELS[light]]
+        for column in (2, 7, 8, 13):
+            sheet.cell(row=row, column=column).alignment = Alignment(wrap_text=True)
+    workbook.save(path)
+    return len(tasks)
+
+
+def _last_report_rows(session: Session) -> dict[int, tuple[str, datetime]]:
+    latest = select(func.max(ProgressReport.id)).group_by(ProgressReport.task_id)
+    rows = session.execute(
+        select(ProgressReport.task_id, ProgressReport.text, ProgressReport.created_at).where(
+            ProgressReport.id.in_(latest)
+        )
+    )
+    return {task_id: (text, at) for task_id, text, at in rows}

@@ -1,0 +1,473 @@
+"""Ledger services: create and change tasks, the state machine, extension requests.
+
+Services take plain values and a session, know nothing of Telegram, and commit
+what they finish. Every change to a task leaves a `TaskEvent` (who, when,
+old → new). A refused action raises `LedgerError` with a Chinese message that
+can be shown to the user as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import (
+    ExtensionRequest,
+    ExtensionState,
+    Milestone,
+    Person,
+    ProgressReport,
+    ReportChannel,
+    Role,
+    Task,
+    TaskEvent,
+    TaskState,
+    Unit,
+    UnitKind,
+)
+
+STATE_LABELS = {
+    TaskState.OPEN: "推进中",
+    TaskState.REPORTED_DONE: "已报完成",
+    TaskState.VERIFIED: "已销号",
+}
+UNIT_KIND_LABELS = {
+    UnitKind.TOWNSHIP: "乡镇",
+    UnitKind.DEPARTMENT: "县直部门",
+    UnitKind.OTHER: "其他",
+}
+CODE_PREFIX = "DB-"
+
+
+class LedgerError(Exception):
+    """A refused ledger action; `str(error)` is a Chinese message for the user."""
+
+
+class Action(StrEnum):
+    REPORT_DONE = "report_done"  # the unit says it is finished
+    VERIFY = "verify"  # 销号
+    RETURN = "return"  # 退回
+
+
+# The whole state machine: (state, action) → new state. Anything else is refused.
+TRANSITIONS: dict[tuple[TaskState, Action], TaskState] = {
+    (TaskState.OPEN, Action.REPORT_DONE): TaskState.REPORTED_DONE,
+    (TaskState.REPORTED_DONE, Action.VERIFY): TaskState.VERIFIED,
+    (TaskState.REPORTED_DONE, Action.RETURN): TaskState.OPEN,
+}
+
+# Why an action is refused in a given state, in the user's words.
+REFUSALS: dict[tuple[TaskState, Action], str] = {
+    (TaskState.REPORTED_DONE, Action.REPORT_DONE): "已报完成，正在等待督查室销号，无需重复上报。",
+    (TaskState.VERIFIED, Action.REPORT_DONE): "已销号，无需再报完成。",
+    (TaskState.OPEN, Action.VERIFY): "仍在推进中，责任单位报完成后才能销号。",
+    (TaskState.VERIFIED, Action.VERIFY): "已经销号。",
+    (TaskState.OPEN, Action.RETURN): "仍在推进中，只有已报完成的事项才能退回。",
+    (TaskState.VERIFIED, Action.RETURN): "已销号，不能退回。",
+}
+
+# Who may do what; `None` as actor means the system itself (CLI, import, demo).
+SUPERVISOR_ONLY = {Action.VERIFY, Action.RETURN}
+
+
+@dataclass(frozen=True)
+class MilestoneInput:
+    title: str
+    due_at: datetime
+
+
+def _record(
+    session: Session,
+    task: Task,
+    actor: Person | None,
+    now: datetime,
+    field: str,
+    old: object,
+    new: object,
+    note: str | None = None,
+) -> None:
+    session.add(
+        TaskEvent(
+            task=task,
+            actor_id=actor.id if actor else None,
+            created_at=now,
+            field=field,
+            old_value=_as_text(old),
+            new_value=_as_text(new),
+            note=note,
+        )
+    )
+
+
+def _as_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Unit | Person):
+        return value.name
+    if isinstance(value, list | tuple):
+        return "、".join(str(_as_text(item)) for item in value)
+    return str(value)
+
+
+def _require_supervisor(actor: Person | None, what: str) -> None:
+    if actor is not None and actor.role != Role.SUPERVISOR:
+        raise LedgerError(f"只有督查室可以{what}。")
+
+
+def ensure_can_report(actor: Person | None, task: Task) -> None:
+    """Members report on their unit's tasks (lead or cooperating); leaders on those they lead."""
+    if actor is None or actor.role == Role.SUPERVISOR:
+        return
+    if actor.role == Role.LEADER and task.lead_leader_id == actor.id:
+        return
+    unit_ids = {task.lead_unit_id, *(unit.id for unit in task.cooperating_units)}
+    if actor.role == Role.MEMBER and actor.unit_id in unit_ids:
+        return
+    raise LedgerError(f"{task.code} 不是您单位的事项，不能代为上报。")
+
+
+def get_or_create_unit(session: Session, name: str, kind: str | None = None) -> Unit:
+    name = name.strip()
+    unit = session.scalar(select(Unit).where(Unit.name == name))
+    if unit is None:
+        unit = Unit(name=name, kind=kind or guess_unit_kind(name))
+        session.add(unit)
+        session.flush()
+    return unit
+
+
+def guess_unit_kind(name: str) -> UnitKind:
+    if name.endswith(("镇", "乡", "街道", "街道办", "街道办事处")):
+        return UnitKind.TOWNSHIP
+    if name.endswith(("局", "委", "办", "院", "所", "中心", "部", "会", "队", "监委", "处")):
+        return UnitKind.DEPARTMENT
+    return UnitKind.OTHER
+
+
+def find_task(session: Session, code: str) -> Task:
+    task = session.scalar(select(Task).where(func.upper(Task.code) == code.strip().upper()))
+    if task is None:
+        raise LedgerError(f"没有编号为 {code.strip()} 的督办事项，请用 /tasks 查看编号。")
+    return task
+
+
+def next_task_code(session: Session) -> str:
+    """The next free `DB-NNNN` code (numbers grow past four digits when needed)."""
+    like = f"{CODE_PREFIX}%"
+    longest = select(func.max(func.length(Task.code))).where(Task.code.like(like))
+    highest = session.scalar(
+        select(func.max(Task.code)).where(
+            Task.code.like(like), func.length(Task.code) == longest.scalar_subquery()
+        )
+    )
+    number = 0
+    if highest is not None and highest[len(CODE_PREFIX) :].isdigit():
+        number = int(highest[len(CODE_PREFIX) :])
+    return f"{CODE_PREFIX}{number + 1:04d}"
+
+
+def create_task(
+    session: Session,
+    *,
+    title: str,
+    lead_unit: Unit,
+    deadline: datetime | None,
+    now: datetime,
+    actor: Person | None = None,
+    lead_leader: Person | None = None,
+    cooperating_units: Sequence[Unit] = (),
+    details: str = "",
+    source: str = "",
+    milestones: Iterable[MilestoneInput] = (),
+    code: str | None = None,
+    allow_past_deadline: bool = False,
+    commit: bool = True,
+) -> Task:
+    """Create a task. A deadline in the past is refused unless importing an existing ledger."""
+    _require_supervisor(actor, "新建督办事项")
+    title = title.strip()
+    if not title:
+        raise LedgerError("事项标题不能为空。")
+    if deadline is not None and deadline <= now and not allow_past_deadline:
+        raise LedgerError("截止时间已经过去，请给一个将来的时间。")
+    code = (code or next_task_code(session)).strip().upper()
+    if session.scalar(select(Task.id).where(Task.code == code)) is not None:
+        raise LedgerError(f"编号 {code} 已被使用。")
+    task = Task(
+        code=code,
+        title=title,
+        details=details.strip(),
+        source=source.strip(),
+        lead_unit=lead_unit,
+        lead_leader=lead_leader,
+        cooperating_units=[unit for unit in cooperating_units if unit.id != lead_unit.id],
+        deadline=deadline,
+        state=TaskState.OPEN,
+        percent=0,
+        created_by_id=actor.id if actor else None,
+        created_at=now,
+        updated_at=now,
+        milestones=[Milestone(title=m.title, due_at=m.due_at) for m in milestones],
+    )
+    session.add(task)
+    session.flush()  # ids now, so permission checks and events can use them
+    _record(session, task, actor, now, "created", None, code)
+    if commit:
+        session.commit()
+    return task
+
+
+# Fields `change_task` may set, with their names in the audit trail's words.
+EDITABLE_FIELDS = {
+    "title": "标题",
+    "details": "内容",
+    "source": "来源",
+    "lead_unit": "牵头单位",
+    "lead_leader": "包联领导",
+    "cooperating_units": "配合单位",
+    "deadline": "截止时间",
+    "percent": "进度",
+    "state": "状态",  # corrections and imports only; units and supervisors use `apply_action`
+    "milestones": "节点",
+}
+
+
+def change_task(
+    session: Session,
+    task: Task,
+    *,
+    now: datetime,
+    actor: Person | None = None,
+    note: str | None = None,
+    commit: bool = True,
+    **changes: object,
+) -> list[str]:
+    """Set the given fields, recording an event for each one that really changes.
+
+    Returns the names of the changed fields. Deadlines change here only for
+    corrections; a unit asking for more time goes through `request_extension`.
+    """
+    _require_supervisor(actor, "修改督办事项")
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    changed: list[str] = []
+    for field, new in changes.items():
+        old = getattr(task, field)
+        if field == "cooperating_units":
+            new = sorted(
+                (u for u in new if u.id != task.lead_unit_id),  # type: ignore[attr-defined]
+                key=lambda u: u.name,
+            )
+            if [u.id for u in old] == [u.id for u in new]:
+                continue
+            old = list(old)
+        elif field == "percent":
+            new = _valid_percent(new)
+            if old == new:
+                continue
+        elif field == "milestones":
+            wanted = [(m.title, m.due_at) for m in new]  # type: ignore[attr-defined]
+            if [(m.title, m.due_at) for m in old] == wanted:
+                continue
+            old = _milestones_text(old)
+            task.milestones = [Milestone(title=title, due_at=due) for title, due in wanted]
+            _record(session, task, actor, now, field, old, _milestones_text(task.milestones), note)
+            changed.append(field)
+            continue
+        elif old == new or (isinstance(old, str) and isinstance(new, str) and old == new.strip()):
+            continue
+        setattr(task, field, new)
+        _record(session, task, actor, now, field, old, new, note)
+        changed.append(field)
+    if changed:
+        task.updated_at = now
+    if commit:
+        session.commit()
+    return changed
+
+
+def _milestones_text(milestones: Iterable[Milestone | MilestoneInput]) -> str:
+    return "；".join(f"{m.due_at.isoformat()} {m.title}" for m in milestones)
+
+
+def _valid_percent(value: object) -> int:
+    if not isinstance(value, int) or not 0 <= value <= 100:
+        raise LedgerError("进度应为 0 到 100 之间的整数。")
+    return value
+
+
+def apply_action(
+    session: Session,
+    task: Task,
+    action: Action,
+    *,
+    now: datetime,
+    actor: Person | None = None,
+    reason: str = "",
+    channel: ReportChannel = ReportChannel.COMMAND,
+    commit: bool = True,
+) -> Task:
+    """Move a task through the state machine, or refuse with the reason in Chinese."""
+    if action in SUPERVISOR_ONLY:
+        _require_supervisor(actor, "销号或退回事项")
+    else:
+        ensure_can_report(actor, task)
+    state = TaskState(task.state)
+    target = TRANSITIONS.get((state, action))
+    if target is None:
+        raise LedgerError(f"{task.code} {REFUSALS[(state, action)]}")
+    reason = reason.strip()
+    if action == Action.RETURN and not reason:
+        raise LedgerError("退回需要写明原因，例如：/return DB-0012 佐证材料不全")
+    task.state = target
+    task.updated_at = now
+    _record(session, task, actor, now, "state", state.value, target.value, reason or None)
+    if action == Action.REPORT_DONE:
+        if task.percent != 100:
+            _record(session, task, actor, now, "percent", task.percent, 100)
+            task.percent = 100
+        session.add(
+            ProgressReport(
+                task=task,
+                person_id=actor.id if actor else None,
+                created_at=now,
+                text=reason or "已完成",
+                percent=100,
+                state_change=target.value,
+                channel=channel,
+            )
+        )
+    if commit:
+        session.commit()
+    return task
+
+
+def report_progress(
+    session: Session,
+    task: Task,
+    *,
+    now: datetime,
+    actor: Person | None,
+    text: str,
+    percent: int | None = None,
+    needs_help: bool = False,
+    channel: ReportChannel = ReportChannel.COMMAND,
+    commit: bool = True,
+) -> ProgressReport:
+    """Record a progress report (a note, a percentage, a call for help) on an open task."""
+    ensure_can_report(actor, task)
+    if task.state == TaskState.VERIFIED:
+        raise LedgerError(f"{task.code} 已销号，无需再报进展。")
+    if percent is not None:
+        percent = _valid_percent(percent)
+        if percent != task.percent:
+            _record(session, task, actor, now, "percent", task.percent, percent)
+            task.percent = percent
+    if needs_help != task.needs_help:
+        _record(session, task, actor, now, "needs_help", task.needs_help, needs_help)
+        task.needs_help = needs_help
+    task.updated_at = now
+    report = ProgressReport(
+        task=task,
+        person_id=actor.id if actor else None,
+        created_at=now,
+        text=text.strip(),
+        percent=percent,
+        needs_help=needs_help,
+        channel=channel,
+    )
+    session.add(report)
+    if commit:
+        session.commit()
+    return report
+
+
+def request_extension(
+    session: Session,
+    task: Task,
+    *,
+    now: datetime,
+    actor: Person | None,
+    proposed_deadline: datetime,
+    reason: str,
+    zone: ZoneInfo,
+    commit: bool = True,
+) -> ExtensionRequest:
+    """A unit asks for a later deadline (申请延期); a supervisor decides."""
+    ensure_can_report(actor, task)
+    if task.state != TaskState.OPEN:
+        raise LedgerError(f"{task.code} {STATE_LABELS[TaskState(task.state)]}，不能申请延期。")
+    if not reason.strip():
+        raise LedgerError("申请延期需要写明理由。")
+    if proposed_deadline <= now:
+        raise LedgerError("申请的新截止时间已经过去，请给一个将来的时间。")
+    if task.deadline is not None and proposed_deadline <= task.deadline:
+        current = task.deadline.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        raise LedgerError(f"新截止时间应晚于现在的截止时间（{current}）。")
+    pending = session.scalar(
+        select(ExtensionRequest.id).where(
+            ExtensionRequest.task_id == task.id, ExtensionRequest.state == ExtensionState.PENDING
+        )
+    )
+    if pending is not None:
+        raise LedgerError(f"{task.code} 已有一条延期申请在等待督查室审批。")
+    request = ExtensionRequest(
+        task=task,
+        requested_by_id=actor.id if actor else None,
+        created_at=now,
+        old_deadline=task.deadline,
+        proposed_deadline=proposed_deadline,
+        reason=reason.strip(),
+        state=ExtensionState.PENDING,
+    )
+    session.add(request)
+    _record(session, task, actor, now, "extension_request", None, proposed_deadline, reason)
+    if commit:
+        session.commit()
+    return request
+
+
+def decide_extension(
+    session: Session,
+    request: ExtensionRequest,
+    *,
+    now: datetime,
+    actor: Person | None,
+    approve: bool,
+    note: str = "",
+    commit: bool = True,
+) -> ExtensionRequest:
+    """Approve (the deadline moves; the old one stays in the history) or deny a request."""
+    _require_supervisor(actor, "审批延期申请")
+    if request.state != ExtensionState.PENDING:
+        raise LedgerError("这条延期申请已经处理过了。")
+    task = request.task
+    request.state = ExtensionState.APPROVED if approve else ExtensionState.DENIED
+    request.decided_by_id = actor.id if actor else None
+    request.decided_at = now
+    request.decision_note = note.strip() or None
+    _record(session, task, actor, now, "extension_request", "pending", request.state, note or None)
+    if approve:
+        _record(session, task, actor, now, "deadline", task.deadline, request.proposed_deadline)
+        task.deadline = request.proposed_deadline
+        task.updated_at = now
+    if commit:
+        session.commit()
+    return request
+
+
+def task_history(session: Session, task: Task) -> list[TaskEvent]:
+    return list(
+        session.scalars(
+            select(TaskEvent).where(TaskEvent.task_id == task.id).order_by(TaskEvent.id)
+        )
+    )

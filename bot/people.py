@@ -1,0 +1,31 @@
+"""Who is talking to the bot: a bound person, a bootstrap supervisor, or nobody."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Person, Role
+
+
+def identify(
+    session: Session, telegram_user_id: int, *, admins: tuple[int, ...], display_name: str
+) -> Person | None:
+    """The active person bound to this Telegram account.
+
+    Ids listed in `DUBAN_ADMINS` become supervisors on first contact, so a new
+    office can start without any invitation.
+    """
+    person = session.scalar(select(Person).where(Person.telegram_user_id == telegram_user_id))
+    if person is None and telegram_user_id in admins:
+        person = Person(
+            name=display_name or str(telegram_user_id),
+            role=Role.SUPERVISOR,
+            title="督查室",
+            telegram_user_id=telegram_user_id,
+        )
+        session.add(person)
+        session.commit()
+    if person is None or not person.active:
+        return None
+    return person

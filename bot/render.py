@@ -1,0 +1,157 @@
+"""Turn summaries into Chinese text: one renderer serves chat, the CLI and digests."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.lights import days_overdue
+from bot.summary import Counts, LedgerSummary
+
+WEEKDAYS = "一二三四五六日"
+
+
+def local_day(moment: datetime, zone: ZoneInfo) -> str:
+    """`2026-05-08（周五）` in the configured zone."""
+    local = moment.astimezone(zone)
+    return f"{local:%Y-%m-%d}（周{WEEKDAYS[local.weekday()]}）"
+
+
+def local_time(moment: datetime, zone: ZoneInfo) -> str:
+    """`2026-05-08（周五）18:00` in the configured zone: how every time is shown."""
+    return f"{local_day(moment, zone)}{moment.astimezone(zone):%H:%M}"
+
+
+def short_date(moment: datetime, zone: ZoneInfo) -> str:
+    local = moment.astimezone(zone)
+    return f"{local.month}月{local.day}日"
+
+
+def counts_line(counts: Counts) -> str:
+    return (
+        f"🔴 红灯 {counts.red} · 🟡 黄灯 {counts.yellow} · 🟢 绿灯 {counts.green}"
+        f" · 已报完成 {counts.reported_done} · 已销号 {counts.verified}"
+    )
+
+
+def cut(lines: Sequence[str], limit: int, what: str = "项") -> list[str]:
+    """At most `limit` lines, then one line saying how many were left out."""
+    if len(lines) <= limit:
+        return list(lines)
+    return [*lines[:limit], f"……另有 {len(lines) - limit} {what}未列出"]
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int, *, right: bool = False) -> str:
+    gap = " " * max(0, width - display_width(text))
+    return gap + text if right else text + gap
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A plain-text table that lines up with Chinese characters in a terminal."""
+    cells = [[str(cell) for cell in row] for row in [header, *rows]]
+    widths = [max(display_width(row[i]) for row in cells) for i in range(len(header))]
+    lines = []
+    for index, row in enumerate(cells):
+        lines.append(
+            "  ".join(pad(cell, widths[i], right=i > 0) for i, cell in enumerate(row)).rstrip()
+        )
+        if index == 0:
+            lines.append("  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def overdue_lines(summary: LedgerSummary, zone: ZoneInfo) -> list[str]:
+    lines = []
+    for task in summary.overdue:
+        late = days_overdue(task.deadline, summary.now, zone)
+        lines.append(
+            f"• {task.code} {task.title} · {task.unit_name} · 逾期{late}天 · 进度{task.percent}%"
+        )
+    left_out = summary.overdue_count - len(summary.overdue)
+    if left_out > 0:
+        lines.append(f"……另有 {left_out} 项逾期未列出")
+    return lines
+
+
+def silent_unit_lines(summary: LedgerSummary, zone: ZoneInfo) -> list[str]:
+    return [
+        f"• {unit.unit_name}（"
+        + (
+            f"最近一次 {short_date(unit.last_report_at, zone)}"
+            if unit.last_report_at
+            else "从未报送"
+        )
+        + "）"
+        for unit in summary.silent_units
+    ]
+
+
+def summary_text(summary: LedgerSummary, zone: ZoneInfo, *, unit_limit: int = 15) -> str:
+    """The supervisors' `/status`: totals, units worst first, overdue tasks, silent units."""
+    lines = [
+        f"📊 督办事项总览（截至 {local_time(summary.now, zone)}）",
+        f"共 {summary.totals.total} 项：{counts_line(summary.totals)}",
+    ]
+    if summary.units:
+        lines += ["", "各单位（按红灯、黄灯由多到少）："]
+        unit_lines = [
+            f"{index}. {unit.unit_name}  🔴{unit.counts.red} 🟡{unit.counts.yellow}"
+            f" 🟢{unit.counts.green} 报完成{unit.counts.reported_done} 销号{unit.counts.verified}"
+            for index, unit in enumerate(summary.units, start=1)
+            if unit.counts.total
+        ]
+        lines += cut(unit_lines, unit_limit, "个单位")
+    if summary.overdue_count:
+        lines += ["", f"逾期事项（{summary.overdue_count} 项）：", *overdue_lines(summary, zone)]
+    if summary.silent_units:
+        lines += [
+            "",
+            f"超过 {summary.stale_days} 天未报进展的单位：",
+            *silent_unit_lines(summary, zone),
+        ]
+    return "\n".join(lines)
+
+
+def summary_table(summary: LedgerSummary, zone: ZoneInfo) -> str:
+    """The CLI's `status`: the same summary as a terminal table."""
+    header = ["单位", "红灯", "黄灯", "绿灯", "已报完成", "已销号", "合计"]
+    rows = [
+        [
+            unit.unit_name,
+            unit.counts.red,
+            unit.counts.yellow,
+            unit.counts.green,
+            unit.counts.reported_done,
+            unit.counts.verified,
+            unit.counts.total,
+        ]
+        for unit in summary.units
+    ]
+    totals = summary.totals
+    rows.append(
+        [
+            "合计",
+            totals.red,
+            totals.yellow,
+            totals.green,
+            totals.reported_done,
+            totals.verified,
+            totals.total,
+        ]
+    )
+    parts = [f"督办事项总览（截至 {local_time(summary.now, zone)}）", "", table(header, rows)]
+    if summary.overdue_count:
+        parts += ["", f"逾期事项（{summary.overdue_count} 项）：", *overdue_lines(summary, zone)]
+    if summary.silent_units:
+        parts += [
+            "",
+            f"超过 {summary.stale_days} 天未报进展的单位：",
+            *silent_unit_lines(summary, zone),
+        ]
+    return "\n".join(parts)

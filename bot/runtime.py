@@ -1,0 +1,77 @@
+"""What every entry point shares: settings, the database, the clock and the calendar.
+
+The bot, the CLI, the demo and the tests each build one `Runtime`; services
+receive plain values taken from it, so they stay free of globals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.holidays import load_calendar
+from bot.lights import yellow_cutoff
+from bot.settings import Settings
+from bot.summary import LedgerSummary, Scope, ledger_summary
+from bot.workcalendar import WorkCalendar
+from db.migrate import upgrade
+from db.models import utcnow
+from db.session import make_engine, make_session_factory
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    clock: Callable[[], datetime] = utcnow
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return self.settings.zone
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def calendar(self, session: Session) -> WorkCalendar:
+        return load_calendar(session)
+
+    def yellow_until(self, session: Session, now: datetime) -> datetime:
+        """Open tasks due by this moment are yellow."""
+        return yellow_cutoff(now, self.calendar(session), self.settings.yellow_workdays, self.zone)
+
+    def summary(
+        self,
+        session: Session,
+        *,
+        scope: Scope = Scope(),  # noqa: B008 - frozen dataclass
+        now: datetime | None = None,
+        overdue_limit: int = 50,
+    ) -> LedgerSummary:
+        now = now or self.now()
+        return ledger_summary(
+            session,
+            now=now,
+            yellow_until=self.yellow_until(session, now),
+            stale_days=self.settings.stale_report_days,
+            scope=scope,
+            overdue_limit=overdue_limit,
+        )
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_runtime(
+    settings: Settings, *, clock: Callable[[], datetime] = utcnow, migrate: bool = True
+) -> Runtime:
+    """Connect to the configured database and bring its schema up to date."""
+    engine = make_engine(settings.database_url)
+    if migrate:
+        upgrade(engine)
+    return Runtime(settings, engine, make_session_factory(engine), clock)
