@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -109,7 +109,7 @@ def _as_text(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return value.isoformat()
+        return value.astimezone(UTC).isoformat()  # the audit trail speaks UTC, like the columns
     if isinstance(value, Unit | Person):
         return value.name
     if isinstance(value, list | tuple):
@@ -296,7 +296,7 @@ def change_task(
 
 
 def _milestones_text(milestones: Iterable[Milestone | MilestoneInput]) -> str:
-    return "；".join(f"{m.due_at.isoformat()} {m.title}" for m in milestones)
+    return "；".join(f"{_as_text(m.due_at)} {m.title}" for m in milestones)
 
 
 def _valid_percent(value: object) -> int:

@@ -1,0 +1,133 @@
+"""The summary on a small ledger whose every number was worked out by hand.
+
+Now is Wednesday 2026-04-29 10:00 (Shanghai). Yellow = due within 3 working
+days: 4-30, then the 劳动节 holiday 5-1..5-5, then 5-6 and 5-7, so open
+tasks due up to 2026-05-07 23:59 are yellow.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.ledger import Action, apply_action, report_progress
+from bot.lights import Light, light_of, yellow_cutoff
+from bot.render import summary_table, summary_text
+from bot.summary import Scope
+from bot.workcalendar import OFFICIAL_CALENDAR
+from db.models import TaskState, Unit, UnitKind
+from tests.conftest import SHANGHAI, local
+from tests.factories import make_county, make_task
+
+NOW = local(2026, 4, 29, 10)
+
+
+@pytest.fixture
+def ledger(session):  # type: ignore[no-untyped-def]
+    county = make_county(session)
+    session.add(Unit(name="东关镇", kind=UnitKind.TOWNSHIP))  # no tasks at all
+    created = NOW - timedelta(days=10)
+    town, dept = county.township, county.department
+
+    def task(title, deadline, unit):  # type: ignore[no-untyped-def]
+        return make_task(session, county, deadline=deadline, now=created, title=title, unit=unit)
+
+    tasks = {
+        "A": task("A 红", local(2026, 4, 28, 18), town),
+        "B": task("B 红（一小时前到期）", local(2026, 4, 29, 9), town),
+        "C": task("C 黄（第三个工作日）", local(2026, 5, 7, 18), town),
+        "D": task("D 绿（第四个工作日）", local(2026, 5, 8, 18), town),
+        "E": task("E 长期", None, town),
+        "F": task("F 黄", local(2026, 5, 6, 18), dept),
+        "G": task("G 已报完成", local(2026, 4, 20, 18), dept),
+        "H": task("H 已销号", local(2026, 4, 1, 18), dept),
+        "I": task("I 红", local(2026, 4, 27, 18), dept),
+    }
+    apply_action(session, tasks["G"], Action.REPORT_DONE, now=NOW - timedelta(days=1))
+    apply_action(session, tasks["H"], Action.REPORT_DONE, now=NOW - timedelta(days=20))
+    apply_action(session, tasks["H"], Action.VERIFY, now=NOW - timedelta(days=19))
+    report_progress(session, tasks["C"], now=NOW - timedelta(days=3), actor=None, text="过半")
+    report_progress(session, tasks["I"], now=NOW - timedelta(days=8), actor=None, text="推进中")
+    return county, tasks
+
+
+def summary_for(runtime, session, **kwargs):  # type: ignore[no-untyped-def]
+    return runtime.summary(session, now=NOW, **kwargs)
+
+
+def test_yellow_cutoff_skips_the_labour_day_holiday() -> None:
+    cutoff = yellow_cutoff(NOW, OFFICIAL_CALENDAR, 3, SHANGHAI)
+    assert cutoff.date().isoformat() == "2026-05-07"
+    assert light_of(TaskState.OPEN, local(2026, 5, 7, 23, 59), NOW, cutoff) == Light.YELLOW
+    assert light_of(TaskState.OPEN, local(2026, 5, 8, 0, 0), NOW, cutoff) == Light.GREEN
+    assert light_of(TaskState.REPORTED_DONE, local(2026, 4, 1), NOW, cutoff) is None
+
+
+def test_counts_per_unit_worst_first(runtime, session, ledger) -> None:
+    summary = summary_for(runtime, session)
+    rows = [
+        (u.unit_name, u.counts.red, u.counts.yellow, u.counts.green)
+        + (u.counts.reported_done, u.counts.verified)
+        for u in summary.units
+    ]
+    assert rows == [
+        ("城关镇", 2, 1, 2, 0, 0),
+        ("县住建局", 1, 1, 0, 1, 1),
+        ("东关镇", 0, 0, 0, 0, 0),
+    ]
+    totals = summary.totals
+    assert (totals.red, totals.yellow, totals.green, totals.reported_done, totals.verified) == (
+        3,
+        2,
+        2,
+        1,
+        1,
+    )
+    assert totals.total == 9
+
+
+def test_overdue_list_oldest_first_and_cut(runtime, session, ledger) -> None:
+    summary = summary_for(runtime, session, overdue_limit=2)
+    assert [t.title for t in summary.overdue] == ["I 红", "A 红"]
+    assert summary.overdue_count == 3
+    assert summary.overdue[0].leader_name == "王建国"
+    text = summary_text(summary, SHANGHAI)
+    assert "• DB-0009 I 红 · 县住建局 · 逾期2天 · 进度0%" in text
+    assert "……另有 1 项逾期未列出" in text
+
+
+def test_silent_units_are_those_without_a_report_on_open_tasks_for_a_week(
+    runtime, session, ledger
+) -> None:
+    summary = summary_for(runtime, session)
+    assert [(s.unit_name, s.last_report_at) for s in summary.silent_units] == [
+        ("县住建局", NOW - timedelta(days=8))
+    ]
+    assert "• 县住建局（最近一次 4月21日）" in summary_text(summary, SHANGHAI)
+
+
+def test_new_units_are_not_silent_before_a_week_has_passed(runtime, session) -> None:
+    county = make_county(session)
+    make_task(session, county, deadline=local(2026, 6, 1, 18), now=NOW - timedelta(days=6))
+    assert summary_for(runtime, session).silent_units == []
+
+
+def test_scopes_count_only_the_leaders_or_units_tasks(runtime, session, ledger) -> None:
+    county, _ = ledger
+    unit_view = summary_for(runtime, session, scope=Scope(unit_id=county.department.id))
+    assert [u.unit_name for u in unit_view.units] == ["县住建局"]
+    assert unit_view.totals.total == 4
+    leader_view = summary_for(runtime, session, scope=Scope(leader_id=county.leader.id))
+    assert leader_view.totals.total == 9
+    nobody = summary_for(runtime, session, scope=Scope(leader_id=county.member.id))
+    assert nobody.totals.total == 0
+
+
+def test_cli_table_lines_up(runtime, session, ledger) -> None:
+    table = summary_table(summary_for(runtime, session), SHANGHAI)
+    lines = table.splitlines()
+    assert lines[0] == "督办事项总览（截至 2026-04-29（周三）10:00）"
+    assert lines[2].split() == ["单位", "红灯", "黄灯", "绿灯", "已报完成", "已销号", "合计"]
+    assert lines[4].split() == ["城关镇", "2", "1", "2", "0", "0", "5"]
+    assert lines[7].split() == ["合计", "3", "2", "2", "1", "1", "9"]
