@@ -2,19 +2,23 @@
 
 Reading `build_application` tells how the bot is put together: the request
 settings (a self-hosted Bot API server if configured), the rate limiter, the
-runtime (database, clock) opened in `post_init` and closed in
-`post_shutdown`, the command menu, and the handlers in `handlers.register_all`.
+runtime (database, clock) kept in `bot_data`, the command menu set in
+`post_init`, the handlers in `handlers.register_all` and the error handler.
 """
 
 from __future__ import annotations
 
+import logging
+
 from telegram import BotCommand, Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
 from bot.runtime import Runtime, open_runtime
 from bot.settings import Settings
 from handlers import register_all
+
+logger = logging.getLogger(__name__)
 
 # The menu Telegram shows next to the input box (setMyCommands), in Chinese.
 COMMAND_MENU = [
@@ -25,10 +29,7 @@ COMMAND_MENU = [
 
 
 def build_application(
-    settings: Settings,
-    *,
-    runtime: Runtime | None = None,
-    request: BaseRequest | None = None,
+    settings: Settings, runtime: Runtime, *, request: BaseRequest | None = None
 ) -> Application:
     """The bot, ready to run; tests pass their own runtime and a recording request."""
     builder = ApplicationBuilder().token(settings.telegram_token or "0:offline")
@@ -43,21 +44,27 @@ def build_application(
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
 
     async def post_init(app: Application) -> None:
-        app.bot_data["runtime"] = runtime or open_runtime(settings)
-        app.bot_data["settings"] = settings
-        if request is None:
-            await app.bot.set_my_commands(COMMAND_MENU)
+        await app.bot.set_my_commands(COMMAND_MENU)
 
-    async def post_shutdown(app: Application) -> None:
-        opened: Runtime | None = app.bot_data.get("runtime")
-        if opened is not None and runtime is None:
-            opened.close()
-
-    application = builder.post_init(post_init).post_shutdown(post_shutdown).build()
+    application = builder.post_init(post_init).build()
+    application.bot_data["runtime"] = runtime
     register_all(application)
+    application.add_error_handler(report_error)
     return application
 
 
+async def report_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the failure with its update, and tell the user something went wrong."""
+    logger.error("handling %r failed", update, exc_info=context.error)
+    if isinstance(update, Update) and update.effective_message is not None:
+        await update.effective_message.reply_text(
+            "抱歉，处理这条消息时出错了，已记录下来。请稍后再试，或联系县督查室。"
+        )
+
+
 def run_bot(settings: Settings) -> None:
-    application = build_application(settings)
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    runtime = open_runtime(settings)
+    try:
+        build_application(settings, runtime).run_polling(allowed_updates=Update.ALL_TYPES)
+    finally:
+        runtime.close()

@@ -128,16 +128,27 @@ class WorkCalendar:
         return day if self.is_workday(day) else self.next_workday(day)
 
     def holiday_period(self, day: date) -> HolidayPeriod | None:
-        """The holiday period (consecutive days of one holiday) that contains `day`."""
-        name = self._holidays.get(day)
-        if name is None:
+        """The holiday period (consecutive days off) that contains `day`.
+
+        Adjacent holidays form one period, named after all of them in order
+        ("国庆节、中秋节"): in 2025 chinese-calendar marks 10月6日 as 中秋节 inside
+        国庆节's 10月1日–8日, and that is one break with one duty roster, not three.
+        """
+        if day not in self._holidays:
             return None
         first = last = day
-        while self._holidays.get(first - timedelta(days=1)) == name:
+        while first - timedelta(days=1) in self._holidays:
             first -= timedelta(days=1)
-        while self._holidays.get(last + timedelta(days=1)) == name:
+        while last + timedelta(days=1) in self._holidays:
             last += timedelta(days=1)
-        return HolidayPeriod(name, first, last)
+        names: list[str] = []
+        current = first
+        while current <= last:
+            name = self._holidays[current]
+            if name not in names:
+                names.append(name)
+            current += timedelta(days=1)
+        return HolidayPeriod("、".join(names), first, last)
 
     def next_holiday(
         self, day: date, name: str | None = None, *, horizon_days: int = 400

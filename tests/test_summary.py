@@ -67,8 +67,14 @@ def test_yellow_cutoff_skips_the_labour_day_holiday() -> None:
 def test_counts_per_unit_worst_first(runtime, session, ledger) -> None:
     summary = summary_for(runtime, session)
     rows = [
-        (u.unit_name, u.counts.red, u.counts.yellow, u.counts.green)
-        + (u.counts.reported_done, u.counts.verified)
+        (
+            u.unit_name,
+            u.counts.red,
+            u.counts.yellow,
+            u.counts.green,
+            u.counts.reported_done,
+            u.counts.verified,
+        )
         for u in summary.units
     ]
     assert rows == [

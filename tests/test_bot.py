@@ -1,0 +1,80 @@
+"""Real updates through the Application: what the bot answers, per role."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from telegram.ext import Application
+
+from bot.app import build_application
+from db.models import Person, Role
+from tests.conftest import ADMIN_ID, local
+from tests.factories import make_county, make_task
+from tests.telegram_fakes import RecordingRequest, command_update
+
+
+@pytest.fixture
+async def bot_app(settings, runtime) -> AsyncIterator[tuple[Application, RecordingRequest]]:  # type: ignore[no-untyped-def]
+    request = RecordingRequest()
+    app = build_application(settings, runtime, request=request)
+    async with app:
+        yield app, request
+
+
+async def send(bot_app, user_id: int, text: str) -> list[str]:  # type: ignore[no-untyped-def]
+    app, request = bot_app
+    before = len(request.texts(user_id))
+    await app.process_update(command_update(app.bot, user_id, text))
+    return request.texts(user_id)[before:]
+
+
+async def test_strangers_learn_nothing(bot_app, session) -> None:
+    county = make_county(session)
+    make_task(session, county, deadline=local(2026, 5, 8, 18), now=local(2026, 4, 20, 9))
+    for command in ("/start", "/help", "/status"):
+        replies = await send(bot_app, 555, command)
+        assert len(replies) == 1
+        assert "还没有绑定" in replies[0]
+        assert "城关镇" not in replies[0] and "DB-0001" not in replies[0]
+
+
+async def test_admin_becomes_a_supervisor_on_first_contact(bot_app, session) -> None:
+    replies = await send(bot_app, ADMIN_ID, "/start")
+    assert "督查室成员" in replies[0]
+    person = session.query(Person).filter_by(telegram_user_id=ADMIN_ID).one()
+    assert person.role == Role.SUPERVISOR
+
+
+async def test_status_for_a_supervisor_covers_the_county(bot_app, session, clock) -> None:
+    county = make_county(session)
+    make_task(session, county, deadline=local(2026, 4, 28, 18), now=local(2026, 4, 1, 9))
+    make_task(
+        session,
+        county,
+        deadline=local(2026, 5, 6, 18),
+        now=local(2026, 4, 1, 9),
+        title="污水厂提标",
+        unit=county.department,
+    )
+    (reply,) = await send(bot_app, ADMIN_ID, "/status")
+    assert reply.startswith("📊 督办事项总览（截至 2026-04-29（周三）10:00）")
+    assert "共 2 项：🔴 红灯 1 · 🟡 黄灯 1 · 🟢 绿灯 0" in reply
+    assert reply.index("1. 城关镇") < reply.index("2. 县住建局")
+    assert "• DB-0001 农村改厕1200户 · 城关镇 · 逾期1天 · 进度0%" in reply
+
+
+async def test_status_for_a_member_covers_only_their_unit(bot_app, session) -> None:
+    county = make_county(session)
+    make_task(session, county, deadline=local(2026, 5, 20, 18), now=local(2026, 4, 1, 9))
+    make_task(
+        session,
+        county,
+        deadline=local(2026, 4, 2, 18),
+        now=local(2026, 4, 1, 9),
+        title="污水厂提标",
+        unit=county.department,
+    )
+    (reply,) = await send(bot_app, county.member.telegram_user_id, "/status")
+    assert "共 1 项：🔴 红灯 0 · 🟡 黄灯 0 · 🟢 绿灯 1" in reply
+    assert "县住建局" not in reply and "污水厂" not in reply

@@ -1,0 +1,64 @@
+"""Every migration runs up, down and up again; the models match the migrations."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from db.migrate import alembic_config, downgrade, upgrade
+from db.models import Base
+from db.session import make_engine
+
+
+@pytest.fixture
+def empty_engine(tmp_path) -> Iterator[Engine]:  # type: ignore[no-untyped-def]
+    """A database of its own, so going down to nothing disturbs no other test."""
+    url = os.environ.get("DUBAN_TEST_DATABASE_URL")
+    if not url:
+        engine = make_engine(f"sqlite:///{tmp_path / 'stairway.sqlite3'}")
+        yield engine
+        engine.dispose()
+        return
+    name = f"duban_stairway_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(make_url(url).set(database=name).render_as_string(hide_password=False))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}"'))
+        admin.dispose()
+
+
+def revisions(engine: Engine) -> list[str]:
+    script = ScriptDirectory.from_config(alembic_config(engine))
+    return [rev.revision for rev in reversed(list(script.walk_revisions()))]
+
+
+def test_stairway_up_down_up(empty_engine) -> None:
+    previous = "base"
+    for revision in revisions(empty_engine):
+        upgrade(empty_engine, revision)
+        downgrade(empty_engine, previous)
+        upgrade(empty_engine, revision)
+        previous = revision
+    tables = set(inspect(empty_engine).get_table_names())
+    assert {"tasks", "units", "people", "task_events", "calendar_overrides"} <= tables
+
+
+def test_models_and_migrations_agree(empty_engine) -> None:
+    upgrade(empty_engine)
+    with empty_engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": False})
+        assert compare_metadata(context, Base.metadata) == []
