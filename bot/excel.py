@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
+from zipfile import BadZipFile
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook, load_workbook
@@ -174,7 +175,12 @@ def _parse_milestones(text: str, **deadline_options: object) -> list[MilestoneIn
         part = part.strip()
         if not part:
             continue
-        pieces = part.split(maxsplit=1)
+        # A numeric date may carry a clock time ("2026-06-30 18:00 完成立项").
+        numeric = NUMERIC_DATE.match(part)
+        if numeric and part[numeric.end() :].strip():
+            pieces = [part[: numeric.end()], part[numeric.end() :]]
+        else:
+            pieces = part.split(maxsplit=1)
         if len(pieces) != 2:
             raise DeadlineError(f"节点“{part}”应写成“日期 节点名称”，如“2026-06-30 完成立项”")
         due = parse_ledger_deadline(pieces[0], **deadline_options)  # type: ignore[arg-type]
@@ -195,7 +201,7 @@ def read_ledger(
     """Read and check every row; nothing touches the database here."""
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as error:
+    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as error:
         raise LedgerFileError(
             f"无法读取 {path.name}：请提供 .xlsx 格式的台账（{error}）"
         ) from error
@@ -438,7 +444,7 @@ def _last_reports(session: Session, task_ids: Iterable[int]) -> dict[int, str]:
     rows = session.execute(
         select(ProgressReport.task_id, ProgressReport.text).where(ProgressReport.id.in_(latest))
     )
-    return dict(rows.tuples().all())
+    return {task_id: text for task_id, text in rows}
 
 
 # --- export and template -------------------------------------------------------------

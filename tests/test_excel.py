@@ -1,0 +1,227 @@
+"""Ledger import (all rows or nothing), export, and the export → import round trip."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import func, select
+
+from bot.cli import main
+from bot.excel import (
+    EXPORT_COLUMNS,
+    TEMPLATE_COLUMNS,
+    export_ledger,
+    import_ledger,
+    read_ledger,
+    write_template,
+)
+from bot.ledger import Action, MilestoneInput, apply_action, create_task, report_progress
+from bot.workcalendar import OFFICIAL_CALENDAR
+from db.models import Base, Task, TaskEvent, TaskState, Unit
+from tests.conftest import SHANGHAI, local
+from tests.factories import make_county
+
+NOW = local(2026, 4, 29, 10)
+OPTIONS = {"now": NOW, "zone": SHANGHAI, "calendar": OFFICIAL_CALENDAR, "end_of_day": time(18)}
+REPO = Path(__file__).resolve().parent.parent
+
+
+def write_sheet(path: Path, rows: list[list[object]], header=TEMPLATE_COLUMNS) -> Path:  # type: ignore[no-untyped-def]
+    workbook = Workbook()
+    workbook.active.append(list(header))
+    for row in rows:
+        workbook.active.append(row)
+    workbook.save(path)
+    return path
+
+
+def count(session, model) -> int:  # type: ignore[no-untyped-def]
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def test_bad_rows_are_all_reported_and_nothing_is_written(session, tmp_path) -> None:
+    path = write_sheet(
+        tmp_path / "台账.xlsx",
+        [
+            ["DB-0001", "引进亿元以上项目", "县商务局", "", "王建国", "2026-12-31", "", ""],
+            ["", "", "城关镇", "", "", "2026-06-30", "", ""],
+            ["", "农村改厕", "东关镇", "", "", "随便写写", "", ""],
+            ["db-0001", "重复编号", "县住建局", "", "", "2026-06-30", "", ""],
+            ["", "街巷硬化", "", "", "", "2026-06-30", "6月15日", ""],
+        ],
+    )
+    result = import_ledger(session, path, **OPTIONS)
+    assert [str(error) for error in result.errors] == [
+        "第 3 行：事项为空",
+        "第 4 行：截止时间无法识别：" + str(result.errors[1]).split("：", 2)[2],
+        "第 5 行：编号 DB-0001 与第 2 行重复",
+        "第 6 行：牵头单位为空",
+        "第 6 行：节点无法识别：节点“6月15日”应写成“日期 节点名称”，如“2026-06-30 完成立项”",
+    ]
+    assert "随便写写" in str(result.errors[1])
+    assert (count(session, Task), count(session, Unit), count(session, TaskEvent)) == (0, 0, 0)
+
+
+def test_cli_import_prints_errors_and_fails(workdir, settings, engine, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("DUBAN_DATABASE_URL", settings.database_url)
+    path = write_sheet(workdir / "bad.xlsx", [["", "", "城关镇", "", "", "尽快吧", "", ""]])
+    assert main(["import", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "bad.xlsx 有 2 处错误，未导入任何内容" in err
+    assert "第 2 行：事项为空" in err
+
+
+def test_import_accepts_overdue_items_and_creates_units_and_leaders(session, tmp_path) -> None:
+    path = write_sheet(
+        tmp_path / "台账.xlsx",
+        [
+            [
+                "",
+                "引进亿元以上项目3个",
+                "县商务局",
+                "县发改局、县自然资源局",
+                "王建国",
+                datetime(2026, 3, 31),
+                "2026-01-31 签约1个\n2026-02-28 签约2个",
+                "全年目标",
+            ],
+            ["ZS-07", "十件民生实事", "县发改局", "", "", "长期", "", ""],
+        ],
+    )
+    result = import_ledger(session, path, **OPTIONS)
+    assert result.ok and result.created == ["DB-0001", "ZS-07"]
+    assert result.new_units == ["县商务局", "县发改局", "县自然资源局"]
+    assert result.new_leaders == ["王建国"]
+    task = session.scalar(select(Task).where(Task.code == "DB-0001"))
+    assert task.deadline == local(2026, 3, 31, 18)  # a date cell means the end of the working day
+    assert [u.name for u in task.cooperating_units] == ["县发改局", "县自然资源局"]
+    assert [(m.title, m.due_at) for m in task.milestones] == [
+        ("签约1个", local(2026, 1, 31, 18)),
+        ("签约2个", local(2026, 2, 28, 18)),
+    ]
+    standing = session.scalar(select(Task).where(Task.code == "ZS-07"))
+    assert standing.deadline is None and standing.lead_leader is None
+
+
+def test_reimport_updates_by_code_and_records_the_change(session, tmp_path) -> None:
+    row = ["DB-0001", "农村改厕1200户", "城关镇", "", "", "2026-06-30", "", ""]
+    import_ledger(session, write_sheet(tmp_path / "a.xlsx", [row]), **OPTIONS)
+    row[1] = "农村改厕1500户"
+    result = import_ledger(session, write_sheet(tmp_path / "b.xlsx", [row]), **OPTIONS)
+    assert (result.created, result.updated, result.unchanged) == ([], ["DB-0001"], 0)
+    event = session.scalars(select(TaskEvent).order_by(TaskEvent.id.desc())).first()
+    assert (event.field, event.old_value, event.new_value, event.note) == (
+        "title",
+        "农村改厕1200户",
+        "农村改厕1500户",
+        "导入",
+    )
+
+
+def build_ledger(session) -> None:  # type: ignore[no-untyped-def]
+    county = make_county(session)
+    create_task(
+        session,
+        title="引进亿元以上项目3个",
+        lead_unit=county.township,
+        deadline=local(2026, 4, 20, 18),
+        now=local(2026, 3, 1, 9),
+        lead_leader=county.leader,
+        cooperating_units=[county.department],
+        details="全年目标3个",
+        source="县政府工作推进会",
+        milestones=[MilestoneInput("签约1个", local(2026, 3, 31, 18))],
+        allow_past_deadline=True,
+    )
+    done = create_task(
+        session,
+        title="县城污水处理厂提标改造",
+        lead_unit=county.department,
+        deadline=local(2026, 5, 6, 18),
+        now=local(2026, 3, 1, 9),
+    )
+    report_progress(
+        session, done, now=local(2026, 4, 1, 9), actor=None, text="完成六成", percent=60
+    )
+    apply_action(session, done, Action.REPORT_DONE, now=local(2026, 4, 28, 9), reason="已通水")
+    create_task(session, title="十件民生实事", lead_unit=county.township, deadline=None, now=NOW)
+
+
+def sheet_values(path: Path) -> list[list[object]]:
+    sheet = load_workbook(path).active
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def test_export_then_import_gives_the_same_ledger(session, runtime, tmp_path) -> None:
+    build_ledger(session)
+    cutoff = runtime.yellow_until(session, NOW)
+    first = tmp_path / "first.xlsx"
+    assert export_ledger(session, first, now=NOW, zone=SHANGHAI, yellow_until=cutoff) == 3
+    exported = sheet_values(first)
+    assert exported[0] == EXPORT_COLUMNS
+    assert exported[1][:12] == [
+        "DB-0001",
+        "引进亿元以上项目3个",
+        "城关镇",
+        "县住建局",
+        "王建国",
+        datetime(2026, 4, 20, 18),
+        "2026-03-31 18:00 签约1个",
+        "全年目标3个",
+        "县政府工作推进会",
+        "推进中",
+        "红灯",
+        0,
+    ]
+    assert exported[2][9:13] == ["已报完成", None, 100, "已通水"]
+    assert exported[3][5] == "长期"
+
+    # Re-importing the export over the same ledger changes nothing.
+    again = import_ledger(session, first, **OPTIONS)
+    assert (again.created, again.updated, again.unchanged) == ([], [], 3)
+
+    # Into an empty database, the export rebuilds the same ledger.
+    with runtime.engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+    session.expunge_all()
+    rebuilt = import_ledger(session, first, **OPTIONS)
+    assert rebuilt.created == ["DB-0001", "DB-0002", "DB-0003"]
+    assert (
+        session.scalar(select(Task.state).where(Task.code == "DB-0002")) == TaskState.REPORTED_DONE
+    )
+    second = tmp_path / "second.xlsx"
+    export_ledger(session, second, now=NOW, zone=SHANGHAI, yellow_until=cutoff)
+    last_report_time = EXPORT_COLUMNS.index("最近进展时间")
+    strip = lambda rows: [row[:last_report_time] for row in rows]  # noqa: E731 - import time differs
+    assert strip(sheet_values(second)) == strip(exported)
+
+
+def test_template_reads_back_with_its_example_row(tmp_path) -> None:
+    path = tmp_path / "template.xlsx"
+    write_template(path)
+    rows, errors = read_ledger(path, **OPTIONS)
+    assert errors == []
+    assert [(r.title, r.lead_unit, r.lead_leader) for r in rows] == [
+        ("引进亿元以上项目3个", "县商务局", "王建国")
+    ]
+
+
+def test_shipped_template_has_the_template_columns() -> None:
+    shipped = REPO / "templates" / "ledger_template.xlsx"
+    assert sheet_values(shipped)[0] == TEMPLATE_COLUMNS
+
+
+def test_a_file_that_is_not_a_ledger_is_refused_clearly(session, tmp_path) -> None:
+    from bot.excel import LedgerFileError
+
+    text_file = tmp_path / "notes.xlsx"
+    text_file.write_text("not a workbook")
+    with pytest.raises(LedgerFileError, match=r"请提供 \.xlsx"):
+        import_ledger(session, text_file, **OPTIONS)
+    no_header = write_sheet(tmp_path / "other.xlsx", [["a", "b"]], header=["甲", "乙"])
+    with pytest.raises(LedgerFileError, match="找不到表头列：事项、牵头单位、截止时间"):
+        import_ledger(session, no_header, **OPTIONS)
