@@ -1,0 +1,59 @@
+"""What the terminal commands print."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from datetime import UTC, datetime
+
+from bot.cli import main
+from bot.demo import run_demo
+from bot.demo_data import DEMO_TASKS
+from tests.conftest import local
+from tests.factories import make_county, make_task
+
+
+def test_help_lists_every_subcommand() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--help"], capture_output=True, text=True, check=True
+    )
+    for command in ("run", "migrate", "demo", "import", "export", "template", "status"):
+        assert re.search(rf"^\s+{command}\s", result.stdout, re.MULTILINE), command
+
+
+def test_without_a_token_the_bot_explains_how_to_get_one(workdir, capsys) -> None:
+    assert main([]) == 2
+    err = capsys.readouterr().err
+    assert "@BotFather" in err and "DUBAN_TELEGRAM_TOKEN" in err
+    assert "python -m bot demo" in err
+
+
+def test_status_prints_the_table(workdir, settings, session, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("DUBAN_DATABASE_URL", settings.database_url)
+    county = make_county(session)
+    make_task(session, county, deadline=local(2026, 1, 5, 18), now=local(2026, 1, 1, 9))
+    assert main(["status"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("督办事项总览（截至 ")
+    assert re.search(r"^城关镇\s+1\s+0\s+0\s+0\s+0\s+1$", out, re.MULTILINE)
+    assert "• DB-0001 农村改厕1200户 · 城关镇 · 逾期" in out
+
+
+def test_demo_builds_every_state_and_prints_the_digests(workdir) -> None:
+    from bot.settings import Settings
+
+    url = f"sqlite:///{workdir / 'demo.sqlite3'}"
+    clock = lambda: datetime(2026, 11, 26, 6, 0, tzinfo=UTC)  # noqa: E731 - Thu 14:00 Shanghai
+    output = run_demo(Settings(_env_file=None, database_url=url), clock=clock)  # type: ignore[call-arg]
+    assert output.startswith("督办事项总览（截至 2026-11-26（周四）14:00）")
+    totals = re.search(r"^合计\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)$", output, re.M)
+    assert totals is not None
+    red, yellow, green, reported, verified, total = map(int, totals.groups())
+    assert total == len(DEMO_TASKS) >= 50
+    assert min(red, yellow, green, reported, verified) > 0
+    assert "下一个工作日 2026-11-27（周五）08:30 将发出的每日汇总" in output
+    assert "（督查室）\n🗂 督查室每日汇总（2026-11-27（周五））" in output
+    assert "（责任单位）\n📋 " in output and "（包联领导）\n📌 " in output
+    # Running it again starts from scratch rather than doubling the county.
+    assert run_demo(Settings(_env_file=None, database_url=url), clock=clock) == output  # type: ignore[call-arg]
