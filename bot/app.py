@@ -25,6 +25,7 @@ COMMAND_MENU = [
     BotCommand("start", "开始 / 绑定账号"),
     BotCommand("help", "我能做什么"),
     BotCommand("status", "红黄绿灯总览"),
+    BotCommand("holiday", "节假日与调休安排"),
 ]
 
 

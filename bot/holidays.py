@@ -1,12 +1,24 @@
-"""Supervisors' holiday periods and make-up working days, stored as calendar overrides."""
+"""Supervisors' holiday periods and make-up working days, stored as calendar overrides.
+
+The State Council publishes each year's holidays late in the year before, and
+`chinese-calendar` only knows what was published when it was released. These
+overrides let the office enter the coming year itself; they win over the
+library's data and are what `load_calendar` hands to every working-day count.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.workcalendar import CalendarOverride, WorkCalendar
-from db.models import CalendarOverrideRow
+from bot.ledger import LedgerError
+from bot.workcalendar import CalendarOverride, HolidayPeriod, WorkCalendar, YearStatus
+from db.models import CalendarOverrideRow, Person, Role
+
+LONGEST_HOLIDAY_DAYS = 15  # the Spring Festival break is at most 9; anything longer is a typo
 
 
 def load_calendar(session: Session) -> WorkCalendar:
@@ -14,4 +26,111 @@ def load_calendar(session: Session) -> WorkCalendar:
     rows = session.scalars(select(CalendarOverrideRow).order_by(CalendarOverrideRow.id))
     return WorkCalendar(
         CalendarOverride(row.name, row.first_day, row.last_day, row.is_workday) for row in rows
+    )
+
+
+def _require_supervisor(actor: Person | None) -> None:
+    if actor is not None and actor.role != Role.SUPERVISOR:
+        raise LedgerError("只有督查室可以维护节假日安排。")
+
+
+def add_holiday(
+    session: Session,
+    *,
+    name: str,
+    first_day: date,
+    last_day: date,
+    now: datetime,
+    actor: Person | None = None,
+) -> CalendarOverrideRow:
+    """Save a holiday period (放假); its days stop counting as working days."""
+    _require_supervisor(actor)
+    name = name.strip()
+    if not name:
+        raise LedgerError("请写明节日名称，例如：/holiday add 春节 2027-02-06 2027-02-13")
+    if last_day < first_day:
+        raise LedgerError("结束日期早于开始日期，请检查。")
+    if (last_day - first_day).days + 1 > LONGEST_HOLIDAY_DAYS:
+        raise LedgerError(f"假期超过 {LONGEST_HOLIDAY_DAYS} 天，请检查日期是否写错。")
+    return _save(
+        session,
+        CalendarOverrideRow(name=name, first_day=first_day, last_day=last_day, is_workday=False),
+        actor,
+        now,
+    )
+
+
+def add_makeup_workday(
+    session: Session, *, day: date, name: str, now: datetime, actor: Person | None = None
+) -> CalendarOverrideRow:
+    """Save a make-up working day (调休上班), usually a weekend day next to a holiday."""
+    _require_supervisor(actor)
+    row = CalendarOverrideRow(
+        name=name.strip() or "调休上班", first_day=day, last_day=day, is_workday=True
+    )
+    return _save(session, row, actor, now)
+
+
+def _save(
+    session: Session, row: CalendarOverrideRow, actor: Person | None, now: datetime
+) -> CalendarOverrideRow:
+    duplicate = session.scalar(
+        select(CalendarOverrideRow.id).where(
+            CalendarOverrideRow.first_day == row.first_day,
+            CalendarOverrideRow.last_day == row.last_day,
+            CalendarOverrideRow.is_workday == row.is_workday,
+        )
+    )
+    if duplicate is not None:
+        raise LedgerError(f"这条安排已经登记过了（编号 {duplicate}）。")
+    row.created_by_id = actor.id if actor else None
+    row.created_at = now
+    session.add(row)
+    session.commit()
+    return row
+
+
+def remove_override(session: Session, override_id: int, *, actor: Person | None = None) -> str:
+    """Delete one override; returns its name for the confirmation."""
+    _require_supervisor(actor)
+    row = session.get(CalendarOverrideRow, override_id)
+    if row is None:
+        raise LedgerError(f"没有编号为 {override_id} 的节假日安排，请用 /holiday 查看编号。")
+    name = row.name
+    session.delete(row)
+    session.commit()
+    return name
+
+
+@dataclass(frozen=True)
+class CalendarOverview:
+    """What `/holiday` shows: the coming holidays, make-up days, and which years are known."""
+
+    holidays: list[HolidayPeriod]
+    makeup_workdays: list[date]
+    overrides: list[CalendarOverrideRow]
+    year_status: dict[int, YearStatus]
+
+
+def calendar_overview(session: Session, today: date, *, days: int = 366) -> CalendarOverview:
+    calendar = load_calendar(session)
+    last = today + timedelta(days=days)
+    makeup = [
+        today + timedelta(days=offset)
+        for offset in range(days + 1)
+        if (today + timedelta(days=offset)).weekday() >= 5
+        and calendar.is_workday(today + timedelta(days=offset))
+    ]
+    overrides = list(
+        session.scalars(
+            select(CalendarOverrideRow)
+            .where(CalendarOverrideRow.last_day >= today)
+            .order_by(CalendarOverrideRow.first_day)
+        )
+    )
+    return CalendarOverview(
+        holidays=calendar.holidays_between(today, last),
+        makeup_workdays=makeup,
+        overrides=overrides,
+        year_status={year: calendar.year_status(year) for year in range(today.year, last.year + 1)},
     )

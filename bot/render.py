@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.holidays import CalendarOverview
 from bot.lights import days_overdue
+from bot.workcalendar import YearStatus
 from bot.summary import Counts, LedgerSummary
 
 WEEKDAYS = "一二三四五六日"
@@ -15,8 +17,12 @@ WEEKDAYS = "一二三四五六日"
 
 def local_day(moment: datetime, zone: ZoneInfo) -> str:
     """`2026-05-08（周五）` in the configured zone."""
-    local = moment.astimezone(zone)
-    return f"{local:%Y-%m-%d}（周{WEEKDAYS[local.weekday()]}）"
+    return local_day_only(moment.astimezone(zone).date())
+
+
+def local_day_only(day: date) -> str:
+    """`2026-05-08（周五）` for a calendar day."""
+    return f"{day:%Y-%m-%d}（周{WEEKDAYS[day.weekday()]}）"
 
 
 def local_time(moment: datetime, zone: ZoneInfo) -> str:
@@ -155,3 +161,37 @@ def summary_table(summary: LedgerSummary, zone: ZoneInfo) -> str:
             *silent_unit_lines(summary, zone),
         ]
     return "\n".join(parts)
+
+
+YEAR_STATUS_TEXT = {
+    YearStatus.OFFICIAL: "国务院已公布，已收录",
+    YearStatus.CUSTOM: "未收录官方安排，按督查室登记的安排计算",
+    YearStatus.ASSUMED: "未收录官方安排，也未登记，工作日暂按周一至周五计算",
+}
+
+
+def holiday_overview_text(overview: CalendarOverview) -> str:
+    """`/holiday`: the coming holidays, make-up working days and supervisors' entries."""
+    lines = ["📅 今后一年的节假日安排"]
+    for year, status in overview.year_status.items():
+        lines.append(f"{year}年：{YEAR_STATUS_TEXT[status]}")
+    lines.append("")
+    if overview.holidays:
+        lines += [
+            f"• {period.name} {local_day_only(period.first_day)} 至 "
+            f"{local_day_only(period.last_day)}，共 {period.days} 天"
+            for period in overview.holidays
+        ]
+    else:
+        lines.append("（未来一年没有已知的节假日）")
+    if overview.makeup_workdays:
+        lines += ["", "调休上班：" + "、".join(local_day_only(d) for d in overview.makeup_workdays)]
+    if overview.overrides:
+        lines += ["", "督查室登记的安排（可用 /holiday remove 编号 撤销）："]
+        lines += [
+            f"{row.id}. {'调休上班' if row.is_workday else '放假'} {row.name} "
+            f"{local_day_only(row.first_day)}"
+            + (f" 至 {local_day_only(row.last_day)}" if row.last_day != row.first_day else "")
+            for row in overview.overrides
+        ]
+    return "\n".join(lines)

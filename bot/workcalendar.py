@@ -132,7 +132,7 @@ class WorkCalendar:
 
         Adjacent holidays form one period, named after all of them in order
         ("国庆节、中秋节"): in 2025 chinese-calendar marks 10月6日 as 中秋节 inside
-        国庆节's 10月1日–8日, and that is one break with one duty roster, not three.
+        国庆节's 10月1日-8日, and that is one break with one duty roster, not three.
         """
         if day not in self._holidays:
             return None

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import common, status
+from handlers import common, holiday, status
 
 
 def register_all(app: Application) -> None:
     common.register(app)  # /start, /help
     status.register(app)  # /status
+    holiday.register(app)  # /holiday

@@ -9,9 +9,16 @@ from db.models import Role
 from handlers.context import NOT_BOUND, caller, runtime_of
 
 HELP_BY_ROLE = {
-    Role.SUPERVISOR: "您是督查室成员，可以使用：\n/status 各单位红黄绿灯总览\n/help 本说明",
-    Role.LEADER: "您是包联领导，可以使用：\n/status 您包联事项的总览\n/help 本说明",
-    Role.MEMBER: "您是单位联络员，可以使用：\n/status 本单位事项总览\n/help 本说明",
+    Role.SUPERVISOR: (
+        "您是督查室成员，可以使用：\n/status 各单位红黄绿灯总览\n"
+        "/holiday 查看、登记节假日和调休上班日\n/help 本说明"
+    ),
+    Role.LEADER: (
+        "您是包联领导，可以使用：\n/status 您包联事项的总览\n/holiday 节假日安排\n/help 本说明"
+    ),
+    Role.MEMBER: (
+        "您是单位联络员，可以使用：\n/status 本单位事项总览\n/holiday 节假日安排\n/help 本说明"
+    ),
 }
 
 

@@ -4,7 +4,7 @@ a controllable clock, and a runtime wired like the real one."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,12 +12,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
+from telegram.ext import Application
 
+from bot.app import build_application
 from bot.runtime import Runtime
 from bot.settings import Settings
 from db.migrate import upgrade
 from db.models import Base
 from db.session import make_engine, make_session_factory
+from tests.telegram_fakes import RecordingRequest
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ADMIN_ID = 1001
@@ -110,3 +113,12 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         if name.startswith("DUBAN_") and name != "DUBAN_TEST_DATABASE_URL":
             monkeypatch.delenv(name)
     return tmp_path
+
+
+@pytest.fixture
+async def bot_app(settings, runtime) -> AsyncIterator[tuple[Application, RecordingRequest]]:  # type: ignore[no-untyped-def]
+    """The real application, talking to a recording request instead of Telegram."""
+    request = RecordingRequest()
+    app = build_application(settings, runtime, request=request)
+    async with app:
+        yield app, request

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from telegram import Bot, Update
+from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
 BOT_USER = {"id": 999, "is_bot": True, "first_name": "督办", "username": "duban_test_bot"}
@@ -96,3 +97,11 @@ def command_update(bot: Bot, user_id: int, text: str, *, first_name: str = "测�
         },
     }
     return Update.de_json(payload, bot)
+
+
+async def send(bot_app: tuple[Application, RecordingRequest], user_id: int, text: str) -> list[str]:
+    """Feed one message through the application; return what the bot sent back to that chat."""
+    app, request = bot_app
+    before = len(request.texts(user_id))
+    await app.process_update(command_update(app.bot, user_id, text))
+    return request.texts(user_id)[before:]

@@ -2,31 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-from telegram.ext import Application
-
-from bot.app import build_application
 from db.models import Person, Role
 from tests.conftest import ADMIN_ID, local
 from tests.factories import make_county, make_task
-from tests.telegram_fakes import RecordingRequest, command_update
-
-
-@pytest.fixture
-async def bot_app(settings, runtime) -> AsyncIterator[tuple[Application, RecordingRequest]]:  # type: ignore[no-untyped-def]
-    request = RecordingRequest()
-    app = build_application(settings, runtime, request=request)
-    async with app:
-        yield app, request
-
-
-async def send(bot_app, user_id: int, text: str) -> list[str]:  # type: ignore[no-untyped-def]
-    app, request = bot_app
-    before = len(request.texts(user_id))
-    await app.process_update(command_update(app.bot, user_id, text))
-    return request.texts(user_id)[before:]
+from tests.telegram_fakes import send
 
 
 async def test_strangers_learn_nothing(bot_app, session) -> None:

@@ -1,0 +1,588 @@
+"""Deadline phrases as officials write them; every test passes its own `now`."""
+
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.deadlines import (
+    EXAMPLES,
+    DeadlineError,
+    calendar_warning,
+    describe,
+    normalise,
+    parse_deadline,
+)
+from bot.workcalendar import CalendarOverride, WorkCalendar
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# The issue's reference moment: a Wednesday morning, two days before the 五一 break.
+NOW = datetime(2026, 4, 29, 10, 0, tzinfo=SHANGHAI)
+
+
+def at(text: str) -> datetime:
+    """A Shanghai time written as '2026-05-08 18:00'."""
+    return datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
+
+
+def check(phrase: str, expected: str, now: datetime = NOW) -> None:
+    assert parse_deadline(phrase, now) == at(expected), phrase
+
+
+ISSUE_EXAMPLES = [
+    ("今天", "2026-04-29 18:00"),
+    ("明天", "2026-04-30 18:00"),
+    ("后天下午3点", "2026-05-01 15:00"),
+    ("明天上午10点", "2026-04-30 10:00"),
+    ("明天下午三点前", "2026-04-30 15:00"),
+    ("今天17:30", "2026-04-29 17:30"),
+    ("今晚8点", "2026-04-29 20:00"),
+    ("今天下班前", "2026-04-29 18:00"),
+    ("tomorrow 5pm", "2026-04-30 17:00"),
+    ("周五", "2026-05-01 18:00"),
+    ("本周五", "2026-05-01 18:00"),
+    ("下周五前", "2026-05-08 18:00"),
+    ("下周三", "2026-05-06 18:00"),
+    ("下周一上午9点", "2026-05-04 09:00"),
+    ("下下周一", "2026-05-11 18:00"),
+    ("本月底", "2026-04-30 18:00"),
+    ("5月底前", "2026-05-31 18:00"),
+    ("6月中旬", "2026-06-20 18:00"),
+    ("下个月10号", "2026-05-10 18:00"),
+    ("10号前", "2026-05-10 18:00"),
+    ("6月15日前", "2026-06-15 18:00"),
+    ("五月二十日", "2026-05-20 18:00"),
+    ("2026年6月30日", "2026-06-30 18:00"),
+    ("2026-06-30", "2026-06-30 18:00"),
+    ("2026.6.30", "2026-06-30 18:00"),
+    ("6/30", "2026-06-30 18:00"),
+    ("6.30", "2026-06-30 18:00"),
+    ("30 June", "2026-06-30 18:00"),
+    ("三天内", "2026-05-02 18:00"),
+    ("3天后", "2026-05-02 18:00"),
+    ("一周内", "2026-05-06 18:00"),
+    ("两周内", "2026-05-13 18:00"),
+    ("半个月内", "2026-05-14 18:00"),
+    ("一个月内", "2026-05-29 18:00"),
+    ("3个工作日内", "2026-05-07 18:00"),
+    ("5个工作日内", "2026-05-09 18:00"),  # 5月9日 is a make-up working Saturday
+    ("五一前", "2026-04-30 18:00"),
+    ("五一假期后", "2026-05-06 18:00"),
+    ("节后第一个工作日", "2026-05-06 18:00"),
+    ("端午节前", "2026-06-18 18:00"),
+    ("国庆节前", "2026-09-30 18:00"),
+    ("第二季度末", "2026-06-30 18:00"),
+    ("上半年", "2026-06-30 18:00"),
+    ("年底前", "2026-12-31 18:00"),
+    ("请于下周五前报送材料", "2026-05-08 18:00"),
+]
+
+
+@pytest.mark.parametrize(("phrase", "expected"), ISSUE_EXAMPLES)
+def test_issue_examples(phrase: str, expected: str) -> None:
+    check(phrase, expected)
+
+
+@pytest.mark.parametrize("phrase", ["昨天", "上周一", "2025年1月1日", "随便写写", ""])
+def test_issue_refusals(phrase: str) -> None:
+    with pytest.raises(DeadlineError):
+        parse_deadline(phrase, NOW)
+
+
+# --- the conventions, one group per rule -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("本周内", "2026-05-03 18:00"),  # a week ends on Sunday
+        ("本周末", "2026-05-03 18:00"),
+        ("周末前", "2026-05-03 18:00"),
+        ("下周末", "2026-05-10 18:00"),
+        ("下周内", "2026-05-10 18:00"),
+        ("下周", "2026-05-10 18:00"),
+        ("这周五", "2026-05-01 18:00"),
+        ("下个周五", "2026-05-08 18:00"),
+        ("下个星期三", "2026-05-06 18:00"),
+        ("星期五", "2026-05-01 18:00"),
+        ("礼拜五", "2026-05-01 18:00"),
+        ("周日", "2026-05-03 18:00"),
+        ("星期天", "2026-05-03 18:00"),
+        ("周三", "2026-04-29 18:00"),  # today, still before 18:00
+        ("本周三", "2026-04-29 18:00"),
+        ("周二", "2026-05-05 18:00"),  # already past this week: the coming one
+        ("下下周五", "2026-05-15 18:00"),
+        ("下周一前", "2026-05-04 18:00"),
+        ("週五前", "2026-05-01 18:00"),  # traditional characters
+    ],
+)
+def test_weeks(phrase: str, expected: str) -> None:
+    check(phrase, expected)
+
+
+def test_bare_weekday_today_after_its_time_is_next_week() -> None:
+    evening = datetime(2026, 4, 29, 19, 0, tzinfo=SHANGHAI)
+    check("周三", "2026-05-06 18:00", evening)
+    check("周三晚上8点", "2026-04-29 20:00", evening)
+    with pytest.raises(DeadlineError):
+        parse_deadline("本周三", evening)  # 本周X is this week's, even when it has passed
+
+
+def test_weeks_start_on_monday() -> None:
+    sunday = datetime(2026, 5, 3, 10, 0, tzinfo=SHANGHAI)
+    check("下周一", "2026-05-04 18:00", sunday)
+    check("周一", "2026-05-04 18:00", sunday)
+    check("本周内", "2026-05-03 18:00", sunday)
+    check("下周五", "2026-05-08 18:00", sunday)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("月底", "2026-04-30 18:00"),
+        ("月内", "2026-04-30 18:00"),
+        ("本月内", "2026-04-30 18:00"),
+        ("这个月底", "2026-04-30 18:00"),
+        ("下月底", "2026-05-31 18:00"),
+        ("下个月", "2026-05-31 18:00"),
+        ("下月初", "2026-05-05 18:00"),
+        ("下个月中旬", "2026-05-20 18:00"),
+        ("6月上旬", "2026-06-10 18:00"),
+        ("6月中旬", "2026-06-20 18:00"),
+        ("6月下旬", "2026-06-30 18:00"),
+        ("5月中", "2026-05-15 18:00"),
+        ("6月份", "2026-06-30 18:00"),
+        ("6月前", "2026-06-30 18:00"),
+        ("2026年6月", "2026-06-30 18:00"),
+        ("3月前", "2027-03-31 18:00"),  # March has passed: next year's
+        ("明年3月底", "2027-03-31 18:00"),
+        ("今年6月底前", "2026-06-30 18:00"),
+        ("十二月底", "2026-12-31 18:00"),
+        ("元月底", "2027-01-31 18:00"),
+    ],
+)
+def test_months_and_their_parts(phrase: str, expected: str) -> None:
+    check(phrase, expected)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("6月15日", "2026-06-15 18:00"),
+        ("6月15号", "2026-06-15 18:00"),
+        ("9月30日前", "2026-09-30 18:00"),
+        ("二〇二六年十月八日", "2026-10-08 18:00"),
+        ("二零二六年十月八日", "2026-10-08 18:00"),
+        ("十二月三十一日", "2026-12-31 18:00"),
+        ("五月二十三日", "2026-05-23 18:00"),
+        ("四月三十日", "2026-04-30 18:00"),
+        ("4月29日", "2026-04-29 18:00"),  # today, before 18:00
+        ("4月28日", "2027-04-28 18:00"),  # a month-day already past: next year
+        ("1月5日", "2027-01-05 18:00"),
+        ("30日前", "2026-04-30 18:00"),
+        ("十五号", "2026-05-15 18:00"),
+        ("二十三号", "2026-05-23 18:00"),
+        ("三十一日", "2026-05-31 18:00"),  # April has no 31st
+        ("十一号", "2026-05-11 18:00"),  # a day, not the 国庆 holiday
+        ("十日前", "2026-05-10 18:00"),  # N日前 is "by the Nth", not "N days ago"
+        ("下月10日", "2026-05-10 18:00"),
+        ("2026/6/30", "2026-06-30 18:00"),
+        ("2026-6-30", "2026-06-30 18:00"),
+        ("20260630", "2026-06-30 18:00"),
+        ("6-30", "2026-06-30 18:00"),
+        ("30/6", "2026-06-30 18:00"),  # day first when the first number cannot be a month
+        ("5.1前", "2026-05-01 18:00"),  # a date, unlike 五一前
+        ("2026年12月31日前", "2026-12-31 18:00"),
+        ("２０２６－０６－３０", "2026-06-30 18:00"),  # full-width
+        ("６月３０日", "2026-06-30 18:00"),
+        ("6 月 30 日", "2026-06-30 18:00"),
+    ],
+)
+def test_dates(phrase: str, expected: str) -> None:
+    check(phrase, expected)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("三日内", "2026-05-02 18:00"),
+        ("7日内", "2026-05-06 18:00"),
+        ("10天内", "2026-05-09 18:00"),
+        ("十天之内", "2026-05-09 18:00"),
+        ("两天内", "2026-05-01 18:00"),
+        ("一两天内", "2026-05-01 18:00"),  # the later of a range
+        ("三五天内", "2026-05-04 18:00"),
+        ("3个自然日内", "2026-05-02 18:00"),
+        ("一个星期内", "2026-05-06 18:00"),
+        ("一周之内", "2026-05-06 18:00"),
+        ("一周后", "2026-05-06 18:00"),
+        ("2周后", "2026-05-13 18:00"),
+        ("半月内", "2026-05-14 18:00"),
+        ("1个月内", "2026-05-29 18:00"),
+        ("两个月内", "2026-06-29 18:00"),
+        ("一个半月内", "2026-06-13 18:00"),
+        ("3个月后", "2026-07-29 18:00"),
+        ("半年内", "2026-10-29 18:00"),
+        ("一年内", "2027-04-29 18:00"),
+        ("两个工作日内", "2026-05-06 18:00"),
+        ("三个工作日内", "2026-05-07 18:00"),
+        ("十个工作日内", "2026-05-15 18:00"),
+        ("3个工作日", "2026-05-07 18:00"),
+        ("下一个工作日", "2026-04-30 18:00"),
+        ("24小时内", "2026-04-30 10:00"),
+        ("48小时内", "2026-05-01 10:00"),
+        ("半小时内", "2026-04-29 10:30"),
+        ("30分钟内", "2026-04-29 10:30"),
+        ("即日起3天内", "2026-05-02 18:00"),
+    ],
+)
+def test_durations(phrase: str, expected: str) -> None:
+    check(phrase, expected)
+
+
+def test_working_days_are_counted_from_tomorrow_even_on_a_day_off() -> None:
+    saturday = datetime(2026, 5, 2, 10, 0, tzinfo=SHANGHAI)  # inside the 五一 break
+    check("1个工作日内", "2026-05-06 18:00", saturday)
+    check("3个工作日内", "2026-05-08 18:00", saturday)
+    check("4个工作日内", "2026-05-09 18:00", saturday)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("一季度", "2027-03-31 18:00"),  # passed this year: next year's
+        ("第一季度末", "2027-03-31 18:00"),
+        ("二季度", "2026-06-30 18:00"),
+        ("第三季度末", "2026-09-30 18:00"),
+        ("2026年第三季度", "2026-09-30 18:00"),
+        ("今年第四季度", "2026-12-31 18:00"),
+        ("四季度末", "2026-12-31 18:00"),
+        ("本季度末", "2026-06-30 18:00"),
+        ("季度末", "2026-06-30 18:00"),
+        ("下季度", "2026-09-30 18:00"),
+        ("Q3", "2026-09-30 18:00"),
+        ("上半年", "2026-06-30 18:00"),
+        ("下半年", "2026-12-31 18:00"),
+        ("明年上半年", "2027-06-30 18:00"),
+        ("年中", "2026-06-30 18:00"),
+        ("年内", "2026-12-31 18:00"),
+        ("年底", "2026-12-31 18:00"),
+        ("年末", "2026-12-31 18:00"),
+        ("年终", "2026-12-31 18:00"),
+        ("今年内", "2026-12-31 18:00"),
+        ("今年年底", "2026-12-31 18:00"),
+        ("本年度内", "2026-12-31 18:00"),
+        ("2026年底", "2026-12-31 18:00"),
+        ("明年年底", "2027-12-31 18:00"),
+        ("2027年", "2027-12-31 18:00"),
+        ("2027年前", "2027-12-31 18:00"),
+    ],
+)
+def test_quarters_halves_and_years(phrase: str, expected: str) -> None:
+    check(phrase, expected)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("明天下午3点半", "2026-04-30 15:30"),
+        ("明天下午3点一刻", "2026-04-30 15:15"),
+        ("明天下午3点三刻", "2026-04-30 15:45"),
+        ("明天15时", "2026-04-30 15:00"),
+        ("明天15时30分", "2026-04-30 15:30"),
+        ("明天8点05分", "2026-04-30 08:05"),
+        ("明天十点整", "2026-04-30 10:00"),
+        ("明天 下午 3点", "2026-04-30 15:00"),
+        ("明天上午", "2026-04-30 12:00"),  # a part of the day without an hour: its end
+        ("明天中午", "2026-04-30 12:00"),
+        ("明天中午前", "2026-04-30 12:00"),
+        ("明天中午1点", "2026-04-30 13:00"),
+        ("明天下午", "2026-04-30 18:00"),
+        ("明天晚上十点", "2026-04-30 22:00"),
+        ("明晚8点", "2026-04-30 20:00"),
+        ("明早", "2026-04-30 09:00"),
+        ("明早8点", "2026-04-30 08:00"),
+        ("明天一早", "2026-04-30 09:00"),
+        ("明天上班前", "2026-04-30 09:00"),
+        ("明天下班前", "2026-04-30 18:00"),
+        ("明天凌晨2点", "2026-04-30 02:00"),
+        ("今晚", "2026-04-29 23:59"),
+        ("今晚12点前", "2026-04-29 23:59"),
+        ("下午3点前", "2026-04-29 15:00"),  # a clock time alone is today's
+        ("中午12点", "2026-04-29 12:00"),
+        ("晚上8点", "2026-04-29 20:00"),
+        ("十一点", "2026-04-29 11:00"),
+        ("后天上午", "2026-05-01 12:00"),
+        ("大后天", "2026-05-02 18:00"),
+        ("10月8日上午", "2026-10-08 12:00"),
+        ("12月31日24时", "2026-12-31 23:59"),  # 24:00 is the last minute of that day
+        ("2026年6月30日24时", "2026-06-30 23:59"),
+        ("6月15日下午5:30", "2026-06-15 17:30"),
+        ("5月20号下午5点前", "2026-05-20 17:00"),
+        ("2026-06-30 17:00", "2026-06-30 17:00"),
+        ("6月30日（周二）下午5点", "2026-06-30 17:00"),
+        ("本周五下班前", "2026-05-01 18:00"),
+        ("本周五17:00前", "2026-05-01 17:00"),
+    ],
+)
+def test_clock_times(phrase: str, expected: str) -> None:
+    check(phrase, expected)
+
+
+def test_end_of_day_is_a_setting() -> None:
+    assert parse_deadline("明天", NOW, end_of_day=time(17, 30)) == at("2026-04-30 17:30")
+    assert parse_deadline("明天下班前", NOW, end_of_day=time(17, 0)) == at("2026-04-30 17:00")
+
+
+# --- holidays: the official calendar, 2025 to 2026 -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("phrase", "now", "expected"),
+    [
+        # 元旦 2026: 1月1日-3日; 1月4日 (Sunday) is a make-up working day.
+        ("元旦前", "2025-12-01 10:00", "2025-12-31 18:00"),
+        ("元旦后", "2025-12-01 10:00", "2026-01-04 18:00"),
+        # 春节 2026: 2月15日-23日; 2月14日 (Saturday) is worked.
+        ("春节前", "2025-12-01 10:00", "2026-02-14 18:00"),
+        ("年前", "2025-12-01 10:00", "2026-02-14 18:00"),
+        ("过年前", "2025-12-01 10:00", "2026-02-14 18:00"),
+        ("春节后", "2025-12-01 10:00", "2026-02-24 18:00"),
+        ("年后", "2025-12-01 10:00", "2026-02-24 18:00"),
+        # 清明 2026: 4月4日-6日.
+        ("清明前", "2026-03-20 10:00", "2026-04-03 18:00"),
+        ("清明节后", "2026-03-20 10:00", "2026-04-07 18:00"),
+        # 劳动节 2026: 5月1日-5日.
+        ("劳动节前", "2026-04-20 10:00", "2026-04-30 18:00"),
+        ("五一劳动节前", "2026-04-20 10:00", "2026-04-30 18:00"),
+        ("五一后", "2026-04-20 10:00", "2026-05-06 18:00"),
+        ("五一节后", "2026-04-20 10:00", "2026-05-06 18:00"),
+        # 端午 2026: 6月19日-21日.
+        ("端午前", "2026-05-20 10:00", "2026-06-18 18:00"),
+        ("端午节后", "2026-05-20 10:00", "2026-06-22 18:00"),
+        # 中秋 2026: 9月25日-27日; 国庆 2026: 10月1日-7日.
+        ("中秋节前", "2026-09-01 10:00", "2026-09-24 18:00"),
+        ("中秋后", "2026-09-01 10:00", "2026-09-28 18:00"),
+        ("国庆前", "2026-09-01 10:00", "2026-09-30 18:00"),
+        ("十一前", "2026-09-01 10:00", "2026-09-30 18:00"),
+        ("十一之前", "2026-09-01 10:00", "2026-09-30 18:00"),
+        ("十一国庆节前", "2026-09-01 10:00", "2026-09-30 18:00"),
+        ("国庆节后", "2026-09-01 10:00", "2026-10-08 18:00"),
+        ("十一假期后", "2026-09-01 10:00", "2026-10-08 18:00"),
+        ("十一长假后", "2026-09-01 10:00", "2026-10-08 18:00"),
+        ("国庆节后第一个工作日", "2026-09-01 10:00", "2026-10-08 18:00"),
+        ("国庆收假后", "2026-09-01 10:00", "2026-10-08 18:00"),
+        ("国庆节后3个工作日内", "2026-09-01 10:00", "2026-10-10 18:00"),  # a worked Saturday
+        ("今年国庆节前", "2026-09-01 10:00", "2026-09-30 18:00"),
+        ("国庆节", "2026-09-01 10:00", "2026-09-30 18:00"),  # a bare holiday: before it
+        # 节前 / 节后 alone: the next holiday, whichever it is.
+        ("节前", "2026-09-01 10:00", "2026-09-24 18:00"),
+        ("节后", "2026-09-01 10:00", "2026-09-28 18:00"),
+        ("节后", "2026-10-03 10:00", "2026-10-08 18:00"),  # during a break: after this one
+        # 2025: 中秋 falls inside 国庆's 10月1日-8日, one break.
+        ("中秋节前", "2025-09-01 10:00", "2025-09-30 18:00"),
+        ("中秋节后", "2025-09-01 10:00", "2025-10-09 18:00"),
+        ("国庆节后", "2025-09-01 10:00", "2025-10-09 18:00"),
+    ],
+)
+def test_official_holidays(phrase: str, now: str, expected: str) -> None:
+    check(phrase, expected, at(now))
+
+
+def test_eleven_is_national_day_only_as_a_word() -> None:
+    assert normalise("十一前") == "国庆前"
+    assert normalise("十一月") == "11月"
+    assert normalise("三十一日") == "31日"
+    assert normalise("十一点") == "11点"
+    assert normalise("五一假期后") == "劳动假期后"
+    assert normalise("五月一日") == "5月1日"
+
+
+# --- years the calendar does not know ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("phrase", "now", "expected"),
+    [
+        # 2027 is not published: holidays are estimated (春节 from 除夕 2月5日),
+        # working days are Monday to Friday.
+        ("春节前", "2026-04-29 10:00", "2027-02-04 18:00"),
+        ("年后", "2026-12-20 10:00", "2027-02-15 18:00"),
+        ("元旦前", "2026-12-20 10:00", "2026-12-31 18:00"),
+        ("元旦后", "2026-12-20 10:00", "2027-01-04 18:00"),
+        ("清明前", "2026-12-20 10:00", "2027-04-02 18:00"),
+        ("明年国庆节前", "2026-04-29 10:00", "2027-09-30 18:00"),
+        ("10个工作日内", "2026-12-20 10:00", "2027-01-01 18:00"),
+        ("国庆节前", "2031-03-01 10:00", "2031-09-30 18:00"),
+        ("中秋节前", "2031-03-01 10:00", "2031-09-30 18:00"),  # 中秋 2031 is 10月1日
+        ("春节后", "2031-03-01 10:00", "2032-02-18 18:00"),
+        ("节后", "2031-03-01 10:00", "2031-04-07 18:00"),
+        ("3个工作日内", "2031-03-01 10:00", "2031-03-05 18:00"),
+        ("国庆节前", "2045-03-01 10:00", "2045-09-29 18:00"),  # beyond the lunar table
+    ],
+)
+def test_unknown_years_never_fail(phrase: str, now: str, expected: str) -> None:
+    check(phrase, expected, at(now))
+
+
+def test_supervisors_holidays_win_over_estimates() -> None:
+    calendar = WorkCalendar(
+        [
+            CalendarOverride("春节", date(2027, 2, 6), date(2027, 2, 13), is_workday=False),
+            CalendarOverride("春节调休", date(2027, 2, 14), date(2027, 2, 14), is_workday=True),
+        ]
+    )
+    now = at("2026-12-20 10:00")
+    assert parse_deadline("春节前", now, calendar=calendar) == at("2027-02-05 18:00")
+    assert parse_deadline("春节后", now, calendar=calendar) == at("2027-02-14 18:00")
+    assert calendar_warning(at("2027-02-05 18:00"), now, calendar) is None
+
+
+# --- sentences, English, time zones -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("请于下周五前报送材料", "2026-05-08 18:00"),
+        ("请各单位于2026年6月30日前将材料报送督查室", "2026-06-30 18:00"),
+        ("务必在3个工作日内完成整改", "2026-05-07 18:00"),
+        ("最迟明天下午3点", "2026-04-30 15:00"),
+        ("截至5月底", "2026-05-31 18:00"),
+        ("今天开会布置，明天下午三点前报送", "2026-04-30 15:00"),
+        ("上个月布置的任务请于本周五前完成", "2026-05-01 18:00"),
+        ("今年的重点工作，请于5月20日前报送进展", "2026-05-20 18:00"),
+        ("6月份工作计划请于5月25日前报送", "2026-05-25 18:00"),
+        ("国庆节值班表请于9月25日前报送", "2026-09-25 18:00"),
+        ("请第一时间于明天报送", "2026-04-30 18:00"),
+    ],
+)
+def test_phrases_inside_sentences(phrase: str, expected: str) -> None:
+    check(phrase, expected)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("tomorrow", "2026-04-30 18:00"),
+        ("Friday 5pm", "2026-05-01 17:00"),
+        ("next Monday 9am", "2026-05-04 09:00"),
+        ("June 30", "2026-06-30 18:00"),
+        ("30 June 2026", "2026-06-30 18:00"),
+        ("within 3 days", "2026-05-02 18:00"),
+        ("in 2 weeks", "2026-05-13 18:00"),
+        ("within 3 working days", "2026-05-07 18:00"),
+        ("end of month", "2026-04-30 18:00"),
+        ("EOD", "2026-04-29 18:00"),
+    ],
+)
+def test_english(phrase: str, expected: str) -> None:
+    check(phrase, expected)
+
+
+def test_naive_now_is_shanghai() -> None:
+    result = parse_deadline("明天", datetime(2026, 4, 29, 10, 0))
+    assert result == at("2026-04-30 18:00")
+    assert result.utcoffset() is not None
+
+
+def test_result_is_in_nows_zone() -> None:
+    now = datetime(2026, 4, 29, 2, 0, tzinfo=UTC)
+    result = parse_deadline("明天下午3点", now)
+    assert result.tzinfo is UTC
+    assert (result.hour, result.minute) == (15, 0)
+
+
+# --- refusals ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "",
+        "   ",
+        "昨天",
+        "前天",
+        "上周一",
+        "上个月底",
+        "去年年底",
+        "2025年1月1日",
+        "3天前",
+        "本月20日前",  # this month's 20th has passed
+        "今年3月底",
+        "随便写写",
+        "尽快",
+        "长期",
+        "3",
+        "asdf",
+        "6月31日",
+        "13月1日",
+        "明天25点",
+        "明天10点61分",
+    ],
+)
+def test_refusals(phrase: str) -> None:
+    with pytest.raises(DeadlineError):
+        parse_deadline(phrase, NOW)
+
+
+def test_refusal_is_a_value_error_in_chinese_with_three_examples() -> None:
+    with pytest.raises(ValueError, match="没看懂截止时间“随便写写”") as caught:
+        parse_deadline("随便写写", NOW)
+    message = str(caught.value)
+    assert all(example in message for example in EXAMPLES)
+    assert len(EXAMPLES) == 3
+
+
+def test_past_deadline_names_the_resolved_time() -> None:
+    with pytest.raises(DeadlineError, match="已经过去") as caught:
+        parse_deadline("今天", datetime(2026, 4, 29, 19, 0, tzinfo=SHANGHAI))
+    assert "2026-04-29（周三）18:00" in str(caught.value)
+
+
+def test_empty_phrase_says_so() -> None:
+    with pytest.raises(DeadlineError, match="没有写截止时间"):
+        parse_deadline("  ", NOW)
+
+
+def test_impossible_date_is_named() -> None:
+    with pytest.raises(DeadlineError, match="没有2026年6月31日这一天"):
+        parse_deadline("6月31日前", NOW)
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_the_examples_in_error_messages_work(example: str) -> None:
+    assert parse_deadline(example, NOW) > NOW
+
+
+# --- describe and calendar_warning ---------------------------------------------------------
+
+
+def test_describe() -> None:
+    assert describe(at("2026-05-08 18:00")) == "2026-05-08（周五）18:00"
+    assert describe(at("2026-05-03 09:05")) == "2026-05-03（周日）09:05"
+    assert describe(datetime(2026, 5, 8, 10, 0, tzinfo=UTC)) == "2026-05-08（周五）10:00"
+
+
+def test_no_warning_for_published_years() -> None:
+    assert calendar_warning(at("2026-12-31 18:00"), NOW) is None
+
+
+def test_warning_for_an_unpublished_year() -> None:
+    warning = calendar_warning(at("2027-01-08 18:00"), NOW)
+    assert warning == (
+        "2027年的法定节假日安排尚未收录，工作日按周一至周五计算；督查室可用 /holiday 补充。"
+    )
+
+
+def test_warning_names_every_unpublished_year_on_the_way() -> None:
+    warning = calendar_warning(at("2028-03-01 18:00"), NOW)
+    assert warning is not None
+    assert warning.startswith("2027年、2028年的法定节假日安排尚未收录")
+
+
+def test_no_warning_once_supervisors_entered_the_year() -> None:
+    calendar = WorkCalendar(
+        [CalendarOverride("元旦", date(2027, 1, 1), date(2027, 1, 3), is_workday=False)]
+    )
+    assert calendar_warning(at("2027-01-08 18:00"), NOW, calendar) is None

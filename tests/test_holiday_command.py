@@ -1,0 +1,72 @@
+"""/holiday: supervisors enter next year's holidays; every count of working days follows."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+
+from bot.holidays import load_calendar
+from db.models import CalendarOverrideRow
+from tests.conftest import ADMIN_ID
+from tests.factories import make_county
+from tests.telegram_fakes import send
+
+NOV_26 = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)  # Thursday 10:00 in Shanghai
+
+
+async def test_listing_warns_that_next_year_is_unknown(bot_app, clock) -> None:
+    clock.set(NOV_26)
+    (reply,) = await send(bot_app, ADMIN_ID, "/holiday")
+    assert "2026年：国务院已公布，已收录" in reply
+    assert "2027年：未收录官方安排，也未登记，工作日暂按周一至周五计算" in reply
+
+
+async def test_supervisor_adds_a_holiday_and_a_makeup_day(bot_app, session, clock) -> None:
+    clock.set(NOV_26)
+    (added,) = await send(bot_app, ADMIN_ID, "/holiday add 春节 2027-02-06 至 2027-02-13")
+    assert added.startswith(
+        "已登记放假：春节 2027-02-06（周六） 至 2027-02-13（周六），共 8 天（编号 1）"
+    )
+    (workday,) = await send(bot_app, ADMIN_ID, "/holiday workday 2027年2月14日 春节调休")
+    assert workday.startswith("已登记调休上班：2027-02-14（周日） 春节调休（编号 2）")
+
+    calendar = load_calendar(session)
+    assert not calendar.is_workday(date(2027, 2, 8))  # a Monday inside the break
+    assert calendar.is_workday(date(2027, 2, 14))  # the make-up Sunday
+    assert calendar.add_workdays(date(2027, 2, 5), 1) == date(2027, 2, 14)
+
+    (listing,) = await send(bot_app, ADMIN_ID, "/holiday")
+    assert "2027年：未收录官方安排，按督查室登记的安排计算" in listing
+    assert "1. 放假 春节 2027-02-06（周六） 至 2027-02-13（周六）" in listing
+    assert "调休上班：" in listing and "2027-02-14（周日）" in listing
+
+    (duplicate,) = await send(bot_app, ADMIN_ID, "/holiday add 春节 2027-02-06 2027-02-13")
+    assert duplicate == "这条安排已经登记过了（编号 1）。"
+    (removed,) = await send(bot_app, ADMIN_ID, "/holiday remove 2")
+    assert removed == "已撤销第 2 条登记（春节调休）。"
+    rows = session.scalars(select(CalendarOverrideRow.name)).all()
+    assert rows == ["春节"]
+
+
+async def test_bad_input_gets_usage_or_a_clear_reason(bot_app, clock) -> None:
+    clock.set(NOV_26)
+    (usage,) = await send(bot_app, ADMIN_ID, "/holiday frobnicate")
+    assert usage.startswith("用法：")
+    (backwards,) = await send(bot_app, ADMIN_ID, "/holiday add 元旦 2027-01-03 2027-01-01")
+    assert backwards == "结束日期早于开始日期，请检查。"
+    (unreadable,) = await send(bot_app, ADMIN_ID, "/holiday add 元旦 某天")
+    assert unreadable.startswith("日期没看懂：")
+    (missing,) = await send(bot_app, ADMIN_ID, "/holiday remove 99")
+    assert "没有编号为 99 的节假日安排" in missing
+
+
+async def test_members_may_look_but_not_change(bot_app, session, clock) -> None:
+    clock.set(NOV_26)
+    county = make_county(session)
+    member = county.member.telegram_user_id
+    (listing,) = await send(bot_app, member, "/holiday")
+    assert listing.startswith("📅 今后一年的节假日安排")
+    (refused,) = await send(bot_app, member, "/holiday add 春节 2027-02-06 2027-02-13")
+    assert refused.startswith("只有督查室可以维护节假日安排")
+    assert session.scalars(select(CalendarOverrideRow)).all() == []
