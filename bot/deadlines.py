@@ -56,6 +56,10 @@ _SYNONYMS = (
     (re.compile(r"星期|礼拜"), "周"),
     (re.compile(r"第一时间"), ""),  # "as soon as possible", not 1:00
     (re.compile(r"(?<![后节假])第二天"), "次日"),  # the next day, not "2 days"
+    (
+        re.compile(r"(?<=[早快晚慢])一点(?![半钟整0-9一二三四五六七八九十])"),
+        "",
+    ),  # "a bit", not 1:00
     (re.compile(r"一早"), "早上"),
     (re.compile(r"元月"), "一月"),
     (re.compile(r"廿"), "二十"),

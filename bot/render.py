@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from bot.holidays import CalendarOverview
 from bot.lights import days_overdue
-from bot.workcalendar import YearStatus
 from bot.summary import Counts, LedgerSummary
+from bot.workcalendar import YearStatus
 
 WEEKDAYS = "一二三四五六日"
 

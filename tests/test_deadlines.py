@@ -329,6 +329,25 @@ def test_clock_times(phrase: str, expected: str) -> None:
     check(phrase, expected)
 
 
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("第二天", "2026-04-30 18:00"),
+        ("次日12时", "2026-04-30 12:00"),
+        ("明天早一点报送", "2026-04-30 18:00"),  # "a bit earlier", not 1:00
+        ("下旬", "2026-04-30 18:00"),
+        ("5月10日至15日", "2026-05-15 18:00"),  # a range: its last day
+        ("5月28日到6月2日", "2026-06-02 18:00"),
+        ("下周一至周五", "2026-05-08 18:00"),
+        ("节日前", "2026-04-30 18:00"),
+        ("放假前", "2026-04-30 18:00"),
+        ("收假后", "2026-05-06 18:00"),
+    ],
+)
+def test_other_everyday_forms(phrase: str, expected: str) -> None:
+    check(phrase, expected)
+
+
 def test_end_of_day_is_a_setting() -> None:
     assert parse_deadline("明天", NOW, end_of_day=time(17, 30)) == at("2026-04-30 17:30")
     assert parse_deadline("明天下班前", NOW, end_of_day=time(17, 0)) == at("2026-04-30 17:00")
@@ -518,6 +537,8 @@ def test_result_is_in_nows_zone() -> None:
         "6月31日",
         "13月1日",
         "明天25点",
+        "元宵节前",  # no days off: not "before the next holiday"
+        "明年年初",
         "明天10点61分",
     ],
 )
