@@ -23,7 +23,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from bot.deadlines import DeadlineError, parse_deadline
+from bot.deadlines import DeadlineError, calendar_warning, parse_deadline
 from bot.ledger import (
     STATE_LABELS,
     MilestoneInput,
@@ -112,6 +112,7 @@ class LedgerRow:
 @dataclass
 class ImportResult:
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)  # saved, but worth a look
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
@@ -327,6 +328,10 @@ def import_ledger(
     result = ImportResult(errors=errors)
     if errors:
         return result
+    for row in rows:
+        warning = row.deadline and calendar_warning(row.deadline, now.astimezone(zone), calendar)
+        if warning:
+            result.warnings.append(RowError(row.row, warning))
     try:
         _apply_rows(session, rows, now=now, result=result)
         session.commit()

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.deadlines import describe
 from bot.holidays import CalendarOverview
 from bot.lights import days_overdue
 from bot.summary import Counts, LedgerSummary
@@ -27,7 +28,7 @@ def local_day_only(day: date) -> str:
 
 def local_time(moment: datetime, zone: ZoneInfo) -> str:
     """`2026-05-08（周五）18:00` in the configured zone: how every time is shown."""
-    return f"{local_day(moment, zone)}{moment.astimezone(zone):%H:%M}"
+    return describe(moment.astimezone(zone))
 
 
 def short_date(moment: datetime, zone: ZoneInfo) -> str:

@@ -104,6 +104,21 @@ def test_import_accepts_overdue_items_and_creates_units_and_leaders(session, tmp
     ]
     standing = session.scalar(select(Task).where(Task.code == "ZS-07"))
     assert standing.deadline is None and standing.lead_leader is None
+    assert result.warnings == []
+
+
+def test_deadlines_in_an_unpublished_year_are_saved_with_a_warning(session, tmp_path) -> None:
+    path = write_sheet(
+        tmp_path / "台账.xlsx",
+        [["", "十四五规划中期评估", "县发改局", "", "", "2027年3月底", "", ""]],
+    )
+    result = import_ledger(session, path, **OPTIONS)
+    assert result.ok and result.created == ["DB-0001"]
+    assert session.scalar(select(Task.deadline)) == local(2027, 3, 31, 18)
+    assert [str(w) for w in result.warnings] == [
+        "第 2 行：2027年的法定节假日安排尚未收录，工作日按周一至周五计算；"
+        "督查室可用 /holiday 补充。"
+    ]
 
 
 def test_reimport_updates_by_code_and_records_the_change(session, tmp_path) -> None:
