@@ -72,9 +72,10 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.runtime import open_runtime
+    from bot.runtime import opened_runtime
 
-    open_runtime(settings).close()
+    with opened_runtime(settings):
+        pass
     print("数据库已是最新结构。")
     return 0
 
@@ -91,11 +92,10 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
 
 def _import(settings: Settings, args: argparse.Namespace) -> int:
     from bot.excel import LedgerFileError, import_ledger
-    from bot.runtime import open_runtime
+    from bot.runtime import opened_runtime
 
-    runtime = open_runtime(settings)
     try:
-        with runtime.sessions() as session:
+        with opened_runtime(settings) as runtime, runtime.sessions() as session:
             result = import_ledger(
                 session,
                 args.file,
@@ -107,8 +107,6 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
     except LedgerFileError as error:
         print(error, file=sys.stderr)
         return 1
-    finally:
-        runtime.close()
     if not result.ok:
         print(f"{args.file.name} 有 {len(result.errors)} 处错误，未导入任何内容：", file=sys.stderr)
         for error in result.errors:
@@ -129,21 +127,17 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
 
 def _export(settings: Settings, args: argparse.Namespace) -> int:
     from bot.excel import export_ledger
-    from bot.runtime import open_runtime
+    from bot.runtime import opened_runtime
 
-    runtime = open_runtime(settings)
-    try:
-        with runtime.sessions() as session:
-            now = runtime.now()
-            count = export_ledger(
-                session,
-                args.file,
-                now=now,
-                zone=runtime.zone,
-                yellow_until=runtime.yellow_until(session, now),
-            )
-    finally:
-        runtime.close()
+    with opened_runtime(settings) as runtime, runtime.sessions() as session:
+        now = runtime.now()
+        count = export_ledger(
+            session,
+            args.file,
+            now=now,
+            zone=runtime.zone,
+            yellow_until=runtime.yellow_until(session, now),
+        )
     print(f"已导出 {count} 项到 {args.file}")
     return 0
 
@@ -158,14 +152,10 @@ def _template(settings: Settings, args: argparse.Namespace) -> int:
 
 def _status(settings: Settings, args: argparse.Namespace) -> int:
     from bot.render import summary_table
-    from bot.runtime import open_runtime
+    from bot.runtime import opened_runtime
 
-    runtime = open_runtime(settings)
-    try:
-        with runtime.sessions() as session:
-            print(summary_table(runtime.summary(session), runtime.zone))
-    finally:
-        runtime.close()
+    with opened_runtime(settings) as runtime, runtime.sessions() as session:
+        print(summary_table(runtime.summary(session), runtime.zone))
     return 0
 
 

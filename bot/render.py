@@ -114,54 +114,39 @@ def summary_text(summary: LedgerSummary, zone: ZoneInfo, *, unit_limit: int = 15
             if unit.counts.total
         ]
         lines += cut(unit_lines, unit_limit, "个单位")
+    return "\n".join(lines + attention_sections(summary, zone))
+
+
+def attention_sections(summary: LedgerSummary, zone: ZoneInfo) -> list[str]:
+    """What needs chasing, shared by chat and terminal: overdue tasks, then silent units."""
+    lines: list[str] = []
     if summary.overdue_count:
         lines += ["", f"逾期事项（{summary.overdue_count} 项）：", *overdue_lines(summary, zone)]
     if summary.silent_units:
-        lines += [
-            "",
-            f"超过 {summary.stale_days} 天未报进展的单位：",
-            *silent_unit_lines(summary, zone),
-        ]
-    return "\n".join(lines)
+        lines += ["", f"超过 {summary.stale_days} 天未报进展的单位："]
+        lines += silent_unit_lines(summary, zone)
+    return lines
+
+
+def _count_cells(name: str, counts: Counts) -> list[object]:
+    return [
+        name,
+        counts.red,
+        counts.yellow,
+        counts.green,
+        counts.reported_done,
+        counts.verified,
+        counts.total,
+    ]
 
 
 def summary_table(summary: LedgerSummary, zone: ZoneInfo) -> str:
     """The CLI's `status`: the same summary as a terminal table."""
     header = ["单位", "红灯", "黄灯", "绿灯", "已报完成", "已销号", "合计"]
-    rows = [
-        [
-            unit.unit_name,
-            unit.counts.red,
-            unit.counts.yellow,
-            unit.counts.green,
-            unit.counts.reported_done,
-            unit.counts.verified,
-            unit.counts.total,
-        ]
-        for unit in summary.units
-    ]
-    totals = summary.totals
-    rows.append(
-        [
-            "合计",
-            totals.red,
-            totals.yellow,
-            totals.green,
-            totals.reported_done,
-            totals.verified,
-            totals.total,
-        ]
-    )
+    rows = [_count_cells(unit.unit_name, unit.counts) for unit in summary.units]
+    rows.append(_count_cells("合计", summary.totals))
     parts = [f"督办事项总览（截至 {local_time(summary.now, zone)}）", "", table(header, rows)]
-    if summary.overdue_count:
-        parts += ["", f"逾期事项（{summary.overdue_count} 项）：", *overdue_lines(summary, zone)]
-    if summary.silent_units:
-        parts += [
-            "",
-            f"超过 {summary.stale_days} 天未报进展的单位：",
-            *silent_unit_lines(summary, zone),
-        ]
-    return "\n".join(parts)
+    return "\n".join(parts + attention_sections(summary, zone))
 
 
 YEAR_STATUS_TEXT = {
