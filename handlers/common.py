@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from telegram import Update
-from telegram.ext import Application, CommandHandler, ContextTypes
+from telegram.ext import Application, CommandHandler
 
 from db.models import Role
-from handlers.context import NOT_BOUND, caller, runtime_of
+from handlers.context import Call, for_bound_people
 
 HELP_BY_ROLE = {
     Role.SUPERVISOR: (
@@ -22,25 +21,16 @@ HELP_BY_ROLE = {
 }
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    runtime = runtime_of(context)
-    with runtime.sessions() as session:
-        person = caller(session, update, runtime)
-        if person is None:
-            await update.effective_message.reply_text(NOT_BOUND)
-            return
-        await update.effective_message.reply_text(
-            f"{person.name}，您好！督办机器人已就绪。\n\n{HELP_BY_ROLE[person.role]}"
-        )
-
-
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    runtime = runtime_of(context)
-    with runtime.sessions() as session:
-        person = caller(session, update, runtime)
-    await update.effective_message.reply_text(
-        NOT_BOUND if person is None else HELP_BY_ROLE[person.role]
+@for_bound_people
+async def start(call: Call) -> None:
+    await call.reply(
+        f"{call.person.name}，您好！督办机器人已就绪。\n\n{HELP_BY_ROLE[call.person.role]}"
     )
+
+
+@for_bound_people
+async def help_command(call: Call) -> None:
+    await call.reply(HELP_BY_ROLE[call.person.role])
 
 
 def register(app: Application) -> None:

@@ -2,30 +2,27 @@
 
 from __future__ import annotations
 
-from telegram import Update
-from telegram.ext import Application, CommandHandler, ContextTypes
+from telegram.ext import Application, CommandHandler
 
 from bot.render import summary_text
 from bot.summary import Scope
-from db.models import Role
-from handlers.context import NOT_BOUND, caller, runtime_of
+from db.models import Person, Role
+from handlers.context import Call, for_bound_people
 
 
-async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    runtime = runtime_of(context)
-    with runtime.sessions() as session:
-        person = caller(session, update, runtime)
-        if person is None:
-            await update.effective_message.reply_text(NOT_BOUND)
-            return
-        if person.role == Role.SUPERVISOR:
-            scope = Scope()
-        elif person.role == Role.LEADER:
-            scope = Scope(leader_id=person.id)
-        else:
-            scope = Scope(unit_id=person.unit_id)
-        text = summary_text(runtime.summary(session, scope=scope), runtime.zone)
-    await update.effective_message.reply_text(text)
+def scope_of(person: Person) -> Scope:
+    """Supervisors see the county, leaders the tasks they lead, members their unit."""
+    if person.role == Role.SUPERVISOR:
+        return Scope()
+    if person.role == Role.LEADER:
+        return Scope(leader_id=person.id)
+    return Scope(unit_id=person.unit_id)
+
+
+@for_bound_people
+async def status(call: Call) -> None:
+    summary = call.runtime.summary(call.session, scope=scope_of(call.person))
+    await call.reply(summary_text(summary, call.runtime.zone))
 
 
 def register(app: Application) -> None:

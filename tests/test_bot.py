@@ -57,3 +57,19 @@ async def test_status_for_a_member_covers_only_their_unit(bot_app, session) -> N
     (reply,) = await send(bot_app, county.member.telegram_user_id, "/status")
     assert "共 1 项：🔴 红灯 0 · 🟡 黄灯 0 · 🟢 绿灯 1" in reply
     assert "县住建局" not in reply and "污水厂" not in reply
+
+
+async def test_a_failing_handler_tells_the_user_and_the_bot_keeps_going(bot_app, caplog) -> None:
+    from telegram.ext import CommandHandler
+
+    app, _ = bot_app
+
+    async def broken(update, context) -> None:  # type: ignore[no-untyped-def]
+        raise RuntimeError("database went away")
+
+    app.add_handler(CommandHandler("boom", broken), group=-1)
+    (reply,) = await send(bot_app, ADMIN_ID, "/boom")
+    assert reply.startswith("抱歉，处理这条消息时出错了")
+    assert "database went away" in caplog.text
+    (after,) = await send(bot_app, ADMIN_ID, "/help")
+    assert "督查室成员" in after
