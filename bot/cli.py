@@ -116,7 +116,7 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
         f"导入完成：新增 {len(result.created)} 项，更新 {len(result.updated)} 项，"
         f"未变 {result.unchanged} 项。"
     )
-    for warning in result.warnings:
+    for warning in result.grouped_warnings():
         print(f"提醒：{warning}")
     if result.new_units:
         print(f"新建单位：{'、'.join(result.new_units)}")

@@ -111,6 +111,8 @@ class LedgerRow:
 
 @dataclass
 class ImportResult:
+    """What an import did, or (with errors) why it wrote nothing."""
+
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)  # saved, but worth a look
     created: list[str] = field(default_factory=list)
@@ -122,6 +124,15 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def grouped_warnings(self) -> list[str]:
+        """One line per distinct warning, naming all its rows: 第 2、5、8 行：…"""
+        rows: dict[str, list[int]] = {}
+        for warning in self.warnings:
+            rows.setdefault(warning.message, []).append(warning.row)
+        return [
+            f"第 {'、'.join(map(str, numbers))} 行：{message}" for message, numbers in rows.items()
+        ]
 
 
 # --- reading cells -------------------------------------------------------------------
@@ -200,11 +211,13 @@ def read_ledger(
     end_of_day: time,
 ) -> tuple[list[LedgerRow], list[RowError]]:
     """Read and check every row; nothing touches the database here."""
+    if not path.is_file():
+        raise LedgerFileError(f"找不到文件 {path}，请检查路径。")
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as error:
         raise LedgerFileError(
-            f"无法读取 {path.name}：请提供 .xlsx 格式的台账（{error}）"
+            f"无法读取 {path.name}：请提供用 Excel 或 WPS 保存的 .xlsx 格式台账。"
         ) from error
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
@@ -480,21 +493,41 @@ def _new_sheet(columns: list[str]) -> tuple[Workbook, object]:
     return workbook, sheet
 
 
+TEMPLATE_EXAMPLE = [
+    "",
+    "引进亿元以上项目3个",
+    "县商务局",
+    "县发改局、县自然资源局",
+    "王建国",
+    "2026-12-31",
+    "2026-06-30 签约1个\n2026-09-30 签约2个",
+    "全年目标3个，按季度报送进展",
+]
+TEMPLATE_NOTES = [
+    ("编号", "可不填，导入时自动生成 DB-0001 这样的编号；填了已有编号则更新该事项"),
+    ("事项", "必填，一句话写清任务和目标"),
+    ("牵头单位", "必填，单位全称；系统里没有的单位会自动新建"),
+    ("配合单位", "可不填，多个单位用顿号或逗号隔开"),
+    ("包联领导", "可不填，填姓名"),
+    ("截止时间", "必填：日期（2026-06-30、6月30日）或“长期”；已过期的事项也可导入，显示红灯"),
+    ("节点", "可不填，每行一个“日期 节点名称”，如“2026-06-30 完成立项”"),
+    ("备注", "具体要求、工作目标等"),
+]
+
+
 def write_template(path: Path) -> None:
-    """The empty ledger template, with one example row to copy."""
-    workbook, sheet = _new_sheet(TEMPLATE_COLUMNS)
-    sheet.append(
-        [
-            "",
-            "引进亿元以上项目3个",
-            "县商务局",
-            "县发改局、县自然资源局",
-            "王建国",
-            "2026-12-31",
-            "2026-06-30 签约1个；2026-09-30 签约2个",
-            "编号可不填，系统自动生成；截止时间可写日期或“长期”；节点每行一个“日期 名称”",
-        ]
-    )
+    """The empty ledger template; how to fill it, with an example row, on a second sheet."""
+    workbook, _ = _new_sheet(TEMPLATE_COLUMNS)
+    notes = workbook.create_sheet("填写说明")
+    notes.append(["列", "怎么填"])
+    for row in TEMPLATE_NOTES:
+        notes.append(list(row))
+    notes.append([])
+    notes.append(["示例（复制到“督办台账”表中使用）"])
+    notes.append(TEMPLATE_COLUMNS)
+    notes.append(TEMPLATE_EXAMPLE)
+    notes.column_dimensions["A"].width = 14
+    notes.column_dimensions["B"].width = 70
     workbook.save(path)
 
 

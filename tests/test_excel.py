@@ -110,13 +110,18 @@ def test_import_accepts_overdue_items_and_creates_units_and_leaders(session, tmp
 def test_deadlines_in_an_unpublished_year_are_saved_with_a_warning(session, tmp_path) -> None:
     path = write_sheet(
         tmp_path / "台账.xlsx",
-        [["", "十四五规划中期评估", "县发改局", "", "", "2027年3月底", "", ""]],
+        [
+            ["", "十四五规划中期评估", "县发改局", "", "", "2027年3月底", "", ""],
+            ["", "安全生产隐患排查", "县应急管理局", "", "", "2026-12-20", "", ""],
+            ["", "法治政府建设100项指标", "县司法局", "", "", "2027-06-30", "", ""],
+        ],
     )
     result = import_ledger(session, path, **OPTIONS)
-    assert result.ok and result.created == ["DB-0001"]
-    assert session.scalar(select(Task.deadline)) == local(2027, 3, 31, 18)
-    assert [str(w) for w in result.warnings] == [
-        "第 2 行：2027年的法定节假日安排尚未收录，工作日按周一至周五计算；"
+    assert result.ok and result.created == ["DB-0001", "DB-0002", "DB-0003"]
+    first = session.scalar(select(Task).where(Task.code == "DB-0001"))
+    assert first.deadline == local(2027, 3, 31, 18)
+    assert result.grouped_warnings() == [
+        "第 2、4 行：2027年的法定节假日安排尚未收录，工作日按周一至周五计算；"
         "督查室可用 /holiday 补充。"
     ]
 
@@ -215,13 +220,17 @@ def test_export_then_import_gives_the_same_ledger(session, runtime, tmp_path) ->
     assert strip(sheet_values(second)) == strip(exported)
 
 
-def test_template_reads_back_with_its_example_row(tmp_path) -> None:
+def test_template_is_empty_and_its_example_imports(tmp_path) -> None:
     path = tmp_path / "template.xlsx"
     write_template(path)
-    rows, errors = read_ledger(path, **OPTIONS)
+    assert read_ledger(path, **OPTIONS) == ([], [])  # nothing to import by mistake
+    notes = load_workbook(path)["填写说明"]
+    example = [list(row) for row in notes.iter_rows(values_only=True)][-2:]
+    copied = write_sheet(tmp_path / "filled.xlsx", [example[1]], header=example[0])
+    rows, errors = read_ledger(copied, **OPTIONS)
     assert errors == []
-    assert [(r.title, r.lead_unit, r.lead_leader) for r in rows] == [
-        ("引进亿元以上项目3个", "县商务局", "王建国")
+    assert [(r.title, r.lead_unit, r.lead_leader, len(r.milestones)) for r in rows] == [
+        ("引进亿元以上项目3个", "县商务局", "王建国", 2)
     ]
 
 
@@ -235,8 +244,10 @@ def test_a_file_that_is_not_a_ledger_is_refused_clearly(session, tmp_path) -> No
 
     text_file = tmp_path / "notes.xlsx"
     text_file.write_text("not a workbook")
-    with pytest.raises(LedgerFileError, match=r"请提供 \.xlsx"):
+    with pytest.raises(LedgerFileError, match=r"请提供用 Excel 或 WPS 保存的 \.xlsx 格式台账"):
         import_ledger(session, text_file, **OPTIONS)
+    with pytest.raises(LedgerFileError, match="找不到文件"):
+        import_ledger(session, tmp_path / "missing.xlsx", **OPTIONS)
     no_header = write_sheet(tmp_path / "other.xlsx", [["a", "b"]], header=["甲", "乙"])
     with pytest.raises(LedgerFileError, match="找不到表头列：事项、牵头单位、截止时间"):
         import_ledger(session, no_header, **OPTIONS)
