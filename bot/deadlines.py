@@ -773,11 +773,13 @@ def parse_deadline(
     *,
     calendar: WorkCalendar = OFFICIAL_CALENDAR,
     end_of_day: time = time(18, 0),
+    allow_past: bool = False,
 ) -> datetime:
     """The deadline `text` names, aware and in `now`'s zone (a naive `now` is Asia/Shanghai).
 
     Raises DeadlineError, with a Chinese message and examples, for an empty phrase,
-    one that names no date, or one that is not after `now`.
+    one that names no date, or one that is not after `now`, unless `allow_past`
+    (an imported ledger's overdue items keep their real, past deadlines).
     """
     if now.tzinfo is None:
         now = now.replace(tzinfo=SHANGHAI)
@@ -790,7 +792,7 @@ def parse_deadline(
         raise _refusal(f"“{_snippet(text)}”：{error}") from None
     if deadline is None:
         raise _refusal(f"没看懂截止时间“{_snippet(text)}”")
-    if deadline <= now:
+    if deadline <= now and not allow_past:
         raise _refusal(f"“{_snippet(text)}”是 {describe(deadline)}，已经过去了")
     return deadline
 

@@ -66,9 +66,9 @@ COLUMN_ALIASES = {
 STANDING_DEADLINES = {"长期", "长期坚持", "持续推进", "常态化", "常态化推进", "持续"}
 LIST_SEPARATORS = re.compile(r"[、,，;；/\s]+")
 MILESTONE_SEPARATORS = re.compile(r"[\n；;]+")
-NUMERIC_DATE = re.compile(
-    r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-    r"(?:\s*(\d{1,2})\s*[:：时点]\s*(\d{2})?\s*分?)?"
+# Where a milestone's date ends and its title begins ("2026-06-30 18:00 完成立项").
+MILESTONE_DATE = re.compile(
+    r"^\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}\s*[:：]\s*\d{2})?"
 )
 STATES_BY_LABEL = {label: state for state, label in STATE_LABELS.items()} | {
     "进行中": TaskState.OPEN,
@@ -156,8 +156,8 @@ def parse_ledger_deadline(
 ) -> datetime | None:
     """A deadline cell: an Excel date, a written date, or 长期 (no deadline).
 
-    Ledgers carry overdue items, so an absolute date in the past is accepted
-    here (it shows red); relative phrases go through the Chinese parser.
+    Ledgers carry overdue items, so a date in the past is accepted here (it
+    shows red); everything written goes through the Chinese parser.
     """
     if isinstance(value, datetime | date):
         moment = value if isinstance(value, datetime) else datetime.combine(value, time())
@@ -169,15 +169,9 @@ def parse_ledger_deadline(
         raise DeadlineError("截止时间为空（没有期限请写“长期”）")
     if text in STANDING_DEADLINES:
         return None
-    match = NUMERIC_DATE.match(text)
-    if match:
-        year, month, day, hour, minute = match.groups()
-        clock = time(int(hour), int(minute or 0)) if hour is not None else end_of_day
-        try:
-            return datetime.combine(date(int(year), int(month), int(day)), clock, tzinfo=zone)
-        except ValueError as error:
-            raise DeadlineError(f"“{text}”不是有效日期") from error
-    return parse_deadline(text, now.astimezone(zone), calendar=calendar, end_of_day=end_of_day)
+    return parse_deadline(
+        text, now.astimezone(zone), calendar=calendar, end_of_day=end_of_day, allow_past=True
+    )
 
 
 def _parse_milestones(text: str, **deadline_options: object) -> list[MilestoneInput]:
@@ -188,7 +182,7 @@ def _parse_milestones(text: str, **deadline_options: object) -> list[MilestoneIn
         if not part:
             continue
         # A numeric date may carry a clock time ("2026-06-30 18:00 完成立项").
-        numeric = NUMERIC_DATE.match(part)
+        numeric = MILESTONE_DATE.match(part)
         if numeric and part[numeric.end() :].strip():
             pieces = [part[: numeric.end()], part[numeric.end() :]]
         else:

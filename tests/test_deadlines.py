@@ -561,6 +561,24 @@ def test_past_deadline_names_the_resolved_time() -> None:
     assert "2026-04-29（周三）18:00" in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("2026年3月31日", "2026-03-31（周二）18:00"),
+        ("2025-12-31 17:00", "2025-12-31（周三）17:00"),
+        ("昨天", "2026-04-28（周二）18:00"),
+        ("下周五前", "2026-05-08（周五）18:00"),  # a future phrase is unaffected
+    ],
+)
+def test_past_deadlines_are_kept_when_importing_a_ledger(phrase: str, expected: str) -> None:
+    assert describe(parse_deadline(phrase, NOW, allow_past=True)) == expected
+
+
+def test_unreadable_is_refused_even_when_past_is_allowed() -> None:
+    with pytest.raises(DeadlineError, match="没看懂"):
+        parse_deadline("随便写写", NOW, allow_past=True)
+
+
 def test_empty_phrase_says_so() -> None:
     with pytest.raises(DeadlineError, match="没有写截止时间"):
         parse_deadline("  ", NOW)
