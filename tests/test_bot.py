@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.app import build_application
 from db.models import Person, Role
 from tests.conftest import ADMIN_ID, local
 from tests.factories import make_county, make_task
@@ -73,3 +74,22 @@ async def test_a_failing_handler_tells_the_user_and_the_bot_keeps_going(bot_app,
     assert "database went away" in caplog.text
     (after,) = await send(bot_app, ADMIN_ID, "/help")
     assert "督查室成员" in after
+
+
+async def test_the_command_menu_is_registered_in_chinese(bot_app) -> None:
+    app, request = bot_app
+    await app.post_init(app)
+    (call,) = [c for c in request.calls if c.method == "setMyCommands"]
+    menu = {item["command"]: item["description"] for item in call.params["commands"]}
+    assert menu["status"] == "红黄绿灯总览"
+    assert {"start", "help", "status", "holiday"} <= set(menu)
+
+
+def test_a_self_hosted_bot_api_server_is_used_when_configured(settings, runtime) -> None:
+    token = "123456789:" + "A" * 35
+    configured = settings.model_copy(
+        update={"telegram_token": token, "telegram_api_url": "http://127.0.0.1:8081"}
+    )
+    app = build_application(configured, runtime)
+    assert app.bot.base_url == f"http://127.0.0.1:8081/bot{token}"
+    assert app.bot.base_file_url == f"http://127.0.0.1:8081/file/bot{token}"
