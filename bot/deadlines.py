@@ -131,6 +131,8 @@ class _Context:
     now: datetime
     calendar: WorkCalendar
     end_of_day: time
+    # Reading an existing record (a ledger import): past dates are real, not typos.
+    allow_past: bool = False
 
     @property
     def today(self) -> date:
@@ -199,9 +201,13 @@ def _year_of(match: re.Match[str], ctx: _Context) -> int | None:
 
 
 def _this_or_next_year(ctx: _Context, build: Callable[[int], date]) -> date:
-    """A date written without a year: this year's, or next year's once this year's has passed."""
+    """A date written without a year: this year's, or next year's once this year's has passed.
+
+    In a record that may hold the past (an imported ledger), 3月底 written in
+    April is this March: the item is overdue, not due next year.
+    """
     day = build(ctx.today.year)
-    return day if day >= ctx.today else build(ctx.today.year + 1)
+    return day if day >= ctx.today or ctx.allow_past else build(ctx.today.year + 1)
 
 
 # --- rules: days and weeks ---------------------------------------------------------
@@ -785,7 +791,7 @@ def parse_deadline(
         now = now.replace(tzinfo=SHANGHAI)
     if not text or not text.strip():
         raise _refusal("没有写截止时间")
-    ctx = _Context(now, calendar, end_of_day)
+    ctx = _Context(now, calendar, end_of_day, allow_past)
     try:
         deadline = _parse(normalise(text), ctx)
     except _Unreadable as error:

@@ -9,11 +9,13 @@ bad row means nothing is written and every error is reported with its row.
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 from zipfile import BadZipFile
 from zoneinfo import ZoneInfo
 
@@ -26,10 +28,12 @@ from sqlalchemy.orm import Session, selectinload
 from bot.deadlines import DeadlineError, calendar_warning, parse_deadline
 from bot.ledger import (
     STATE_LABELS,
+    LedgerError,
     MilestoneInput,
     change_task,
     create_task,
     get_or_create_unit,
+    next_task_code,
 )
 from bot.lights import LIGHT_LABELS, light_of
 from bot.workcalendar import WorkCalendar
@@ -42,6 +46,7 @@ EXPORT_COLUMNS = [
     "状态",
     "红黄绿灯",
     "进度",
+    "需协调",
     "最近进展",
     "最近进展时间",
 ]
@@ -106,7 +111,9 @@ class LedgerRow:
     source: str | None = None
     state: TaskState | None = None
     percent: int | None = None
+    needs_help: bool | None = None
     last_report: str | None = None
+    last_report_at: datetime | None = None
 
 
 @dataclass
@@ -205,113 +212,181 @@ def read_ledger(
     end_of_day: time,
 ) -> tuple[list[LedgerRow], list[RowError]]:
     """Read and check every row; nothing touches the database here."""
+    workbook = _open_workbook(path)
+    try:
+        rows = workbook.worksheets[0].iter_rows()
+        header_row, columns = _find_header(rows, path)
+        options = {"now": now, "zone": zone, "calendar": calendar, "end_of_day": end_of_day}
+        parsed: list[LedgerRow] = []
+        errors: list[RowError] = []
+        seen_codes: dict[str, int] = {}
+        for number, cells in enumerate(rows, start=header_row + 1):
+            if all(_text(cell.value) == "" for cell in cells):
+                continue
+            row, problems = _read_row(number, _Cells(cells, columns), options)
+            if row is not None and row.code:
+                if row.code in seen_codes:
+                    problems.append(f"编号 {row.code} 与第 {seen_codes[row.code]} 行重复")
+                seen_codes.setdefault(row.code, number)
+            if problems:
+                errors.extend(RowError(number, message) for message in problems)
+            elif row is not None:
+                parsed.append(row)
+        return parsed, errors
+    finally:
+        workbook.close()
+
+
+def _open_workbook(path: Path) -> Workbook:
     if not path.is_file():
         raise LedgerFileError(f"找不到文件 {path}，请检查路径。")
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        return load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as error:
         raise LedgerFileError(
             f"无法读取 {path.name}：请提供用 Excel 或 WPS 保存的 .xlsx 格式台账。"
         ) from error
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    columns: dict[str, int] = {}
-    header_row = 0
-    for header_row, values in enumerate(rows, start=1):
-        names = [COLUMN_ALIASES.get(_text(v), _text(v)) for v in values]
+
+
+def _find_header(rows: Iterator[tuple[Any, ...]], path: Path) -> tuple[int, dict[str, int]]:
+    """The header row (within the first 10: ledgers often start with a title row)."""
+    missing = list(REQUIRED_COLUMNS)
+    for number, cells in enumerate(rows, start=1):
+        names = [COLUMN_ALIASES.get(_text(c.value), _text(c.value)) for c in cells]
         if "事项" in names:
             columns = {name: index for index, name in reversed(list(enumerate(names))) if name}
+            missing = [name for name in REQUIRED_COLUMNS if name not in columns]
+            if not missing:
+                return number, columns
             break
-        if header_row >= 10:
+        if number >= 10:
             break
-    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
-    if missing:
-        workbook.close()
-        raise LedgerFileError(
-            f"{path.name} 的前 10 行里找不到表头列：{'、'.join(missing)}。"
-            f"请使用模板的列：{'、'.join(TEMPLATE_COLUMNS)}"
+    raise LedgerFileError(
+        f"{path.name} 的前 10 行里找不到表头列：{'、'.join(missing)}。"
+        f"请使用模板的列：{'、'.join(TEMPLATE_COLUMNS)}"
+    )
+
+
+class _Cells:
+    """One data row, addressed by column name; absent columns read as empty."""
+
+    def __init__(self, cells: tuple[Any, ...], columns: dict[str, int]) -> None:
+        self.cells = cells
+        self.columns = columns
+
+    def has(self, name: str) -> bool:
+        return name in self.columns
+
+    def value(self, name: str) -> object:
+        index = self.columns.get(name)
+        return self.cells[index].value if index is not None and index < len(self.cells) else None
+
+    def text(self, name: str) -> str:
+        return _text(self.value(name))
+
+    def is_percent(self, name: str) -> bool:
+        index = self.columns.get(name)
+        if index is None or index >= len(self.cells):
+            return False
+        return "%" in (getattr(self.cells[index], "number_format", None) or "")
+
+
+# Column widths in the database; a longer cell is a row error, not a crash on PostgreSQL.
+MAX_LENGTHS = {
+    "编号": 30,
+    "事项": 300,
+    "牵头单位": 100,
+    "配合单位": 100,
+    "包联领导": 50,
+    "来源": 200,
+}
+
+
+def _read_row(
+    number: int, row: _Cells, options: dict[str, Any]
+) -> tuple[LedgerRow | None, list[str]]:
+    problems: list[str] = []
+    code = row.text("编号").upper() or None
+    if code and code.isdigit():
+        code = None  # a plain 序号 (1, 2, 3…) is not a task code
+    title, lead_unit = row.text("事项"), row.text("牵头单位")
+    if not title:
+        problems.append("事项为空")
+    if not lead_unit:
+        problems.append("牵头单位为空")
+    cooperating = list(
+        dict.fromkeys(  # each unit once, in the order written
+            name
+            for name in LIST_SEPARATORS.split(row.text("配合单位"))
+            if name and name != lead_unit
         )
+    )
+    for column, limit in MAX_LENGTHS.items():
+        values = cooperating if column == "配合单位" else [row.text(column)]
+        if any(len(value) > limit for value in values):
+            problems.append(f"{column}超过 {limit} 个字，请精简")
+    deadline: datetime | None = None
+    try:
+        deadline = parse_ledger_deadline(row.value("截止时间"), **options)
+    except DeadlineError as error:
+        problems.append(f"截止时间无法识别：{_first_line(error)}")
+    milestones: list[MilestoneInput] = []
+    try:
+        milestones = _parse_milestones(row.text("节点"), **options)
+    except DeadlineError as error:
+        problems.append(f"节点无法识别：{_first_line(error)}")
+    state = None
+    if row.text("状态"):
+        state = STATES_BY_LABEL.get(row.text("状态"))
+        if state is None:
+            problems.append(f"状态“{row.text('状态')}”无法识别，应为 推进中 / 已报完成 / 已销号")
+    percent = None
+    if row.text("进度"):
+        percent = _read_percent(row.value("进度"), as_fraction=row.is_percent("进度"))
+        if percent is None:
+            problems.append(f"进度“{row.text('进度')}”应为 0 到 100 的数")
+    report_at = row.value("最近进展时间")
+    return (
+        LedgerRow(
+            row=number,
+            code=code,
+            title=title,
+            lead_unit=lead_unit,
+            cooperating_units=cooperating,
+            lead_leader=row.text("包联领导") or None,
+            deadline=deadline,
+            milestones=milestones,
+            details=row.text("备注"),
+            source=row.text("来源") if row.has("来源") else None,
+            state=state,
+            percent=percent,
+            needs_help=row.text("需协调") in ("是", "需协调") if row.has("需协调") else None,
+            last_report=row.text("最近进展") or None,
+            last_report_at=(
+                report_at.replace(tzinfo=options["zone"])
+                if isinstance(report_at, datetime)
+                else None
+            ),
+        ),
+        problems,
+    )
 
-    deadline_options = {"now": now, "zone": zone, "calendar": calendar, "end_of_day": end_of_day}
-    parsed: list[LedgerRow] = []
-    errors: list[RowError] = []
-    seen_codes: dict[str, int] = {}
-    for number, values in enumerate(rows, start=header_row + 1):
 
-        def cell(name: str, values: tuple[object, ...] = values) -> object:
-            index = columns.get(name)
-            return values[index] if index is not None and index < len(values) else None
-
-        if all(_text(v) == "" for v in values):
-            continue
-        row_errors: list[str] = []
-        code = _text(cell("编号")).upper() or None
-        if code and code.isdigit():
-            code = None  # a plain 序号 (1, 2, 3…) is not a task code
-        if code:
-            if code in seen_codes:
-                row_errors.append(f"编号 {code} 与第 {seen_codes[code]} 行重复")
-            seen_codes.setdefault(code, number)
-        title = _text(cell("事项"))
-        if not title:
-            row_errors.append("事项为空")
-        lead_unit = _text(cell("牵头单位"))
-        if not lead_unit:
-            row_errors.append("牵头单位为空")
-        deadline: datetime | None = None
-        try:
-            deadline = parse_ledger_deadline(cell("截止时间"), **deadline_options)  # type: ignore[arg-type]
-        except DeadlineError as error:
-            row_errors.append(f"截止时间无法识别：{_first_line(error)}")
-        milestones: list[MilestoneInput] = []
-        try:
-            milestones = _parse_milestones(_text(cell("节点")), **deadline_options)
-        except DeadlineError as error:
-            row_errors.append(f"节点无法识别：{_first_line(error)}")
-        state = None
-        if "状态" in columns and _text(cell("状态")):
-            state = STATES_BY_LABEL.get(_text(cell("状态")))
-            if state is None:
-                row_errors.append(
-                    f"状态“{_text(cell('状态'))}”无法识别，应为 推进中 / 已报完成 / 已销号"
-                )
-        percent = None
-        if "进度" in columns and _text(cell("进度")):
-            raw = _text(cell("进度")).rstrip("%％")
-            try:
-                value = float(raw)
-                percent = round(value * 100 if 0 < value < 1 and "." in raw else value)
-            except ValueError:
-                percent = -1
-            if not 0 <= percent <= 100:
-                row_errors.append(f"进度“{_text(cell('进度'))}”应为 0 到 100 的数")
-        if row_errors:
-            errors.extend(RowError(number, message) for message in row_errors)
-            continue
-        lead_leader = _text(cell("包联领导")) or None
-        parsed.append(
-            LedgerRow(
-                row=number,
-                code=code,
-                title=title,
-                lead_unit=lead_unit,
-                cooperating_units=[
-                    name
-                    for name in LIST_SEPARATORS.split(_text(cell("配合单位")))
-                    if name and name != lead_unit
-                ],
-                lead_leader=lead_leader,
-                deadline=deadline,
-                milestones=milestones,
-                details=_text(cell("备注")),
-                source=_text(cell("来源")) if "来源" in columns else None,
-                state=state,
-                percent=percent,
-                last_report=_text(cell("最近进展")) or None if "最近进展" in columns else None,
-            )
-        )
-    workbook.close()
-    return parsed, errors
+def _read_percent(value: object, *, as_fraction: bool) -> int | None:
+    """60, "60%", 0.6 in a percent-formatted cell → 60; None when it is not a percentage."""
+    text = _text(value).rstrip("%％")
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    if not math.isfinite(number):
+        return None
+    if as_fraction and not _text(value).endswith(("%", "％")):
+        number *= 100
+    elif 0 < number < 1:
+        number *= 100  # 0.6 typed into a plain cell
+    percent = round(number)
+    return percent if 0 <= percent <= 100 else None
 
 
 def _first_line(error: Exception) -> str:
@@ -341,6 +416,9 @@ def import_ledger(
             result.warnings.append(RowError(row.row, warning))
     try:
         _apply_rows(session, rows, now=now, result=result)
+        if result.errors:  # found only while writing: still all or nothing
+            session.rollback()
+            return ImportResult(errors=result.errors)
         session.commit()
     except BaseException:
         session.rollback()
@@ -351,93 +429,108 @@ def import_ledger(
 def _apply_rows(
     session: Session, rows: list[LedgerRow], *, now: datetime, result: ImportResult
 ) -> None:
-    known_units = set(session.scalars(select(Unit.name)))
-    leaders = {p.name: p for p in session.scalars(select(Person).where(Person.role == Role.LEADER))}
-    codes = [row.code for row in rows if row.code]
-    existing = {
-        task.code: task
-        for task in session.scalars(
-            select(Task)
-            .where(Task.code.in_(codes))
-            .options(selectinload(Task.cooperating_units), selectinload(Task.milestones))
-        )
-    }
-    last_reports = _last_reports(session, [task.id for task in existing.values()])
+    writer = _LedgerWriter(session, rows, now, result)
+    for row in rows:
+        try:
+            writer.apply(row)
+        except LedgerError as error:  # e.g. a code already taken outside this file
+            result.errors.append(RowError(row.row, str(error)))
 
-    def unit(name: str) -> Unit:
-        if name not in known_units:
-            known_units.add(name)
-            result.new_units.append(name)
-        return get_or_create_unit(session, name)
 
-    def leader(name: str | None) -> Person | None:
+class _LedgerWriter:
+    """Writes checked rows, looking units, leaders and existing tasks up once per import."""
+
+    def __init__(
+        self, session: Session, rows: list[LedgerRow], now: datetime, result: ImportResult
+    ) -> None:
+        self.session = session
+        self.now = now
+        self.result = result
+        self.known_units = set(session.scalars(select(Unit.name)))
+        self.leaders = {
+            p.name: p for p in session.scalars(select(Person).where(Person.role == Role.LEADER))
+        }
+        # Codes the file names itself are never handed out to its rows without one.
+        self.explicit_codes = {row.code for row in rows if row.code}
+        self.existing = {
+            task.code: task
+            for task in session.scalars(
+                select(Task)
+                .where(Task.code.in_(self.explicit_codes))
+                .options(selectinload(Task.cooperating_units), selectinload(Task.milestones))
+            )
+        }
+        self.last_reports = _last_reports(session, [task.id for task in self.existing.values()])
+
+    def unit(self, name: str) -> Unit:
+        if name not in self.known_units:
+            self.known_units.add(name)
+            self.result.new_units.append(name)
+        return get_or_create_unit(self.session, name)
+
+    def leader(self, name: str | None) -> Person | None:
         if not name:
             return None
-        if name not in leaders:
-            leaders[name] = Person(name=name, role=Role.LEADER)
-            session.add(leaders[name])
-            result.new_leaders.append(name)
-        return leaders[name]
+        if name not in self.leaders:
+            self.leaders[name] = Person(name=name, role=Role.LEADER)
+            self.session.add(self.leaders[name])
+            self.result.new_leaders.append(name)
+        return self.leaders[name]
 
-    for row in rows:
-        lead_unit = unit(row.lead_unit)
-        cooperating = [unit(name) for name in row.cooperating_units]
-        lead_leader = leader(row.lead_leader)
+    def apply(self, row: LedgerRow) -> None:
+        session, now = self.session, self.now
+        fields: dict[str, object] = {
+            "title": row.title,
+            "details": row.details,
+            "source": row.source or "",
+            "lead_unit": self.unit(row.lead_unit),
+            "lead_leader": self.leader(row.lead_leader),
+            "cooperating_units": [self.unit(name) for name in row.cooperating_units],
+            "deadline": row.deadline,
+            "milestones": row.milestones,
+        }
         # What only an exported ledger carries; the template leaves these out.
         extra: dict[str, object] = {}
+        if row.source is None:
+            del fields["source"]  # a template without 来源 leaves the stored source alone
         if row.state is not None:
             extra["state"] = row.state.value
         if row.percent is not None:
             extra["percent"] = row.percent
-        task = existing.get(row.code) if row.code else None
+        if row.needs_help is not None:
+            extra["needs_help"] = row.needs_help
+        task = self.existing.get(row.code) if row.code else None
+        new_report = bool(row.last_report) and (
+            task is None or row.last_report != self.last_reports.get(task.id)
+        )
         if task is None:
             task = create_task(
                 session,
-                title=row.title,
-                lead_unit=lead_unit,
-                deadline=row.deadline,
+                code=row.code or next_task_code(session, avoid=self.explicit_codes),
                 now=now,
-                lead_leader=lead_leader,
-                cooperating_units=cooperating,
-                details=row.details,
-                source=row.source or "",
-                milestones=row.milestones,
-                code=row.code,
                 allow_past_deadline=True,
                 commit=False,
+                **fields,  # type: ignore[arg-type]
             )
+            # State and percent of an exported ledger: recorded as import events.
             change_task(session, task, now=now, note="导入", commit=False, **extra)
-            result.created.append(task.code)
+            self.result.created.append(task.code)
         else:
-            if row.source is not None:
-                extra["source"] = row.source
             changed = change_task(
-                session,
-                task,
-                now=now,
-                note="导入",
-                commit=False,
-                title=row.title,
-                details=row.details,
-                lead_unit=lead_unit,
-                lead_leader=lead_leader,
-                cooperating_units=cooperating,
-                deadline=row.deadline,
-                milestones=row.milestones,
-                **extra,
+                session, task, now=now, note="导入", commit=False, **fields, **extra
             )
-            new_report = bool(row.last_report) and row.last_report != last_reports.get(task.id)
             if changed or new_report:
-                result.updated.append(task.code)
+                self.result.updated.append(task.code)
             else:
-                result.unchanged += 1
-        if row.last_report and row.last_report != last_reports.get(task.id):
+                self.result.unchanged += 1
+        if new_report:
             session.add(
                 ProgressReport(
                     task=task,
-                    created_at=now,
+                    created_at=row.last_report_at or now,
                     text=row.last_report,
                     percent=row.percent,
+                    needs_help=bool(row.needs_help),
                     channel=ReportChannel.IMPORT,
                 )
             )
@@ -550,36 +643,37 @@ def export_ledger(
     def local(moment: datetime | None) -> datetime | None:
         return None if moment is None else moment.astimezone(zone).replace(tzinfo=None)
 
+    column = {name: index for index, name in enumerate(EXPORT_COLUMNS, start=1)}
     for task in tasks:
         light = light_of(task.state, task.deadline, now, yellow_until)
         report_text, report_at = reports.get(task.id, (None, None))
-        sheet.append(
-            [
-                task.code,
-                task.title,
-                task.lead_unit.name,
-                "、".join(unit.name for unit in task.cooperating_units),
-                task.lead_leader.name if task.lead_leader else "",
-                local(task.deadline) or "长期",
-                "\n".join(
-                    f"{m.due_at.astimezone(zone):%Y-%m-%d %H:%M} {m.title}" for m in task.milestones
-                ),
-                task.details,
-                task.source,
-                STATE_LABELS[TaskState(task.state)],
-                LIGHT_LABELS[light] if light else "",
-                task.percent,
-                report_text or "",
-                local(report_at),
-            ]
-        )
+        values = {
+            "编号": task.code,
+            "事项": task.title,
+            "牵头单位": task.lead_unit.name,
+            "配合单位": "、".join(unit.name for unit in task.cooperating_units),
+            "包联领导": task.lead_leader.name if task.lead_leader else "",
+            "截止时间": local(task.deadline) or "长期",
+            "节点": "\n".join(
+                f"{m.due_at.astimezone(zone):%Y-%m-%d %H:%M} {m.title}" for m in task.milestones
+            ),
+            "备注": task.details,
+            "来源": task.source,
+            "状态": STATE_LABELS[TaskState(task.state)],
+            "红黄绿灯": LIGHT_LABELS[light] if light else "",
+            "进度": task.percent,
+            "需协调": "是" if task.needs_help else "",
+            "最近进展": report_text or "",
+            "最近进展时间": local(report_at),
+        }
+        sheet.append([values[name] for name in EXPORT_COLUMNS])
         row = sheet.max_row
-        for column in (6, 14):
-            sheet.cell(row=row, column=column).number_format = DATE_FORMAT
+        for name in ("截止时间", "最近进展时间"):
+            sheet.cell(row=row, column=column[name]).number_format = DATE_FORMAT
         if light:
-            sheet.cell(row=row, column=11).fill = LIGHT_FILLS[LIGHT_LABELS[light]]
-        for column in (2, 7, 8, 13):
-            sheet.cell(row=row, column=column).alignment = Alignment(wrap_text=True)
+            sheet.cell(row=row, column=column["红黄绿灯"]).fill = LIGHT_FILLS[LIGHT_LABELS[light]]
+        for name in ("事项", "节点", "备注", "最近进展"):
+            sheet.cell(row=row, column=column[name]).alignment = Alignment(wrap_text=True)
     workbook.save(path)
     return len(tasks)
 

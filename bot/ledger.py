@@ -8,7 +8,7 @@ can be shown to the user as it is.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -134,6 +134,11 @@ def ensure_can_report(actor: Person | None, task: Task) -> None:
     raise LedgerError(f"{task.code} 不是您单位的事项，不能代为上报。")
 
 
+def _other_units(units: Iterable[Unit], lead_unit: Unit) -> list[Unit]:
+    """Cooperating units: each once, never the lead unit itself."""
+    return list({id(u): u for u in units if u is not lead_unit}.values())
+
+
 def get_or_create_unit(session: Session, name: str, kind: str | None = None) -> Unit:
     name = name.strip()
     unit = session.scalar(select(Unit).where(Unit.name == name))
@@ -159,19 +164,20 @@ def find_task(session: Session, code: str) -> Task:
     return task
 
 
-def next_task_code(session: Session) -> str:
-    """The next free `DB-NNNN` code (numbers grow past four digits when needed)."""
-    like = f"{CODE_PREFIX}%"
-    longest = select(func.max(func.length(Task.code))).where(Task.code.like(like))
-    highest = session.scalar(
-        select(func.max(Task.code)).where(
-            Task.code.like(like), func.length(Task.code) == longest.scalar_subquery()
-        )
-    )
-    number = 0
-    if highest is not None and highest[len(CODE_PREFIX) :].isdigit():
-        number = int(highest[len(CODE_PREFIX) :])
-    return f"{CODE_PREFIX}{number + 1:04d}"
+def next_task_code(session: Session, *, avoid: Collection[str] = ()) -> str:
+    """The next free `DB-NNNN` code after the highest numbered one (grows past four digits).
+
+    Codes such as `DB-2026-07` (imported ledgers keep their own) are skipped
+    when looking for the highest number; `avoid` holds codes about to be used.
+    """
+    codes = session.scalars(select(Task.code).where(Task.code.like(f"{CODE_PREFIX}%")))
+    numbers = [
+        int(code[len(CODE_PREFIX) :]) for code in codes if code[len(CODE_PREFIX) :].isdigit()
+    ]
+    number = max(numbers, default=0) + 1
+    while f"{CODE_PREFIX}{number:04d}" in avoid:
+        number += 1
+    return f"{CODE_PREFIX}{number:04d}"
 
 
 def create_task(
@@ -208,7 +214,7 @@ def create_task(
         source=source.strip(),
         lead_unit=lead_unit,
         lead_leader=lead_leader,
-        cooperating_units=[unit for unit in cooperating_units if unit.id != lead_unit.id],
+        cooperating_units=_other_units(cooperating_units, lead_unit),
         deadline=deadline,
         state=TaskState.OPEN,
         percent=0,
@@ -235,6 +241,7 @@ EDITABLE_FIELDS = {
     "cooperating_units": "配合单位",
     "deadline": "截止时间",
     "percent": "进度",
+    "needs_help": "需协调",
     "state": "状态",  # corrections and imports only; units and supervisors use `apply_action`
     "milestones": "节点",
 }
@@ -263,10 +270,8 @@ def change_task(
     for field, new in changes.items():
         old = getattr(task, field)
         if field == "cooperating_units":
-            new = sorted(
-                (u for u in new if u.id != task.lead_unit_id),  # type: ignore[attr-defined]
-                key=lambda u: u.name,
-            )
+            # task.lead_unit, not lead_unit_id: a lead unit set in this call is not flushed yet.
+            new = sorted(_other_units(new, task.lead_unit), key=lambda u: u.name)  # type: ignore[arg-type]
             if [u.id for u in old] == [u.id for u in new]:
                 continue
             old = list(old)

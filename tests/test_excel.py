@@ -56,12 +56,12 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(session, tmp_path) -> 
     result = import_ledger(session, path, **OPTIONS)
     assert [str(error) for error in result.errors] == [
         "第 3 行：事项为空",
-        "第 4 行：截止时间无法识别：" + str(result.errors[1]).split("：", 2)[2],
+        "第 4 行：截止时间无法识别：没看懂截止时间“随便写写”。"
+        "请写成：下周五前、3个工作日内、2026-06-30 这样的期限。",
         "第 5 行：编号 DB-0001 与第 2 行重复",
         "第 6 行：牵头单位为空",
         "第 6 行：节点无法识别：节点“6月15日”应写成“日期 节点名称”，如“2026-06-30 完成立项”",
     ]
-    assert "随便写写" in str(result.errors[1])
     assert (count(session, Task), count(session, Unit), count(session, TaskEvent)) == (0, 0, 0)
 
 
@@ -143,7 +143,7 @@ def test_reimport_updates_by_code_and_records_the_change(session, tmp_path) -> N
 
 def build_ledger(session) -> None:  # type: ignore[no-untyped-def]
     county = make_county(session)
-    create_task(
+    stuck = create_task(
         session,
         title="引进亿元以上项目3个",
         lead_unit=county.township,
@@ -155,6 +155,14 @@ def build_ledger(session) -> None:  # type: ignore[no-untyped-def]
         source="县政府工作推进会",
         milestones=[MilestoneInput("签约1个", local(2026, 3, 31, 18))],
         allow_past_deadline=True,
+    )
+    report_progress(
+        session,
+        stuck,
+        now=local(2026, 4, 10, 9),
+        actor=None,
+        text="卡在用地，需协调",
+        needs_help=True,
     )
     done = create_task(
         session,
@@ -182,7 +190,7 @@ def test_export_then_import_gives_the_same_ledger(session, runtime, tmp_path) ->
     assert export_ledger(session, first, now=NOW, zone=SHANGHAI, yellow_until=cutoff) == 3
     exported = sheet_values(first)
     assert exported[0] == EXPORT_COLUMNS
-    assert exported[1][:12] == [
+    assert exported[1] == [
         "DB-0001",
         "引进亿元以上项目3个",
         "城关镇",
@@ -195,8 +203,11 @@ def test_export_then_import_gives_the_same_ledger(session, runtime, tmp_path) ->
         "推进中",
         "红灯",
         0,
+        "是",
+        "卡在用地，需协调",
+        datetime(2026, 4, 10, 9),
     ]
-    assert exported[2][9:13] == ["已报完成", None, 100, "已通水"]
+    assert exported[2][9:15] == ["已报完成", None, 100, None, "已通水", datetime(2026, 4, 28, 9)]
     assert exported[3][5] == "长期"
 
     # Re-importing the export over the same ledger changes nothing.
@@ -215,9 +226,7 @@ def test_export_then_import_gives_the_same_ledger(session, runtime, tmp_path) ->
     )
     second = tmp_path / "second.xlsx"
     export_ledger(session, second, now=NOW, zone=SHANGHAI, yellow_until=cutoff)
-    last_report_time = EXPORT_COLUMNS.index("最近进展时间")
-    strip = lambda rows: [row[:last_report_time] for row in rows]  # noqa: E731 - import time differs
-    assert strip(sheet_values(second)) == strip(exported)
+    assert sheet_values(second) == exported
 
 
 def test_template_is_empty_and_its_example_imports(tmp_path) -> None:
@@ -251,3 +260,55 @@ def test_a_file_that_is_not_a_ledger_is_refused_clearly(session, tmp_path) -> No
     no_header = write_sheet(tmp_path / "other.xlsx", [["a", "b"]], header=["甲", "乙"])
     with pytest.raises(LedgerFileError, match="找不到表头列：事项、牵头单位、截止时间"):
         import_ledger(session, no_header, **OPTIONS)
+
+
+def test_awkward_but_valid_rows_import_cleanly(session, tmp_path) -> None:
+    path = tmp_path / "台账.xlsx"
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append([*TEMPLATE_COLUMNS, "进度"])
+    sheet.append(["", "农村改厕", "城关镇", "县住建局、县住建局", "", "2026-06-30", "", "", 1])
+    sheet.cell(row=2, column=9).number_format = "0%"  # 100% shown, 1 stored
+    sheet.append(["DB-0001", "街巷硬化", "东关镇", "", "", "3月底", "", "", "60%"])
+    workbook.save(path)
+    result = import_ledger(session, path, **OPTIONS)
+    assert result.ok, result.errors
+    assert result.created == ["DB-0002", "DB-0001"]  # the file's own DB-0001 is kept for it
+    first = session.scalar(select(Task).where(Task.code == "DB-0002"))
+    assert [u.name for u in first.cooperating_units] == ["县住建局"]
+    assert first.percent == 100
+    second = session.scalar(select(Task).where(Task.code == "DB-0001"))
+    assert (second.percent, second.deadline) == (60, local(2026, 3, 31, 18))  # overdue, red
+
+
+def test_rows_the_database_could_not_hold_are_errors_not_crashes(session, tmp_path) -> None:
+    path = write_sheet(
+        tmp_path / "台账.xlsx",
+        [
+            ["", "长" * 301, "城关镇", "", "", "2026-06-30", "", "", "inf"],
+            ["", "农村改厕", "城关镇", "", "王" * 51, "2026-06-30", "", "", "150"],
+        ],
+        header=[*TEMPLATE_COLUMNS, "进度"],
+    )
+    result = import_ledger(session, path, **OPTIONS)
+    assert [str(error) for error in result.errors] == [
+        "第 2 行：事项超过 300 个字，请精简",
+        "第 2 行：进度“inf”应为 0 到 100 的数",
+        "第 3 行：包联领导超过 50 个字，请精简",
+        "第 3 行：进度“150”应为 0 到 100 的数",
+    ]
+    assert count(session, Task) == 0
+
+
+def test_reimport_can_swap_lead_and_cooperating_units(session, tmp_path) -> None:
+    row = ["DB-0001", "污水厂提标", "城关镇", "县住建局", "", "2026-06-30", "", ""]
+    import_ledger(session, write_sheet(tmp_path / "a.xlsx", [row]), **OPTIONS)
+    row[2], row[3] = "县住建局", "城关镇"
+    result = import_ledger(session, write_sheet(tmp_path / "b.xlsx", [row]), **OPTIONS)
+    assert result.updated == ["DB-0001"]
+    task = session.scalar(select(Task))
+    session.refresh(task)
+    assert (task.lead_unit.name, [u.name for u in task.cooperating_units]) == (
+        "县住建局",
+        ["城关镇"],
+    )
