@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.lights import LIGHT_ICONS, Light, days_overdue, light_of
-from bot.render import counts_line, cut, local_day, local_time, overdue_lines, silent_unit_lines
+from bot.render import attention_sections, counts_line, cut, local_day, local_time
 from bot.summary import LedgerSummary
 from db.models import Person, Role, Task, TaskEvent, TaskState, Unit
 
@@ -89,7 +89,9 @@ def build_digests(
         )
         .join(Unit, Task.lead_unit_id == Unit.id)
         .where(Task.state == TaskState.OPEN)
-        .order_by(Task.deadline, Task.code)
+        # Standing tasks (no deadline) last on every database: SQLite and PostgreSQL
+        # disagree on where NULL sorts.
+        .order_by(Task.deadline.is_(None), Task.deadline, Task.code)
     )
     by_unit: dict[tuple[int, str], list[tuple[Light, _OpenTask]]] = defaultdict(list)
     by_leader: dict[int, list[tuple[Light, _OpenTask]]] = defaultdict(list)
@@ -174,12 +176,7 @@ def supervisor_digest_text(
         lines += [
             f"• {unit.unit_name} 🔴{unit.counts.red} 🟡{unit.counts.yellow}" for unit in worst
         ]
-    if summary.overdue_count:
-        lines += ["", f"逾期事项（{summary.overdue_count} 项）："]
-        lines += cut(overdue_lines(summary, zone), limit)
-    if summary.silent_units:
-        lines += ["", f"超过 {summary.stale_days} 天未报进展的单位："]
-        lines += cut(silent_unit_lines(summary, zone), limit, "个单位")
+    lines += attention_sections(summary, zone, limit)
     changes = _changes_since(session, since, summary.now)
     lines += ["", "自上次汇总以来：" + (changes or "无变化")]
     return "\n".join(lines)

@@ -73,14 +73,16 @@ def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return "\n".join(lines)
 
 
-def overdue_lines(summary: LedgerSummary, zone: ZoneInfo) -> list[str]:
+def overdue_lines(summary: LedgerSummary, zone: ZoneInfo, limit: int | None = None) -> list[str]:
+    """One line per overdue task, oldest first; then how many were left out."""
+    shown = summary.overdue if limit is None else summary.overdue[:limit]
     lines = []
-    for task in summary.overdue:
+    for task in shown:
         late = days_overdue(task.deadline, summary.now, zone)
         lines.append(
             f"• {task.code} {task.title} · {task.unit_name} · 逾期{late}天 · 进度{task.percent}%"
         )
-    left_out = summary.overdue_count - len(summary.overdue)
+    left_out = summary.overdue_count - len(shown)
     if left_out > 0:
         lines.append(f"……另有 {left_out} 项逾期未列出")
     return lines
@@ -107,24 +109,28 @@ def summary_text(summary: LedgerSummary, zone: ZoneInfo, *, unit_limit: int = 15
     ]
     if summary.units:
         lines += ["", "各单位（按红灯、黄灯由多到少）："]
+        with_tasks = [unit for unit in summary.units if unit.counts.total]
         unit_lines = [
             f"{index}. {unit.unit_name}  🔴{unit.counts.red} 🟡{unit.counts.yellow}"
             f" 🟢{unit.counts.green} 报完成{unit.counts.reported_done} 销号{unit.counts.verified}"
-            for index, unit in enumerate(summary.units, start=1)
-            if unit.counts.total
+            for index, unit in enumerate(with_tasks, start=1)
         ]
         lines += cut(unit_lines, unit_limit, "个单位")
     return "\n".join(lines + attention_sections(summary, zone))
 
 
-def attention_sections(summary: LedgerSummary, zone: ZoneInfo) -> list[str]:
-    """What needs chasing, shared by chat and terminal: overdue tasks, then silent units."""
+def attention_sections(
+    summary: LedgerSummary, zone: ZoneInfo, limit: int | None = None
+) -> list[str]:
+    """What needs chasing (overdue tasks, then silent units), for chat, terminal and digest."""
     lines: list[str] = []
     if summary.overdue_count:
-        lines += ["", f"逾期事项（{summary.overdue_count} 项）：", *overdue_lines(summary, zone)]
+        lines += ["", f"逾期事项（{summary.overdue_count} 项）："]
+        lines += overdue_lines(summary, zone, limit)
     if summary.silent_units:
         lines += ["", f"超过 {summary.stale_days} 天未报进展的单位："]
-        lines += silent_unit_lines(summary, zone)
+        silent = silent_unit_lines(summary, zone)
+        lines += silent if limit is None else cut(silent, limit, "个单位")
     return lines
 
 

@@ -156,33 +156,35 @@ def ledger_summary(
 def _silent_units(
     session: Session, *, now: datetime, stale_days: int, scope: Scope
 ) -> list[SilentUnit]:
-    """Units with open tasks and no progress report on any of them for `stale_days` days.
+    """Units with open tasks that have not reported on any task for `stale_days` days.
 
-    A unit whose oldest open task is younger than that is not silent yet: it
-    has not had the time to report.
+    Any report counts (one on a task just reported done, too). A unit whose
+    oldest open task is younger than that is not silent yet: it has not had
+    the time to report.
     """
     cutoff = now - timedelta(days=stale_days)
-    last_report = (
-        select(ProgressReport.task_id, func.max(ProgressReport.created_at).label("at"))
-        .group_by(ProgressReport.task_id)
-        .subquery()
-    )
-    query = _scoped(
-        select(Unit.name, func.max(last_report.c.at))
-        .select_from(Task)
-        .join(Unit, Task.lead_unit_id == Unit.id)
-        .outerjoin(last_report, last_report.c.task_id == Task.id)
+    open_work = _scoped(
+        select(Task.lead_unit_id.label("unit_id"), func.min(Task.created_at).label("since"))
         .where(Task.state == TaskState.OPEN)
-        .group_by(Unit.id, Unit.name)
-        .having(
-            and_(
-                func.min(Task.created_at) < cutoff,
-                or_(func.max(last_report.c.at).is_(None), func.max(last_report.c.at) < cutoff),
-            )
-        ),
+        .group_by(Task.lead_unit_id),
         scope,
+    ).subquery()
+    last_report = _scoped(
+        select(Task.lead_unit_id.label("unit_id"), func.max(ProgressReport.created_at).label("at"))
+        .join(ProgressReport, ProgressReport.task_id == Task.id)
+        .group_by(Task.lead_unit_id),
+        scope,
+    ).subquery()
+    query = (
+        select(Unit.name, last_report.c.at)
+        .join(open_work, open_work.c.unit_id == Unit.id)
+        .outerjoin(last_report, last_report.c.unit_id == Unit.id)
+        .where(
+            open_work.c.since < cutoff,
+            or_(last_report.c.at.is_(None), last_report.c.at < cutoff),
+        )
     )
-    rows = session.execute(query).all()
-    silent = [SilentUnit(name, at) for name, at in rows]
+    silent = [SilentUnit(name, at) for name, at in session.execute(query)]
+    # Never reported first, then the longest silent.
     silent.sort(key=lambda s: (s.last_report_at is not None, s.last_report_at or now, s.unit_name))
     return silent

@@ -10,18 +10,22 @@ from db.models import Person, Role
 from handlers.context import Call, for_bound_people
 
 
-def scope_of(person: Person) -> Scope:
-    """Supervisors see the county, leaders the tasks they lead, members their unit."""
+def scope_of(person: Person) -> Scope | None:
+    """Supervisors see the county, leaders the tasks they lead, members their unit (if any)."""
     if person.role == Role.SUPERVISOR:
         return Scope()
     if person.role == Role.LEADER:
         return Scope(leader_id=person.id)
-    return Scope(unit_id=person.unit_id)
+    return Scope(unit_id=person.unit_id) if person.unit_id is not None else None
 
 
 @for_bound_people
 async def status(call: Call) -> None:
-    summary = call.runtime.summary(call.session, scope=scope_of(call.person))
+    scope = scope_of(call.person)
+    if scope is None:
+        await call.reply("您的账号还没有关联责任单位，请联系县督查室。")
+        return
+    summary = call.runtime.summary(call.session, scope=scope)
     await call.reply(summary_text(summary, call.runtime.zone))
 
 

@@ -93,3 +93,31 @@ def test_a_self_hosted_bot_api_server_is_used_when_configured(settings, runtime)
     app = build_application(configured, runtime)
     assert app.bot.base_url == f"http://127.0.0.1:8081/bot{token}"
     assert app.bot.base_file_url == f"http://127.0.0.1:8081/file/bot{token}"
+
+
+async def test_status_numbers_only_units_with_tasks(bot_app, session) -> None:
+    from db.models import Unit
+
+    county = make_county(session)
+    session.add(Unit(name="东关镇"))  # sorts before 城关镇 and has nothing to count
+    make_task(
+        session,
+        county,
+        deadline=local(2026, 4, 28, 18),
+        now=local(2026, 4, 1, 9),
+        unit=county.department,
+    )
+    verified = make_task(session, county, deadline=local(2026, 6, 1, 18), now=local(2026, 4, 1, 9))
+    verified.state = "verified"
+    session.commit()
+    (reply,) = await send(bot_app, ADMIN_ID, "/status")
+    assert "1. 县住建局" in reply and "2. 城关镇" in reply
+    assert "东关镇" not in reply and "3." not in reply
+
+
+async def test_a_member_without_a_unit_sees_nothing(bot_app, session) -> None:
+    make_task(session, make_county(session), deadline=None, now=local(2026, 4, 1, 9))
+    session.add(Person(name="钱七", role=Role.MEMBER, telegram_user_id=77))
+    session.commit()
+    (reply,) = await send(bot_app, 77, "/status")
+    assert reply == "您的账号还没有关联责任单位，请联系县督查室。"

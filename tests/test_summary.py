@@ -44,7 +44,7 @@ def ledger(session):  # type: ignore[no-untyped-def]
         "H": task("H 已销号", local(2026, 4, 1, 18), dept),
         "I": task("I 红", local(2026, 4, 27, 18), dept),
     }
-    apply_action(session, tasks["G"], Action.REPORT_DONE, now=NOW - timedelta(days=1))
+    apply_action(session, tasks["G"], Action.REPORT_DONE, now=NOW - timedelta(days=9))
     apply_action(session, tasks["H"], Action.REPORT_DONE, now=NOW - timedelta(days=20))
     apply_action(session, tasks["H"], Action.VERIFY, now=NOW - timedelta(days=19))
     report_progress(session, tasks["C"], now=NOW - timedelta(days=3), actor=None, text="过半")
@@ -111,6 +111,12 @@ def test_silent_units_are_those_without_a_report_on_open_tasks_for_a_week(
         ("县住建局", NOW - timedelta(days=8))
     ]
     assert "• 县住建局（最近一次 4月21日）" in summary_text(summary, SHANGHAI)
+
+
+def test_a_report_on_a_task_just_reported_done_counts(runtime, session, ledger) -> None:
+    _, tasks = ledger
+    report_progress(session, tasks["G"], now=NOW - timedelta(days=1), actor=None, text="补充材料")
+    assert summary_for(runtime, session).silent_units == []
 
 
 def test_new_units_are_not_silent_before_a_week_has_passed(runtime, session) -> None:

@@ -1,0 +1,121 @@
+"""Morning digests on a hand-checked ledger: who gets what, in which order, and the cuts.
+
+The digest is built for Thursday 2026-04-30 08:30 (Shanghai); yellow runs to
+the end of the third working day after it (5-1..5-5 are the Labour Day break,
+so 5-6, 5-7, 5-8), and "since the last digest" means since 4-29 08:30.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.digest import Audience, build_digests
+from bot.ledger import Action, apply_action, request_extension
+from db.models import Person, Role
+from tests.conftest import SHANGHAI, local
+from tests.factories import make_county, make_task
+
+MORNING = local(2026, 4, 30, 8, 30)
+YESTERDAY = local(2026, 4, 29, 8, 30)
+
+
+def digests_for(runtime, session, limit: int = 10):  # type: ignore[no-untyped-def]
+    summary = runtime.summary(session, now=MORNING)
+    return build_digests(
+        session,
+        summary=summary,
+        yellow_until=runtime.yellow_until(session, MORNING),
+        changes_since=YESTERDAY,
+        zone=SHANGHAI,
+        limit=limit,
+    )
+
+
+def test_who_gets_a_digest_and_what_it_says(runtime, session) -> None:
+    county = make_county(session)
+    other_leader = Person(name="李志强", role=Role.LEADER)
+    session.add(other_leader)
+    session.commit()
+    long_ago = local(2026, 4, 1, 9)
+    late = make_task(session, county, deadline=local(2026, 4, 27, 18), now=long_ago)
+    make_task(session, county, deadline=local(2026, 5, 8, 18), now=long_ago, title="街巷硬化")
+    make_task(session, county, deadline=None, now=long_ago, title="十件民生实事")
+    calm = make_task(
+        session,
+        county,
+        deadline=local(2026, 6, 30, 18),
+        now=long_ago,
+        title="污水厂提标",
+        unit=county.department,
+    )
+    calm.lead_leader = other_leader
+    session.commit()
+    # Yesterday's changes: one new task, one report of completion, one extension request.
+    make_task(
+        session,
+        county,
+        deadline=local(2026, 9, 30, 18),
+        now=local(2026, 4, 29, 15),
+        title="安全生产隐患排查",
+        unit=county.department,
+    )
+    apply_action(session, calm, Action.REPORT_DONE, now=local(2026, 4, 29, 16))
+    request_extension(
+        session,
+        late,
+        now=local(2026, 4, 29, 17),
+        actor=county.member,
+        proposed_deadline=local(2026, 5, 20, 18),
+        reason="设备未到",
+        zone=SHANGHAI,
+    )
+
+    digests = digests_for(runtime, session)
+    assert [(d.audience, d.recipient) for d in digests] == [
+        (Audience.SUPERVISOR, "周明"),
+        (Audience.UNIT, "城关镇"),  # 县住建局 has nothing red or yellow: no digest
+        (Audience.LEADER, "王建国"),  # 李志强's only task was reported done
+    ]
+    supervisor, unit, leader = (d.text for d in digests)
+
+    assert supervisor.splitlines()[:2] == [
+        "🗂 督查室每日汇总（2026-04-30（周四））",
+        "共 5 项：🔴 红灯 1 · 🟡 黄灯 1 · 🟢 绿灯 2 · 已报完成 1 · 已销号 0",
+    ]
+    assert "• 城关镇 🔴1 🟡1" in supervisor
+    assert "• DB-0001 农村改厕1200户 · 城关镇 · 逾期3天 · 进度0%" in supervisor
+    assert supervisor.endswith("自上次汇总以来：新交办 1 项，报完成 1 项，申请延期 1 项")
+
+    assert unit.splitlines() == [
+        "📋 城关镇 今日督办提醒（2026-04-30（周四））",
+        "红灯 1 项，黄灯 1 项：",
+        "🔴 DB-0001 农村改厕1200户 · 逾期3天 · 进度0%",
+        "🟡 DB-0002 街巷硬化 · 截止 2026-05-08（周五）18:00 · 进度0%",
+        "",
+        "回复提醒消息即可报告进展，也可用 /task 编号 查看详情。",
+    ]
+    assert leader.splitlines() == [
+        "📌 王建国同志，您包联的督办事项（4 项推进中）",
+        "🔴 1 · 🟡 1 · 🟢 2",
+        "🔴 DB-0001 农村改厕1200户 · 逾期3天 · 进度0% · 城关镇",
+        "🟡 DB-0002 街巷硬化 · 截止 2026-05-08（周五）18:00 · 进度0% · 城关镇",
+        "🟢 DB-0005 安全生产隐患排查 · 截止 2026-09-30（周三）18:00 · 进度0% · 县住建局",
+        "🟢 DB-0003 十件民生实事 · 长期 · 进度0% · 城关镇",  # standing tasks last
+    ]
+
+
+def test_long_lists_are_cut_with_a_count(runtime, session) -> None:
+    county = make_county(session)
+    for day in range(1, 8):
+        make_task(
+            session,
+            county,
+            deadline=local(2026, 4, 1, 18) + timedelta(days=day),
+            now=local(2026, 3, 1, 9),
+            title=f"事项{day}",
+        )
+    supervisor, unit, leader = (d.text for d in digests_for(runtime, session, limit=3))
+    assert "……另有 4 项逾期未列出" in supervisor
+    assert supervisor.count("· 城关镇 · 逾期") == 3
+    assert unit.count("🔴 DB-") == 3 and "……另有 4 项未列出" in unit
+    assert "……另有 4 项未列出" in leader
