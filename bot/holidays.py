@@ -8,15 +8,17 @@ library's data and are what `load_calendar` hands to every working-day count.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.ledger import LedgerError
+from bot.deadlines import DeadlineError, parse_deadline
+from bot.ledger import LedgerError, require_supervisor
 from bot.workcalendar import CalendarOverride, HolidayPeriod, WorkCalendar, YearStatus
-from db.models import CalendarOverrideRow, Person, Role
+from db.models import CalendarOverrideRow, Person
 
 LONGEST_HOLIDAY_DAYS = 15  # the Spring Festival break is at most 9; anything longer is a typo
 
@@ -29,9 +31,40 @@ def load_calendar(session: Session) -> WorkCalendar:
     )
 
 
-def _require_supervisor(actor: Person | None) -> None:
-    if actor is not None and actor.role != Role.SUPERVISOR:
-        raise LedgerError("只有督查室可以维护节假日安排。")
+MAINTAIN = "维护节假日安排"
+RANGE_SEPARATORS = re.compile(r"\s*(?:至|到|~|～|—|－)\s*|\s+")
+# A day, not a deadline: today still counts until midnight.
+WHOLE_DAY = time(23, 59)
+
+
+def read_day(text: str, now: datetime, calendar: WorkCalendar) -> date:
+    """A day as supervisors write it (2027-02-06, 2027年2月6日, 2月6日, 下周一)."""
+    try:
+        return parse_deadline(text, now, calendar=calendar, end_of_day=WHOLE_DAY).date()
+    except DeadlineError:
+        raise LedgerError(f"没看懂日期“{text}”，请写成 2027-02-06 或 2027年2月6日。") from None
+
+
+def read_span(text: str, now: datetime, calendar: WorkCalendar) -> tuple[date, date]:
+    """`2027-02-06 至 2027-02-13`, `2027年2月6日至13日`, or one day.
+
+    The end is read from the start's point of view, so a bare 13日 falls in
+    the start's month; an end before the start is reported by `add_holiday`.
+    """
+    parts = [part for part in RANGE_SEPARATORS.split(text.strip()) if part]
+    if not 1 <= len(parts) <= 2:
+        raise LedgerError("请写开始和结束日期，例如：2027-02-06 至 2027-02-13")
+    first = read_day(parts[0], now, calendar)
+    if len(parts) == 1:
+        return first, first
+    start = datetime.combine(first, time(), tzinfo=now.tzinfo)
+    try:
+        last = parse_deadline(
+            parts[1], start, calendar=calendar, end_of_day=WHOLE_DAY, allow_past=True
+        ).date()
+    except DeadlineError:
+        raise LedgerError(f"没看懂日期“{parts[1]}”，请写成 2027-02-13 或 2027年2月13日。") from None
+    return first, last
 
 
 def add_holiday(
@@ -44,7 +77,7 @@ def add_holiday(
     actor: Person | None = None,
 ) -> CalendarOverrideRow:
     """Save a holiday period (放假); its days stop counting as working days."""
-    _require_supervisor(actor)
+    require_supervisor(actor, MAINTAIN)
     name = name.strip()
     if not name:
         raise LedgerError("请写明节日名称，例如：/holiday add 春节 2027-02-06 2027-02-13")
@@ -64,7 +97,7 @@ def add_makeup_workday(
     session: Session, *, day: date, name: str, now: datetime, actor: Person | None = None
 ) -> CalendarOverrideRow:
     """Save a make-up working day (调休上班), usually a weekend day next to a holiday."""
-    _require_supervisor(actor)
+    require_supervisor(actor, MAINTAIN)
     row = CalendarOverrideRow(
         name=name.strip() or "调休上班", first_day=day, last_day=day, is_workday=True
     )
@@ -92,7 +125,7 @@ def _save(
 
 def remove_override(session: Session, override_id: int, *, actor: Person | None = None) -> str:
     """Delete one override; returns its name for the confirmation."""
-    _require_supervisor(actor)
+    require_supervisor(actor, MAINTAIN)
     row = session.get(CalendarOverrideRow, override_id)
     if row is None:
         raise LedgerError(f"没有编号为 {override_id} 的节假日安排，请用 /holiday 查看编号。")

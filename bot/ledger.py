@@ -117,7 +117,8 @@ def _as_text(value: object) -> str | None:
     return str(value)
 
 
-def _require_supervisor(actor: Person | None, what: str) -> None:
+def require_supervisor(actor: Person | None, what: str) -> None:
+    """Refuse unless `actor` is a supervisor (None is the system itself: CLI, import)."""
     if actor is not None and actor.role != Role.SUPERVISOR:
         raise LedgerError(f"只有督查室可以{what}。")
 
@@ -198,7 +199,7 @@ def create_task(
     commit: bool = True,
 ) -> Task:
     """Create a task. A deadline in the past is refused unless importing an existing ledger."""
-    _require_supervisor(actor, "新建督办事项")
+    require_supervisor(actor, "新建督办事项")
     title = title.strip()
     if not title:
         raise LedgerError("事项标题不能为空。")
@@ -262,7 +263,7 @@ def change_task(
     Returns the names of the changed fields. Deadlines change here only for
     corrections; a unit asking for more time goes through `request_extension`.
     """
-    _require_supervisor(actor, "修改督办事项")
+    require_supervisor(actor, "修改督办事项")
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
@@ -323,7 +324,7 @@ def apply_action(
 ) -> Task:
     """Move a task through the state machine, or refuse with the reason in Chinese."""
     if action in SUPERVISOR_ONLY:
-        _require_supervisor(actor, "销号或退回事项")
+        require_supervisor(actor, "销号或退回事项")
     else:
         ensure_can_report(actor, task)
     state = TaskState(task.state)
@@ -452,7 +453,7 @@ def decide_extension(
     commit: bool = True,
 ) -> ExtensionRequest:
     """Approve (the deadline moves; the old one stays in the history) or deny a request."""
-    _require_supervisor(actor, "审批延期申请")
+    require_supervisor(actor, "审批延期申请")
     if request.state != ExtensionState.PENDING:
         raise LedgerError("这条延期申请已经处理过了。")
     task = request.task

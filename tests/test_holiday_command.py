@@ -56,9 +56,21 @@ async def test_bad_input_gets_usage_or_a_clear_reason(bot_app, clock) -> None:
     (backwards,) = await send(bot_app, ADMIN_ID, "/holiday add 元旦 2027-01-03 2027-01-01")
     assert backwards == "结束日期早于开始日期，请检查。"
     (unreadable,) = await send(bot_app, ADMIN_ID, "/holiday add 元旦 某天")
-    assert unreadable.startswith("日期没看懂：")
+    assert unreadable == "没看懂日期“某天”，请写成 2027-02-06 或 2027年2月6日。"
+    (short_end,) = await send(bot_app, ADMIN_ID, "/holiday add 春节 2027年2月6日至13日")
+    assert short_end.startswith(
+        "已登记放假：春节 2027-02-06（周六） 至 2027-02-13（周六），共 8 天"
+    )
     (missing,) = await send(bot_app, ADMIN_ID, "/holiday remove 99")
     assert "没有编号为 99 的节假日安排" in missing
+
+
+async def test_a_holiday_starting_today_can_still_be_entered_in_the_evening(bot_app, clock) -> None:
+    clock.set(datetime(2026, 11, 26, 12, 0, tzinfo=UTC))  # 20:00 in Shanghai
+    (reply,) = await send(bot_app, ADMIN_ID, "/holiday add 县庆 2026-11-26 2026-11-27")
+    assert reply.startswith("已登记放假：县庆 2026-11-26（周四） 至 2026-11-27（周五）")
+    (next_year,) = await send(bot_app, ADMIN_ID, "/holiday workday 1月4日 元旦调休")
+    assert next_year.startswith("已登记调休上班：2027-01-04（周一）")
 
 
 async def test_members_may_look_but_not_change(bot_app, session, clock) -> None:
