@@ -2,8 +2,9 @@
 
 Reading `build_application` tells how the bot is put together: the request
 settings (a self-hosted Bot API server if configured), the rate limiter, the
-runtime (database, clock) kept in `bot_data`, the command menu set in
-`post_init`, the handlers in `handlers.register_all` and the error handler.
+runtime (database, clock) opened in `post_init`, kept in `bot_data` and
+closed in `post_shutdown`, the command menu, the handlers in
+`handlers.register_all` and the error handler.
 """
 
 from __future__ import annotations
@@ -30,9 +31,17 @@ COMMAND_MENU = [
 
 
 def build_application(
-    settings: Settings, runtime: Runtime, *, request: BaseRequest | None = None
+    settings: Settings,
+    runtime: Runtime | None = None,
+    *,
+    request: BaseRequest | None = None,
 ) -> Application:
-    """The bot, ready to run; tests pass their own runtime and a recording request."""
+    """The bot, ready to run.
+
+    Without a runtime, `post_init` opens one (engine, migrations) and
+    `post_shutdown` closes it; tests pass their own runtime and a recording
+    request instead.
+    """
     builder = ApplicationBuilder().token(settings.telegram_token or "0:offline")
     if settings.telegram_api_url:
         builder = builder.base_url(f"{settings.telegram_api_url}/bot").base_file_url(
@@ -45,10 +54,17 @@ def build_application(
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
 
     async def post_init(app: Application) -> None:
+        if "runtime" not in app.bot_data:
+            app.bot_data["runtime"] = open_runtime(settings)
         await app.bot.set_my_commands(COMMAND_MENU)
 
-    application = builder.post_init(post_init).build()
-    application.bot_data["runtime"] = runtime
+    async def post_shutdown(app: Application) -> None:
+        if runtime is None and "runtime" in app.bot_data:
+            app.bot_data.pop("runtime").close()
+
+    application = builder.post_init(post_init).post_shutdown(post_shutdown).build()
+    if runtime is not None:
+        application.bot_data["runtime"] = runtime
     register_all(application)
     application.add_error_handler(report_error)
     return application
@@ -64,8 +80,4 @@ async def report_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 def run_bot(settings: Settings) -> None:
-    runtime = open_runtime(settings)
-    try:
-        build_application(settings, runtime).run_polling(allowed_updates=Update.ALL_TYPES)
-    finally:
-        runtime.close()
+    build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)

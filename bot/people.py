@@ -7,6 +7,8 @@ from sqlalchemy.orm import Session
 
 from db.models import Person, Role
 
+NAME_LENGTH = Person.__table__.c.name.type.length  # Telegram names can be longer
+
 
 def identify(
     session: Session, telegram_user_id: int, *, admins: tuple[int, ...], display_name: str
@@ -19,7 +21,7 @@ def identify(
     person = session.scalar(select(Person).where(Person.telegram_user_id == telegram_user_id))
     if person is None and telegram_user_id in admins:
         person = Person(
-            name=display_name or str(telegram_user_id),
+            name=(display_name or str(telegram_user_id))[:NAME_LENGTH],
             role=Role.SUPERVISOR,
             title="督查室",
             telegram_user_id=telegram_user_id,

@@ -22,7 +22,9 @@ DEFAULT_DATABASE_URL = "sqlite:///duban.sqlite3"
 EXPECTED_FORMS = {
     "telegram_token": "BotFather 给出的令牌，形如 123456789:AAE…",
     "telegram_api_url": "自建 Bot API 服务器的地址，形如 http://127.0.0.1:8081",
-    "database_url": "SQLAlchemy 连接串，如 sqlite:///duban.sqlite3 或 postgresql+psycopg://user@host/db",
+    "database_url": (
+        "SQLAlchemy 连接串，如 sqlite:///duban.sqlite3 或 postgresql+psycopg://user@host/db"
+    ),
     "timezone": "IANA 时区名，如 Asia/Shanghai",
     "admins": "逗号分隔的 Telegram 用户 ID（整数），如 12345,67890",
     "digest_time": "24 小时制时刻 HH:MM，如 08:30",
@@ -92,11 +94,11 @@ class Settings(BaseSettings):
     @classmethod
     def _database_url_shape(cls, value: str) -> str:
         from sqlalchemy.engine import make_url
-        from sqlalchemy.exc import ArgumentError
+        from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
         try:
-            make_url(value)
-        except ArgumentError as error:
+            make_url(value).get_dialect()  # postgres:// parses but names no dialect
+        except (ArgumentError, NoSuchModuleError) as error:
             raise ValueError(str(error)) from error
         return value
 

@@ -6,7 +6,7 @@ from bot.app import build_application
 from db.models import Person, Role
 from tests.conftest import ADMIN_ID, local
 from tests.factories import make_county, make_task
-from tests.telegram_fakes import send
+from tests.telegram_fakes import RecordingRequest, command_update, send
 
 
 async def test_strangers_learn_nothing(bot_app, session) -> None:
@@ -121,3 +121,24 @@ async def test_a_member_without_a_unit_sees_nothing(bot_app, session) -> None:
     session.commit()
     (reply,) = await send(bot_app, 77, "/status")
     assert reply == "您的账号还没有关联责任单位，请联系县督查室。"
+
+
+async def test_an_admin_with_a_very_long_name_is_still_registered(bot_app, session) -> None:
+    app, request = bot_app
+    await app.process_update(command_update(app.bot, ADMIN_ID, "/start", first_name="长" * 64))
+    assert "督查室成员" in request.texts(ADMIN_ID)[-1]
+    person = session.query(Person).filter_by(telegram_user_id=ADMIN_ID).one()
+    assert person.name == "长" * 50
+
+
+async def test_without_a_runtime_the_app_opens_and_closes_its_own(settings) -> None:
+    request = RecordingRequest()
+    app = build_application(settings, request=request)
+    async with app:
+        await app.post_init(app)
+        runtime = app.bot_data["runtime"]
+        assert runtime.settings is settings
+        await app.process_update(command_update(app.bot, ADMIN_ID, "/help"))
+        assert "督查室成员" in request.texts(ADMIN_ID)[-1]
+        await app.post_shutdown(app)
+    assert "runtime" not in app.bot_data
