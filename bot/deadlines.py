@@ -20,7 +20,13 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.workcalendar import OFFICIAL_CALENDAR, HolidayPeriod, WorkCalendar, YearStatus
+from bot.workcalendar import (
+    OFFICIAL_CALENDAR,
+    WEEKDAY_NAMES,
+    HolidayPeriod,
+    WorkCalendar,
+    YearStatus,
+)
 
 if TYPE_CHECKING:
     from dateparser.date import DateDataParser
@@ -28,7 +34,6 @@ if TYPE_CHECKING:
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Shown in every error message; each is tested to parse.
 EXAMPLES = ("下周五前", "3个工作日内", "2026-06-30")
-_WEEKDAYS = "一二三四五六日"
 
 
 class DeadlineError(ValueError):
@@ -874,7 +879,7 @@ def _parse_english(text: str, ctx: _Context) -> datetime | None:
 
 def describe(dt: datetime) -> str:
     """As 2026-05-08 (周五) 18:00 with full-width brackets, in the datetime's own zone."""
-    return f"{dt:%Y-%m-%d}（周{_WEEKDAYS[dt.weekday()]}）{dt:%H:%M}"
+    return f"{dt:%Y-%m-%d}（周{WEEKDAY_NAMES[dt.weekday()]}）{dt:%H:%M}"
 
 
 def calendar_warning(

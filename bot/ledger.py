@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -36,11 +36,6 @@ STATE_LABELS = {
     TaskState.OPEN: "推进中",
     TaskState.REPORTED_DONE: "已报完成",
     TaskState.VERIFIED: "已销号",
-}
-UNIT_KIND_LABELS = {
-    UnitKind.TOWNSHIP: "乡镇",
-    UnitKind.DEPARTMENT: "县直部门",
-    UnitKind.OTHER: "其他",
 }
 CODE_PREFIX = "DB-"
 
@@ -158,13 +153,6 @@ def guess_unit_kind(name: str) -> UnitKind:
     return UnitKind.OTHER
 
 
-def find_task(session: Session, code: str) -> Task:
-    task = session.scalar(select(Task).where(func.upper(Task.code) == code.strip().upper()))
-    if task is None:
-        raise LedgerError(f"没有编号为 {code.strip()} 的督办事项，请用 /tasks 查看编号。")
-    return task
-
-
 def next_task_code(session: Session, *, avoid: Collection[str] = ()) -> str:
     """The next free `DB-NNNN` code after the highest numbered one (grows past four digits).
 
@@ -232,20 +220,23 @@ def create_task(
     return task
 
 
-# Fields `change_task` may set, with their names in the audit trail's words.
-EDITABLE_FIELDS = {
-    "title": "标题",
-    "details": "内容",
-    "source": "来源",
-    "lead_unit": "牵头单位",
-    "lead_leader": "包联领导",
-    "cooperating_units": "配合单位",
-    "deadline": "截止时间",
-    "percent": "进度",
-    "needs_help": "需协调",
-    "state": "状态",  # corrections and imports only; units and supervisors use `apply_action`
-    "milestones": "节点",
-}
+# Fields `change_task` may set. State is here for corrections and imports only;
+# units and supervisors move a task through `apply_action`.
+EDITABLE_FIELDS = frozenset(
+    {
+        "title",
+        "details",
+        "source",
+        "lead_unit",
+        "lead_leader",
+        "cooperating_units",
+        "deadline",
+        "percent",
+        "needs_help",
+        "state",
+        "milestones",
+    }
+)
 
 
 def change_task(
@@ -264,7 +255,7 @@ def change_task(
     corrections; a unit asking for more time goes through `request_extension`.
     """
     require_supervisor(actor, "修改督办事项")
-    unknown = set(changes) - set(EDITABLE_FIELDS)
+    unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     changed: list[str] = []

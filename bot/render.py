@@ -11,9 +11,7 @@ from bot.deadlines import describe
 from bot.holidays import CalendarOverview
 from bot.lights import days_overdue
 from bot.summary import Counts, LedgerSummary
-from bot.workcalendar import YearStatus
-
-WEEKDAYS = "一二三四五六日"
+from bot.workcalendar import WEEKDAY_NAMES, YearStatus
 
 
 def local_day(moment: datetime, zone: ZoneInfo) -> str:
@@ -23,7 +21,7 @@ def local_day(moment: datetime, zone: ZoneInfo) -> str:
 
 def local_day_only(day: date) -> str:
     """`2026-05-08（周五）` for a calendar day."""
-    return f"{day:%Y-%m-%d}（周{WEEKDAYS[day.weekday()]}）"
+    return f"{day:%Y-%m-%d}（周{WEEKDAY_NAMES[day.weekday()]}）"
 
 
 def local_time(moment: datetime, zone: ZoneInfo) -> str:

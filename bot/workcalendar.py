@@ -36,6 +36,9 @@ _OFFICIAL_WORKDAYS: frozenset[date] = frozenset(chinese_calendar.workdays)
 OFFICIAL_YEARS: frozenset[int] = frozenset(day.year for day in _OFFICIAL_HOLIDAYS)
 
 
+WEEKDAY_NAMES = "一二三四五六日"  # 周一 … 周日, indexed by date.weekday()
+
+
 class YearStatus(StrEnum):
     OFFICIAL = "official"  # published by the State Council, shipped in chinese-calendar
     CUSTOM = "custom"  # not published in the library; supervisors entered overrides
@@ -123,9 +126,6 @@ class WorkCalendar:
             if self.is_workday(day):
                 count -= 1
         return day
-
-    def workday_on_or_after(self, day: date) -> date:
-        return day if self.is_workday(day) else self.next_workday(day)
 
     def holiday_period(self, day: date) -> HolidayPeriod | None:
         """The holiday period (consecutive days off) that contains `day`.

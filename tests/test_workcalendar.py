@@ -72,11 +72,6 @@ def test_add_workdays_needs_a_positive_count() -> None:
         OFFICIAL_CALENDAR.add_workdays(date(2026, 4, 29), 0)
 
 
-def test_workday_on_or_after() -> None:
-    assert OFFICIAL_CALENDAR.workday_on_or_after(date(2026, 4, 29)) == date(2026, 4, 29)
-    assert OFFICIAL_CALENDAR.workday_on_or_after(date(2026, 5, 2)) == date(2026, 5, 6)
-
-
 def test_holiday_period() -> None:
     period = OFFICIAL_CALENDAR.holiday_period(date(2026, 5, 3))
     assert period == HolidayPeriod("劳动节", date(2026, 5, 1), date(2026, 5, 5))
