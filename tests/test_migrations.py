@@ -60,5 +60,5 @@ def test_stairway_up_down_up(empty_engine) -> None:
 def test_models_and_migrations_agree(empty_engine) -> None:
     upgrade(empty_engine)
     with empty_engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": False})
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []

@@ -16,7 +16,7 @@ from bot.lights import Light, light_of, yellow_cutoff
 from bot.render import summary_table, summary_text
 from bot.summary import Scope
 from bot.workcalendar import OFFICIAL_CALENDAR
-from db.models import TaskState, Unit, UnitKind
+from db.models import Person, Role, TaskState, Unit, UnitKind
 from tests.conftest import SHANGHAI, local
 from tests.factories import make_county, make_task
 
@@ -126,12 +126,17 @@ def test_new_units_are_not_silent_before_a_week_has_passed(runtime, session) -> 
 
 
 def test_scopes_count_only_the_leaders_or_units_tasks(runtime, session, ledger) -> None:
-    county, _ = ledger
+    county, tasks = ledger
     unit_view = summary_for(runtime, session, scope=Scope(unit_id=county.department.id))
     assert [u.unit_name for u in unit_view.units] == ["县住建局"]
     assert unit_view.totals.total == 4
+    other = Person(name="李志强", role=Role.LEADER)
+    session.add(other)
+    tasks["F"].lead_leader = other
+    session.commit()
     leader_view = summary_for(runtime, session, scope=Scope(leader_id=county.leader.id))
-    assert leader_view.totals.total == 9
+    assert leader_view.totals.total == 8
+    assert summary_for(runtime, session, scope=Scope(leader_id=other.id)).totals.yellow == 1
     nobody = summary_for(runtime, session, scope=Scope(leader_id=county.member.id))
     assert nobody.totals.total == 0
 
@@ -143,3 +148,35 @@ def test_cli_table_lines_up(runtime, session, ledger) -> None:
     assert lines[2].split() == ["单位", "红灯", "黄灯", "绿灯", "已报完成", "已销号", "合计"]
     assert lines[4].split() == ["城关镇", "2", "1", "2", "0", "0", "5"]
     assert lines[7].split() == ["合计", "3", "2", "2", "1", "1", "9"]
+
+
+def test_sql_lights_agree_with_light_of_on_a_random_ledger(runtime, session) -> None:
+    """The summary counts lights in SQL; the digest and export use light_of. Same rules."""
+    import random
+
+    from db.models import Task
+
+    county = make_county(session)
+    rng = random.Random(7)
+    for number in range(120):
+        offset = timedelta(hours=rng.randint(-24 * 20, 24 * 20))
+        deadline = None if number % 17 == 0 else NOW + offset
+        task = make_task(session, county, deadline=deadline, now=NOW, title=f"事项{number}")
+        task.state = rng.choice(
+            [TaskState.OPEN] * 4 + [TaskState.REPORTED_DONE, TaskState.VERIFIED]
+        )
+    session.commit()
+    summary = summary_for(runtime, session)
+    cutoff = runtime.yellow_until(session, NOW)
+    expected = {light: 0 for light in Light}
+    for task in session.query(Task):
+        light = light_of(task.state, task.deadline, NOW, cutoff)
+        if light is not None:
+            expected[light] += 1
+    totals = summary.totals
+    assert (totals.red, totals.yellow, totals.green) == (
+        expected[Light.RED],
+        expected[Light.YELLOW],
+        expected[Light.GREEN],
+    )
+    assert min(expected.values()) > 0
