@@ -1,0 +1,32 @@
+"""The ledger as `.xlsx`: the template, import (all rows or nothing) and export.
+
+Import reads the columns supervision offices already keep (编号 optional, 事项,
+牵头单位, 配合单位, 包联领导, 截止时间, 节点, 备注) and, when present, the extra
+columns that export writes (来源, 状态, 进度, 需协调, 最近进展, 最近进展时间), so
+export → import gives the same ledger. Every row is checked before anything is
+written; one bad row means nothing is written and every error is reported with
+its row.
+
+- `columns`: the column names, their aliases, and the words cells may hold;
+- `reading`: one file → checked `LedgerRow`s and `RowError`s, no database;
+- `importing`: checked rows → tasks, in one transaction;
+- `writing`: the template and the export.
+"""
+
+from bot.excel.columns import EXPORT_COLUMNS, TEMPLATE_COLUMNS
+from bot.excel.importing import ImportResult, import_ledger
+from bot.excel.reading import LedgerFileError, LedgerRow, RowError, read_ledger
+from bot.excel.writing import export_ledger, write_template
+
+__all__ = [
+    "EXPORT_COLUMNS",
+    "TEMPLATE_COLUMNS",
+    "ImportResult",
+    "LedgerFileError",
+    "LedgerRow",
+    "RowError",
+    "export_ledger",
+    "import_ledger",
+    "read_ledger",
+    "write_template",
+]

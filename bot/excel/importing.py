@@ -1,0 +1,195 @@
+"""Checked ledger rows → tasks, all in one transaction or none."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from bot.deadlines import calendar_warning
+from bot.excel.reading import LedgerRow, RowError, read_ledger
+from bot.ledger import (
+    LedgerError,
+    change_task,
+    create_task,
+    get_or_create_unit,
+    next_task_code,
+)
+from bot.workcalendar import WorkCalendar
+from db.models import Person, ProgressReport, ReportChannel, Role, Task, Unit
+from db.queries import latest_reports
+
+
+@dataclass
+class ImportResult:
+    """What an import did, or (with errors) why it wrote nothing."""
+
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)  # saved, but worth a look
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    new_units: list[str] = field(default_factory=list)
+    new_leaders: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def grouped_warnings(self) -> list[str]:
+        """One line per distinct warning, naming all its rows: 第 2、5、8 行：…"""
+        rows: dict[str, list[int]] = {}
+        for warning in self.warnings:
+            rows.setdefault(warning.message, []).append(warning.row)
+        return [
+            f"第 {'、'.join(map(str, numbers))} 行：{message}" for message, numbers in rows.items()
+        ]
+
+
+def import_ledger(
+    session: Session,
+    path: Path,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    calendar: WorkCalendar,
+    end_of_day: time,
+) -> ImportResult:
+    """Import a ledger file: every row checked first, then all written in one transaction."""
+    rows, errors = read_ledger(path, now=now, zone=zone, calendar=calendar, end_of_day=end_of_day)
+    result = ImportResult(errors=errors)
+    if errors:
+        return result
+    for row in rows:
+        warning = row.deadline and calendar_warning(row.deadline, now.astimezone(zone), calendar)
+        if warning:
+            result.warnings.append(RowError(row.row, warning))
+    try:
+        _apply_rows(session, rows, now=now, result=result)
+        if result.errors:  # found only while writing: still all or nothing
+            session.rollback()
+            return ImportResult(errors=result.errors)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return result
+
+
+def _apply_rows(
+    session: Session, rows: list[LedgerRow], *, now: datetime, result: ImportResult
+) -> None:
+    writer = _LedgerWriter(session, rows, now, result)
+    for row in rows:
+        try:
+            writer.apply(row)
+        except LedgerError as error:  # e.g. a code already taken outside this file
+            result.errors.append(RowError(row.row, str(error)))
+
+
+class _LedgerWriter:
+    """Writes checked rows, looking units, leaders and existing tasks up once per import."""
+
+    def __init__(
+        self, session: Session, rows: list[LedgerRow], now: datetime, result: ImportResult
+    ) -> None:
+        self.session = session
+        self.now = now
+        self.result = result
+        self.known_units = set(session.scalars(select(Unit.name)))
+        self.leaders = {
+            p.name: p for p in session.scalars(select(Person).where(Person.role == Role.LEADER))
+        }
+        # Codes the file names itself are never handed out to its rows without one.
+        self.explicit_codes = {row.code for row in rows if row.code}
+        self.existing = {
+            task.code: task
+            for task in session.scalars(
+                select(Task)
+                .where(Task.code.in_(self.explicit_codes))
+                .options(selectinload(Task.cooperating_units), selectinload(Task.milestones))
+            )
+        }
+        self.last_reports = {
+            task_id: text
+            for task_id, (text, _) in latest_reports(
+                session, [task.id for task in self.existing.values()]
+            ).items()
+        }
+
+    def unit(self, name: str) -> Unit:
+        if name not in self.known_units:
+            self.known_units.add(name)
+            self.result.new_units.append(name)
+        return get_or_create_unit(self.session, name)
+
+    def leader(self, name: str | None) -> Person | None:
+        if not name:
+            return None
+        if name not in self.leaders:
+            self.leaders[name] = Person(name=name, role=Role.LEADER)
+            self.session.add(self.leaders[name])
+            self.result.new_leaders.append(name)
+        return self.leaders[name]
+
+    def apply(self, row: LedgerRow) -> None:
+        session, now = self.session, self.now
+        fields: dict[str, object] = {
+            "title": row.title,
+            "details": row.details,
+            "source": row.source or "",
+            "lead_unit": self.unit(row.lead_unit),
+            "lead_leader": self.leader(row.lead_leader),
+            "cooperating_units": [self.unit(name) for name in row.cooperating_units],
+            "deadline": row.deadline,
+            "milestones": row.milestones,
+        }
+        # What only an exported ledger carries; the template leaves these out.
+        extra: dict[str, object] = {}
+        if row.source is None:
+            del fields["source"]  # a template without 来源 leaves the stored source alone
+        if row.state is not None:
+            extra["state"] = row.state.value
+        if row.percent is not None:
+            extra["percent"] = row.percent
+        if row.needs_help is not None:
+            extra["needs_help"] = row.needs_help
+        task = self.existing.get(row.code) if row.code else None
+        new_report = bool(row.last_report) and (
+            task is None or row.last_report != self.last_reports.get(task.id)
+        )
+        if task is None:
+            task = create_task(
+                session,
+                code=row.code or next_task_code(session, avoid=self.explicit_codes),
+                now=now,
+                allow_past_deadline=True,
+                commit=False,
+                **fields,  # type: ignore[arg-type]
+            )
+            # State and percent of an exported ledger: recorded as import events.
+            change_task(session, task, now=now, note="导入", commit=False, **extra)
+            self.result.created.append(task.code)
+        else:
+            changed = change_task(
+                session, task, now=now, note="导入", commit=False, **fields, **extra
+            )
+            if changed or new_report:
+                self.result.updated.append(task.code)
+            else:
+                self.result.unchanged += 1
+        if new_report:
+            session.add(
+                ProgressReport(
+                    task=task,
+                    created_at=row.last_report_at or now,
+                    text=row.last_report,
+                    percent=row.percent,
+                    needs_help=bool(row.needs_help),
+                    channel=ReportChannel.IMPORT,
+                )
+            )

@@ -1,0 +1,310 @@
+"""One ledger file → checked rows and row errors; nothing touches the database here."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+from zipfile import BadZipFile
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from bot.deadlines import DeadlineError, parse_deadline
+from bot.excel.columns import (
+    COLUMN_ALIASES,
+    LIST_SEPARATORS,
+    MILESTONE_DATE,
+    MILESTONE_SEPARATORS,
+    REQUIRED_COLUMNS,
+    STANDING_DEADLINES,
+    STATES_BY_LABEL,
+    TEMPLATE_COLUMNS,
+)
+from bot.ledger import MilestoneInput
+from bot.workcalendar import WorkCalendar
+from db.models import TaskState
+
+
+class LedgerFileError(Exception):
+    """The file as a whole cannot be read (not xlsx, no header row)."""
+
+
+@dataclass
+class RowError:
+    row: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"第 {self.row} 行：{self.message}"
+
+
+@dataclass
+class LedgerRow:
+    row: int
+    code: str | None
+    title: str
+    lead_unit: str
+    cooperating_units: list[str]
+    lead_leader: str | None
+    deadline: datetime | None
+    milestones: list[MilestoneInput]
+    details: str
+    source: str | None = None
+    state: TaskState | None = None
+    percent: int | None = None
+    needs_help: bool | None = None
+    last_report: str | None = None
+    last_report_at: datetime | None = None
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def parse_ledger_deadline(
+    value: object,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    calendar: WorkCalendar,
+    end_of_day: time,
+) -> datetime | None:
+    """A deadline cell: an Excel date, a written date, or 长期 (no deadline).
+
+    Ledgers carry overdue items, so a date in the past is accepted here (it
+    shows red); everything written goes through the Chinese parser.
+    """
+    if isinstance(value, datetime | date):
+        moment = value if isinstance(value, datetime) else datetime.combine(value, time())
+        if moment.time() == time():  # a date cell without a clock time
+            moment = datetime.combine(moment.date(), end_of_day)
+        return moment.replace(tzinfo=zone)
+    text = _text(value)
+    if not text:
+        raise DeadlineError("截止时间为空（没有期限请写“长期”）")
+    if text in STANDING_DEADLINES:
+        return None
+    return parse_deadline(
+        text, now.astimezone(zone), calendar=calendar, end_of_day=end_of_day, allow_past=True
+    )
+
+
+def _parse_milestones(text: str, **deadline_options: object) -> list[MilestoneInput]:
+    """`2026-06-30 完成立项；9月30日 开工` → milestones; each part is `date title`."""
+    milestones = []
+    for part in MILESTONE_SEPARATORS.split(text):
+        part = part.strip()
+        if not part:
+            continue
+        # A numeric date may carry a clock time ("2026-06-30 18:00 完成立项").
+        numeric = MILESTONE_DATE.match(part)
+        if numeric and part[numeric.end() :].strip():
+            pieces = [part[: numeric.end()], part[numeric.end() :]]
+        else:
+            pieces = part.split(maxsplit=1)
+        if len(pieces) != 2:
+            raise DeadlineError(f"节点“{part}”应写成“日期 节点名称”，如“2026-06-30 完成立项”")
+        due = parse_ledger_deadline(pieces[0], **deadline_options)  # type: ignore[arg-type]
+        if due is None:
+            raise DeadlineError(f"节点“{part}”需要具体日期")
+        milestones.append(MilestoneInput(pieces[1].strip(), due))
+    return milestones
+
+
+def read_ledger(
+    path: Path,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    calendar: WorkCalendar,
+    end_of_day: time,
+) -> tuple[list[LedgerRow], list[RowError]]:
+    """Read and check every row; nothing touches the database here."""
+    workbook = _open_workbook(path)
+    try:
+        rows = workbook.worksheets[0].iter_rows()
+        header_row, columns = _find_header(rows, path)
+        options = {"now": now, "zone": zone, "calendar": calendar, "end_of_day": end_of_day}
+        parsed: list[LedgerRow] = []
+        errors: list[RowError] = []
+        seen_codes: dict[str, int] = {}
+        for number, cells in enumerate(rows, start=header_row + 1):
+            if all(_text(cell.value) == "" for cell in cells):
+                continue
+            row, problems = _read_row(number, _Cells(cells, columns), options)
+            if row is not None and row.code:
+                if row.code in seen_codes:
+                    problems.append(f"编号 {row.code} 与第 {seen_codes[row.code]} 行重复")
+                seen_codes.setdefault(row.code, number)
+            if problems:
+                errors.extend(RowError(number, message) for message in problems)
+            elif row is not None:
+                parsed.append(row)
+        return parsed, errors
+    finally:
+        workbook.close()
+
+
+def _open_workbook(path: Path) -> Workbook:
+    if not path.is_file():
+        raise LedgerFileError(f"找不到文件 {path}，请检查路径。")
+    try:
+        return load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as error:
+        raise LedgerFileError(
+            f"无法读取 {path.name}：请提供用 Excel 或 WPS 保存的 .xlsx 格式台账。"
+        ) from error
+
+
+def _find_header(rows: Iterator[tuple[Any, ...]], path: Path) -> tuple[int, dict[str, int]]:
+    """The header row (within the first 10: ledgers often start with a title row)."""
+    missing = list(REQUIRED_COLUMNS)
+    for number, cells in enumerate(rows, start=1):
+        names = [COLUMN_ALIASES.get(_text(c.value), _text(c.value)) for c in cells]
+        if "事项" in names:
+            columns = {name: index for index, name in reversed(list(enumerate(names))) if name}
+            missing = [name for name in REQUIRED_COLUMNS if name not in columns]
+            if not missing:
+                return number, columns
+            break
+        if number >= 10:
+            break
+    raise LedgerFileError(
+        f"{path.name} 的前 10 行里找不到表头列：{'、'.join(missing)}。"
+        f"请使用模板的列：{'、'.join(TEMPLATE_COLUMNS)}"
+    )
+
+
+class _Cells:
+    """One data row, addressed by column name; absent columns read as empty."""
+
+    def __init__(self, cells: tuple[Any, ...], columns: dict[str, int]) -> None:
+        self.cells = cells
+        self.columns = columns
+
+    def has(self, name: str) -> bool:
+        return name in self.columns
+
+    def value(self, name: str) -> object:
+        index = self.columns.get(name)
+        return self.cells[index].value if index is not None and index < len(self.cells) else None
+
+    def text(self, name: str) -> str:
+        return _text(self.value(name))
+
+    def is_percent(self, name: str) -> bool:
+        index = self.columns.get(name)
+        if index is None or index >= len(self.cells):
+            return False
+        return "%" in (getattr(self.cells[index], "number_format", None) or "")
+
+
+# Column widths in the database; a longer cell is a row error, not a crash on PostgreSQL.
+MAX_LENGTHS = {
+    "编号": 30,
+    "事项": 300,
+    "牵头单位": 100,
+    "配合单位": 100,
+    "包联领导": 50,
+    "来源": 200,
+}
+
+
+def _read_row(
+    number: int, row: _Cells, options: dict[str, Any]
+) -> tuple[LedgerRow | None, list[str]]:
+    problems: list[str] = []
+    code = row.text("编号").upper() or None
+    if code and code.isdigit():
+        code = None  # a plain 序号 (1, 2, 3…) is not a task code
+    title, lead_unit = row.text("事项"), row.text("牵头单位")
+    if not title:
+        problems.append("事项为空")
+    if not lead_unit:
+        problems.append("牵头单位为空")
+    cooperating = list(
+        dict.fromkeys(  # each unit once, in the order written
+            name
+            for name in LIST_SEPARATORS.split(row.text("配合单位"))
+            if name and name != lead_unit
+        )
+    )
+    for column, limit in MAX_LENGTHS.items():
+        values = cooperating if column == "配合单位" else [row.text(column)]
+        if any(len(value) > limit for value in values):
+            problems.append(f"{column}超过 {limit} 个字，请精简")
+    deadline: datetime | None = None
+    try:
+        deadline = parse_ledger_deadline(row.value("截止时间"), **options)
+    except DeadlineError as error:
+        problems.append(f"截止时间无法识别：{_first_line(error)}")
+    milestones: list[MilestoneInput] = []
+    try:
+        milestones = _parse_milestones(row.text("节点"), **options)
+    except DeadlineError as error:
+        problems.append(f"节点无法识别：{_first_line(error)}")
+    state = None
+    if row.text("状态"):
+        state = STATES_BY_LABEL.get(row.text("状态"))
+        if state is None:
+            problems.append(f"状态“{row.text('状态')}”无法识别，应为 推进中 / 已报完成 / 已销号")
+    percent = None
+    if row.text("进度"):
+        percent = _read_percent(row.value("进度"), as_fraction=row.is_percent("进度"))
+        if percent is None:
+            problems.append(f"进度“{row.text('进度')}”应为 0 到 100 的数")
+    report_at = row.value("最近进展时间")
+    return (
+        LedgerRow(
+            row=number,
+            code=code,
+            title=title,
+            lead_unit=lead_unit,
+            cooperating_units=cooperating,
+            lead_leader=row.text("包联领导") or None,
+            deadline=deadline,
+            milestones=milestones,
+            details=row.text("备注"),
+            source=row.text("来源") if row.has("来源") else None,
+            state=state,
+            percent=percent,
+            needs_help=row.text("需协调") in ("是", "需协调") if row.has("需协调") else None,
+            last_report=row.text("最近进展") or None,
+            last_report_at=(
+                report_at.replace(tzinfo=options["zone"])
+                if isinstance(report_at, datetime)
+                else None
+            ),
+        ),
+        problems,
+    )
+
+
+def _read_percent(value: object, *, as_fraction: bool) -> int | None:
+    """60, "60%", 0.6 in a percent-formatted cell → 60; None when it is not a percentage."""
+    text = _text(value).rstrip("%％")
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    if not math.isfinite(number):
+        return None
+    if as_fraction and not _text(value).endswith(("%", "％")):
+        number *= 100
+    elif 0 < number < 1:
+        number *= 100  # 0.6 typed into a plain cell
+    percent = round(number)
+    return percent if 0 <= percent <= 100 else None
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).splitlines()[0]

@@ -1,0 +1,29 @@
+"""Read-side queries shared by several services; each is one statement."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import ProgressReport
+
+
+def latest_reports(
+    session: Session, task_ids: Iterable[int] | None = None
+) -> dict[int, tuple[str, datetime]]:
+    """Each task's latest progress report (text, time), for the given tasks or all of them."""
+    latest = select(func.max(ProgressReport.id)).group_by(ProgressReport.task_id)
+    if task_ids is not None:
+        ids = list(task_ids)
+        if not ids:
+            return {}
+        latest = latest.where(ProgressReport.task_id.in_(ids))
+    rows = session.execute(
+        select(ProgressReport.task_id, ProgressReport.text, ProgressReport.created_at).where(
+            ProgressReport.id.in_(latest)
+        )
+    )
+    return {task_id: (text, at) for task_id, text, at in rows}
