@@ -22,15 +22,13 @@ HELP_BY_ROLE = {
 
 
 @for_bound_people
-async def start(call: Call) -> None:
-    await call.reply(
-        f"{call.person.name}，您好！督办机器人已就绪。\n\n{HELP_BY_ROLE[call.person.role]}"
-    )
+def start(call: Call) -> str:
+    return f"{call.person.name}，您好！督办机器人已就绪。\n\n{HELP_BY_ROLE[call.person.role]}"
 
 
 @for_bound_people
-async def help_command(call: Call) -> None:
-    await call.reply(HELP_BY_ROLE[call.person.role])
+def help_command(call: Call) -> str:
+    return HELP_BY_ROLE[call.person.role]
 
 
 def register(app: Application) -> None:

@@ -1,11 +1,15 @@
 """What every handler needs: the runtime, one session, and the person behind the update.
 
-`for_bound_people` wraps a handler so that it runs only for someone bound to
-duban; anyone else gets the same short refusal and learns nothing else.
+`for_bound_people` turns a plain function `Call -> reply text` into a PTB
+callback. The function runs in a worker thread with its own session, so
+database work never blocks the event loop, and it never sees Telegram
+objects: only the caller, the command's arguments and the runtime. Anyone
+not bound gets the same short refusal and learns nothing else.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -25,20 +29,10 @@ NOT_BOUND = "您还没有绑定督办账号。请向县督查室索取邀请码�
 class Call:
     """One command from a bound person, with a session open for its duration."""
 
-    update: Update
-    context: ContextTypes.DEFAULT_TYPE
     runtime: Runtime
     session: Session
     person: Person
-
-    @property
-    def args(self) -> list[str]:
-        return list(self.context.args or [])
-
-    async def reply(self, text: str) -> None:
-        message = self.update.effective_message
-        assert message is not None
-        await message.reply_text(text)
+    args: list[str]
 
 
 def runtime_of(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
@@ -46,24 +40,27 @@ def runtime_of(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
 
 
 def for_bound_people(
-    handler: Callable[[Call], Awaitable[None]],
+    handler: Callable[[Call], str],
 ) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
     @functools.wraps(handler)
-    async def checked(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         runtime = runtime_of(context)
         user = update.effective_user
-        with runtime.sessions() as session:
-            person = (
-                identify(
+        args = list(context.args or [])
+
+        def work() -> str:
+            if user is None:
+                return NOT_BOUND
+            with runtime.sessions() as session:
+                person = identify(
                     session, user.id, admins=runtime.settings.admins, display_name=user.full_name
                 )
-                if user is not None
-                else None
-            )
-            if person is None:
-                if update.effective_message is not None:
-                    await update.effective_message.reply_text(NOT_BOUND)
-                return
-            await handler(Call(update, context, runtime, session, person))
+                if person is None:
+                    return NOT_BOUND
+                return handler(Call(runtime, session, person, args))
 
-    return checked
+        reply = await asyncio.to_thread(work)
+        if update.effective_message is not None:
+            await update.effective_message.reply_text(reply)
+
+    return callback

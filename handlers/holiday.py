@@ -27,11 +27,10 @@ USAGE = (
 
 
 @for_bound_people
-async def holiday(call: Call) -> None:
+def holiday(call: Call) -> str:
     now = call.runtime.now().astimezone(call.runtime.zone)
     if not call.args:
-        await call.reply(holiday_overview_text(calendar_overview(call.session, now.date())))
-        return
+        return holiday_overview_text(calendar_overview(call.session, now.date()))
     action, rest = call.args[0].lower(), call.args[1:]
     session, person = call.session, call.person
     try:
@@ -42,7 +41,7 @@ async def holiday(call: Call) -> None:
             row = add_holiday(
                 session, name=rest[0], first_day=first, last_day=last, now=now, actor=person
             )
-            reply = (
+            saved = (
                 f"已登记放假：{row.name} {local_day_only(first)} 至 {local_day_only(last)}，"
                 f"共 {(last - first).days + 1} 天（编号 {row.id}）。"
             )
@@ -51,18 +50,15 @@ async def holiday(call: Call) -> None:
             row = add_makeup_workday(
                 session, day=day, name=" ".join(rest[1:]), now=now, actor=person
             )
-            reply = f"已登记调休上班：{local_day_only(day)} {row.name}（编号 {row.id}）。"
+            saved = f"已登记调休上班：{local_day_only(day)} {row.name}（编号 {row.id}）。"
         elif action == "remove" and len(rest) == 1 and rest[0].isdigit():
             name = remove_override(session, int(rest[0]), actor=person)
-            await call.reply(f"已撤销第 {rest[0]} 条登记（{name}）。")
-            return
+            return f"已撤销第 {rest[0]} 条登记（{name}）。"
         else:
-            await call.reply(USAGE)
-            return
+            return USAGE
     except LedgerError as error:
-        await call.reply(str(error))
-        return
-    await call.reply(f"{reply}如有误，发送 /holiday remove {row.id} 撤销。")
+        return str(error)
+    return f"{saved}如有误，发送 /holiday remove {row.id} 撤销。"
 
 
 def register(app: Application) -> None:

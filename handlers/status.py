@@ -20,13 +20,12 @@ def scope_of(person: Person) -> Scope | None:
 
 
 @for_bound_people
-async def status(call: Call) -> None:
+def status(call: Call) -> str:
     scope = scope_of(call.person)
     if scope is None:
-        await call.reply("您的账号还没有关联责任单位，请联系县督查室。")
-        return
+        return "您的账号还没有关联责任单位，请联系县督查室。"
     summary = call.runtime.summary(call.session, scope=scope)
-    await call.reply(summary_text(summary, call.runtime.zone))
+    return summary_text(summary, call.runtime.zone)
 
 
 def register(app: Application) -> None:
