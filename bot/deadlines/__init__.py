@@ -1,0 +1,189 @@
+"""Deadlines written the way officials speak: 下周五前, 5月底, 3个工作日内, 国庆节前.
+
+The conventions are the spec's ("Deadlines in Chinese"); docs/deadlines.md lists
+them with the decisions taken where the spec is silent. The text is normalised
+first (full-width → half-width, traditional → simplified for the few characters
+that matter, Chinese numerals → Arabic, 之前/以前 → 前 …), then a small set of
+rules, each a regular expression and a function, looks for the deadline phrase
+anywhere in it. dateparser is only the last resort, for English and numeric text.
+
+The package: `normalisation` (the text the rules read), `_context` (what a rule
+sees and returns), the rules in `dates`, `periods` and `holidays`, `clock` (clock
+times) and `english` (the dateparser fallback). This module holds the public API
+and chooses among the rules' candidates.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.deadlines import dates, holidays, periods
+from bot.deadlines._context import _Context, _Resolved, _Resolver, _Rule, _Unreadable
+from bot.deadlines.clock import _Clock, _clock_at, _find_clock
+from bot.deadlines.english import _LETTER, _parse_english, _without
+from bot.deadlines.normalisation import normalise
+from bot.workcalendar import OFFICIAL_CALENDAR, WEEKDAY_NAMES, WorkCalendar, YearStatus
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Shown in every error message; each is tested to parse.
+EXAMPLES = ("下周五前", "3个工作日内", "2026-06-30")
+
+
+class DeadlineError(ValueError):
+    """A deadline phrase that cannot be saved; the message is Chinese, for the user."""
+
+
+def _refusal(reason: str) -> DeadlineError:
+    return DeadlineError(f"{reason}。请写成：{'、'.join(EXAMPLES)} 这样的期限。")
+
+
+# --- putting it together ---------------------------------------------------------------
+
+# Two rules that match the same span of text are tried in this order.
+_RULES: tuple[_Rule, ...] = (*dates.RULES, *periods.RULES, *holidays.RULES)
+
+# A date right before 前/内/截止 or after 于/在/最迟 is the deadline, not background
+# (今天开会布置, 明天下午三点前报送).
+_MARK_AFTER = ("前", "内", "底", "末", "止", "截止", "完成")
+_MARK_BEFORE = ("于", "在", "至", "到", "截至", "截止", "最迟", "最晚", "不晚于", "限", "by")
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    match: re.Match[str]
+    resolve: _Resolver
+    marked: bool
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return self.match.span()
+
+
+def _candidates(text: str, clocks: list[_Clock]) -> list[_Candidate]:
+    """Every rule's matches, in the order to try them.
+
+    Overlapping matches form one phrase, tried leftmost and longest first (下周五
+    before the 周五 inside it); phrases marked as the deadline go before the rest.
+    """
+    found: list[_Candidate] = []
+    for pattern, resolve in _RULES:
+        for match in pattern.finditer(text):
+            end = match.end()
+            clock = _clock_at(clocks, match)
+            if clock is not None:
+                end = max(end, clock.end)
+            marked = text.startswith(_MARK_AFTER, end) or text[: match.start()].endswith(
+                _MARK_BEFORE
+            )
+            found.append(_Candidate(match, resolve, marked))
+    found.sort(key=lambda c: (c.span[0], c.span[0] - c.span[1]))
+    phrases: list[list[_Candidate]] = []
+    phrase_end = -1
+    for candidate in found:
+        if candidate.span[0] >= phrase_end:
+            phrases.append([])
+        phrases[-1].append(candidate)
+        phrase_end = max(phrase_end, candidate.span[1])
+    phrases.sort(key=lambda phrase: not any(c.marked for c in phrase))  # stable
+    return [candidate for phrase in phrases for candidate in phrase]
+
+
+def _deadline(resolved: _Resolved, clock: _Clock | None, ctx: _Context) -> datetime:
+    if resolved.moment is not None:
+        return resolved.moment
+    at = clock.at if clock is not None else ctx.end_of_day
+    deadline = datetime.combine(resolved.day, at, tzinfo=ctx.now.tzinfo)
+    if resolved.weekly and deadline <= ctx.now:
+        deadline += timedelta(weeks=1)
+    return deadline
+
+
+def _snippet(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 30 else text[:30] + "…"
+
+
+def parse_deadline(
+    text: str,
+    now: datetime,
+    *,
+    calendar: WorkCalendar = OFFICIAL_CALENDAR,
+    end_of_day: time = time(18, 0),
+    allow_past: bool = False,
+) -> datetime:
+    """The deadline `text` names, aware and in `now`'s zone (a naive `now` is Asia/Shanghai).
+
+    Raises DeadlineError, with a Chinese message and examples, for an empty phrase,
+    one that names no date, or one that is not after `now`, unless `allow_past`
+    (an imported ledger's overdue items keep their real, past deadlines).
+    """
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=SHANGHAI)
+    if not text or not text.strip():
+        raise _refusal("没有写截止时间")
+    ctx = _Context(now, calendar, end_of_day, allow_past)
+    try:
+        deadline = _parse(normalise(text), ctx)
+    except _Unreadable as error:
+        raise _refusal(f"“{_snippet(text)}”：{error}") from None
+    if deadline is None:
+        raise _refusal(f"没看懂截止时间“{_snippet(text)}”")
+    if deadline <= now and not allow_past:
+        raise _refusal(f"“{_snippet(text)}”是 {describe(deadline)}，已经过去了")
+    return deadline
+
+
+def _parse(text: str, ctx: _Context) -> datetime | None:
+    """The first deadline after now, else the first one found (past), else None."""
+    clocks = _find_clock(text, ctx)
+    first_past: datetime | None = None
+    weak: datetime | None = None
+    settled: list[tuple[int, int]] = []
+    for candidate in _candidates(text, clocks):
+        start, end = candidate.span
+        if any(start < e and s < end for s, e in settled):
+            continue  # inside a phrase already read: the 6月 of 6月15日
+        resolved = candidate.resolve(candidate.match, ctx)
+        if resolved is None:
+            continue
+        settled.append(candidate.span)
+        deadline = _deadline(resolved, _clock_at(clocks, candidate.match), ctx)
+        if deadline <= ctx.now:
+            first_past = first_past or deadline
+        elif resolved.weak:
+            weak = weak or deadline
+        else:
+            return deadline
+    if weak is not None:
+        return weak
+    if first_past is not None:
+        return first_past
+    if text.isascii() and _LETTER.search(_without(text, clocks)):
+        return _parse_english(text, ctx)  # Friday 5pm: the rules read only the clock
+    if clocks and not settled:  # 下午3点前: today
+        return datetime.combine(ctx.today, clocks[0].at, tzinfo=ctx.now.tzinfo)
+    return None
+
+
+def describe(dt: datetime) -> str:
+    """As 2026-05-08 (周五) 18:00 with full-width brackets, in the datetime's own zone."""
+    return f"{dt:%Y-%m-%d}（周{WEEKDAY_NAMES[dt.weekday()]}）{dt:%H:%M}"
+
+
+def calendar_warning(
+    dt: datetime, now: datetime, calendar: WorkCalendar = OFFICIAL_CALENDAR
+) -> str | None:
+    """A warning when the deadline leans on a year whose holidays nobody has entered."""
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=SHANGHAI)
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=now.tzinfo)
+    first, last = sorted((now.year, dt.astimezone(now.tzinfo).year))
+    unknown = [y for y in range(first, last + 1) if calendar.year_status(y) == YearStatus.ASSUMED]
+    if not unknown:
+        return None
+    years = "、".join(f"{year}年" for year in unknown)
+    return f"{years}的法定节假日安排尚未收录，工作日按周一至周五计算；督查室可用 /holiday 补充。"

@@ -1,0 +1,113 @@
+"""What every rule shares: the context it reads, what it returns, and date arithmetic.
+
+A rule is a regular expression and a function that turns its match into a day.
+Each rule module keeps its rules in a list of its own, filled by the `_rule`
+decorator that `_registrar` makes for it; the package joins the lists in a fixed
+order, which decides between two rules that match the same text.
+"""
+
+from __future__ import annotations
+
+import re
+from calendar import monthrange
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from bot.workcalendar import WorkCalendar
+
+
+class _Unreadable(Exception):
+    """Raised inside a rule; parse_deadline turns it into a DeadlineError naming the phrase."""
+
+
+# --- what a rule sees and returns --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Context:
+    now: datetime
+    calendar: WorkCalendar
+    end_of_day: time
+    # Reading an existing record (a ledger import): past dates are real, not typos.
+    allow_past: bool = False
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+
+@dataclass(frozen=True)
+class _Resolved:
+    day: date
+    moment: datetime | None = None  # "24小时内": an exact moment, clock words do not apply
+    weekly: bool = False  # bare 周X: if its time today has passed, the same day next week
+    weak: bool = False  # a bare period (今年, 6月份, 下周) that may only be context
+
+
+_Resolver = Callable[[re.Match[str], _Context], _Resolved | None]
+_Rule = tuple[re.Pattern[str], _Resolver]
+
+
+def _registrar(rules: list[_Rule]) -> Callable[[str], Callable[[_Resolver], _Resolver]]:
+    """The `@_rule(pattern)` decorator of one rule module, adding to that module's list."""
+
+    def _rule(pattern: str) -> Callable[[_Resolver], _Resolver]:
+        def register(resolve: _Resolver) -> _Resolver:
+            rules.append((re.compile(pattern), resolve))
+            return resolve
+
+        return register
+
+    return _rule
+
+
+# --- date arithmetic ---------------------------------------------------------------
+
+
+def _date(year: int, month: int, day: int) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise _Unreadable(f"没有{year}年{month}月{day}日这一天") from None
+
+
+def _month_end(year: int, month: int) -> date:
+    return _add_months(date(year, month, 1), 1) - timedelta(days=1)
+
+
+def _add_months(day: date, months: int) -> date:
+    """The same day `months` later, or that month's last day if it is shorter."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    month += 1
+    return date(year, month, min(day.day, monthrange(year, month)[1]))
+
+
+_YEAR = r"(?:(?P<year>\d{4})年|(?P<rel_year>今|本|明|后|来|次|去|前)年度?)"
+_REL_YEAR = {"今": 0, "本": 0, "明": 1, "来": 1, "次": 1, "后": 2, "去": -1, "前": -2}
+# 下个月, 这周, 下下个季度 …: the word before the unit, without 个.
+_REL = r"下下个?|下个?|本|这个?|当|上上个?|上个?"
+_REL_STEP = {"本": 0, "这": 0, "当": 0, "下": 1, "下下": 2, "上": -1, "上上": -2}
+
+
+def _rel_step(word: str) -> int:
+    return _REL_STEP[word.removesuffix("个")]
+
+
+def _year_of(match: re.Match[str], ctx: _Context) -> int | None:
+    """The year a rule's optional year prefix names, None when there is none."""
+    if match["year"]:
+        return int(match["year"])
+    if match["rel_year"]:
+        return ctx.today.year + _REL_YEAR[match["rel_year"]]
+    return None
+
+
+def _this_or_next_year(ctx: _Context, build: Callable[[int], date]) -> date:
+    """A date written without a year: this year's, or next year's once this year's has passed.
+
+    In a record that may hold the past (an imported ledger), 3月底 written in
+    April is this March: the item is overdue, not due next year.
+    """
+    day = build(ctx.today.year)
+    return day if day >= ctx.today or ctx.allow_past else build(ctx.today.year + 1)

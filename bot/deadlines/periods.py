@@ -1,0 +1,142 @@
+"""Rules for quarters, half-years, years and durations: 第三季度末, 年底前, 3个工作日内, EOD."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from bot.deadlines._context import (
+    _REL,
+    _YEAR,
+    _add_months,
+    _Context,
+    _month_end,
+    _registrar,
+    _rel_step,
+    _Resolved,
+    _Rule,
+    _this_or_next_year,
+    _year_of,
+)
+
+RULES: list[_Rule] = []  # in the order they are tried on the same text
+_rule = _registrar(RULES)
+
+
+# --- rules: quarters, halves and years -----------------------------------------------
+
+
+@_rule(
+    rf"{_YEAR}?(?:第?(?<!\d)(?P<q>[1-4])季度?|(?P<rel>{_REL})季度|(?<![\d第])季度(?=末|底|内))"
+    r"(?P<part>末|底|内|前)?|(?<![a-z])q(?P<eq>[1-4])\b"
+)
+def _quarter(match: re.Match[str], ctx: _Context) -> _Resolved:
+    """一季度, 第三季度末, 本季度末, 2026年第三季度: the quarter's last day."""
+    current = (ctx.today.month - 1) // 3 + 1
+    if match["rel"] or not (match["q"] or match["eq"]):
+        index = ctx.today.year * 4 + current - 1 + (_rel_step(match["rel"]) if match["rel"] else 0)
+        year, quarter = divmod(index, 4)
+        return _Resolved(_month_end(year, quarter * 3 + 3))
+    quarter = int(match["q"] or match["eq"])
+    year = _year_of(match, ctx) if match["q"] else None
+    if year is not None:
+        return _Resolved(_month_end(year, quarter * 3))
+    return _Resolved(_this_or_next_year(ctx, lambda y: _month_end(y, quarter * 3)))
+
+
+@_rule(rf"{_YEAR}?(?P<half>上半年|下半年|年中(?!秋))")
+def _half_year(match: re.Match[str], ctx: _Context) -> _Resolved:
+    month = 12 if match["half"] == "下半年" else 6
+    year = _year_of(match, ctx)
+    if year is not None:
+        return _Resolved(_month_end(year, month))
+    return _Resolved(_this_or_next_year(ctx, lambda y: _month_end(y, month)))
+
+
+@_rule(rf"{_YEAR}(?:年度?)?(?P<part>底|末|内|终|前|初)?")
+def _named_year(match: re.Match[str], ctx: _Context) -> _Resolved | None:
+    """今年年底, 明年底, 2027年前, 本年度内; a bare 今年 only if nothing better is written."""
+    if match["part"] == "初":
+        return None  # 年初 has no agreed day; ask for a date instead of guessing
+    year = _year_of(match, ctx)
+    assert year is not None  # the pattern requires the year
+    return _Resolved(date(year, 12, 31), weak=match["part"] is None)
+
+
+@_rule(r"(?<![\d个半上下今明后本来次去前])年度?(?P<part>底|末|内|终)")
+def _year_end(match: re.Match[str], ctx: _Context) -> _Resolved:
+    return _Resolved(date(ctx.today.year, 12, 31))
+
+
+# --- rules: durations ----------------------------------------------------------------
+
+
+@_rule(
+    r"(?<![\d.])(?P<n>\d{1,3}|(?<![上下])半)(?P<ge>个)?(?P<half>半)?"
+    r"(?P<unit>工作日|自然日|天|日|周|月|年|小时|钟头|分钟)(?P<dir>内|后|前)?"
+)
+def _duration(match: re.Match[str], ctx: _Context) -> _Resolved | None:
+    """3天内, 7日内, 一周内, 半个月内, 两个月内, 3个工作日内, 3天后, 24小时内."""
+    unit, direction = match["unit"], match["dir"]
+    has_ge = match["ge"] is not None
+    if unit == "日" and direction in (None, "前"):
+        return None  # 10日 and 10日前 are the 10th of the month
+    if unit == "月" and match["n"] != "半" and not has_ge:
+        return None  # 3月, 3月内 and 3月前 are about March
+    if unit == "年" and match["n"] != "半" and not has_ge and direction is None:
+        return None
+    count = 0.5 if match["n"] == "半" else float(match["n"])
+    if match["half"]:
+        count += 0.5
+    sign = -1 if direction == "前" else 1  # 3天前 is three days ago: refused as past
+    if unit in ("小时", "钟头", "分钟"):
+        minutes = count * (1 if unit == "分钟" else 60)
+        return _Resolved(ctx.today, moment=ctx.now + sign * timedelta(minutes=minutes))
+    if unit == "工作日":
+        if not count.is_integer() or count < 1 or sign < 0:
+            return None
+        return _Resolved(ctx.calendar.add_workdays(ctx.today, int(count)))
+    if unit in ("天", "日", "自然日", "周"):
+        days = count * (7 if unit == "周" else 1)
+        if not days.is_integer():
+            return None
+        return _Resolved(ctx.today + sign * timedelta(days=int(days)))
+    months = count * (12 if unit == "年" else 1)
+    whole = int(months)
+    day = _add_months(ctx.today, sign * whole)  # 一个月内: the same day next month
+    return _Resolved(day + sign * timedelta(days=15 if months != whole else 0))
+
+
+@_rule(
+    r"\b(?:in|within)\s?(?P<n>\d{1,3})\s?"
+    r"(?P<unit>(?:working|business) day|day|week|month|hour)s?\b"
+)
+def _english_duration(match: re.Match[str], ctx: _Context) -> _Resolved:
+    count, unit = int(match["n"]), match["unit"]
+    if unit == "hour":
+        return _Resolved(ctx.today, moment=ctx.now + timedelta(hours=count))
+    if unit == "month":
+        return _Resolved(_add_months(ctx.today, count))
+    if unit == "week":
+        return _Resolved(ctx.today + timedelta(weeks=count))
+    if unit == "day":
+        return _Resolved(ctx.today + timedelta(days=count))
+    return _Resolved(ctx.calendar.add_workdays(ctx.today, max(count, 1)))  # working days
+
+
+@_rule(
+    r"\bend of (?:the )?(?P<unit>day|week|month|quarter|year)\b|\b(?P<abbr>eod|cob|eow|eom|eoy)\b"
+)
+def _english_period_end(match: re.Match[str], ctx: _Context) -> _Resolved:
+    unit = match["unit"] or {"eod": "day", "cob": "day", "eow": "week", "eom": "month"}.get(
+        match["abbr"], "year"
+    )
+    today = ctx.today
+    ends = {
+        "day": today,
+        "week": today + timedelta(days=6 - today.weekday()),
+        "month": _month_end(today.year, today.month),
+        "quarter": _month_end(today.year, ((today.month - 1) // 3) * 3 + 3),
+        "year": date(today.year, 12, 31),
+    }
+    return _Resolved(ends[unit])
