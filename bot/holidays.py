@@ -33,6 +33,7 @@ def load_calendar(session: Session) -> WorkCalendar:
 
 MAINTAIN = "维护节假日安排"
 RANGE_SEPARATORS = re.compile(r"\s*(?:至|到|~|～|—|－)\s*|\s+")
+NAME_LENGTH = CalendarOverrideRow.__table__.c.name.type.length
 # A day, not a deadline: today still counts until midnight.
 WHOLE_DAY = time(23, 59)
 
@@ -42,29 +43,69 @@ def read_day(text: str, now: datetime, calendar: WorkCalendar) -> date:
     try:
         return parse_deadline(text, now, calendar=calendar, end_of_day=WHOLE_DAY).date()
     except DeadlineError:
+        pass
+    try:  # readable, but before today?
+        past = parse_deadline(text, now, calendar=calendar, end_of_day=WHOLE_DAY, allow_past=True)
+    except DeadlineError:
         raise LedgerError(f"没看懂日期“{text}”，请写成 2027-02-06 或 2027年2月6日。") from None
+    raise LedgerError(f"“{text}”是 {past.date().isoformat()}，已经过去了，不能登记。")
+
+
+def _read_end(text: str, first: date, now: datetime, calendar: WorkCalendar) -> date | None:
+    """The span's end, read from its start's point of view (13日 falls in the start's month)."""
+    start = datetime.combine(first, time(), tzinfo=now.tzinfo)
+    try:
+        return parse_deadline(
+            text, start, calendar=calendar, end_of_day=WHOLE_DAY, allow_past=True
+        ).date()
+    except DeadlineError:
+        return None
 
 
 def read_span(text: str, now: datetime, calendar: WorkCalendar) -> tuple[date, date]:
-    """`2027-02-06 至 2027-02-13`, `2027年2月6日至13日`, or one day.
+    """`2027-02-06 至 2027-02-13`, `2027年2月6日至13日`, `2027.2.6-2027.2.13`, or one day.
 
-    The end is read from the start's point of view, so a bare 13日 falls in
-    the start's month; an end before the start is reported by `add_holiday`.
+    An end before the start is reported by `add_holiday`.
     """
     parts = [part for part in RANGE_SEPARATORS.split(text.strip()) if part]
+    if len(parts) == 1 and "-" in parts[0]:
+        parts = _split_at_hyphen(parts[0], now, calendar) or parts
     if not 1 <= len(parts) <= 2:
         raise LedgerError("请写开始和结束日期，例如：2027-02-06 至 2027-02-13")
     first = read_day(parts[0], now, calendar)
     if len(parts) == 1:
         return first, first
-    start = datetime.combine(first, time(), tzinfo=now.tzinfo)
-    try:
-        last = parse_deadline(
-            parts[1], start, calendar=calendar, end_of_day=WHOLE_DAY, allow_past=True
-        ).date()
-    except DeadlineError:
-        raise LedgerError(f"没看懂日期“{parts[1]}”，请写成 2027-02-13 或 2027年2月13日。") from None
+    last = _read_end(parts[1], first, now, calendar)
+    if last is None:
+        raise LedgerError(f"没看懂日期“{parts[1]}”，请写成 2027-02-13 或 2027年2月13日。")
     return first, last
+
+
+def _split_at_hyphen(text: str, now: datetime, calendar: WorkCalendar) -> list[str] | None:
+    """`2027.2.6-2027.2.13` or `2027-02-06-2027-02-13`: the hyphen that leaves two days.
+
+    Dates may contain hyphens themselves, so each one is tried as the range's
+    dash; the split must give two readable days in order.
+    """
+    for index, char in enumerate(text):
+        if char != "-":
+            continue
+        head, tail = text[:index], text[index + 1 :]
+        try:
+            first = parse_deadline(head, now, calendar=calendar, end_of_day=WHOLE_DAY).date()
+        except DeadlineError:
+            continue
+        last = _read_end(tail, first, now, calendar)
+        if last is not None and last >= first:
+            return [head, tail]
+    return None
+
+
+def _check_name(name: str) -> str:
+    name = name.strip()
+    if len(name) > NAME_LENGTH:
+        raise LedgerError(f"名称超过 {NAME_LENGTH} 个字，请精简。")
+    return name
 
 
 def add_holiday(
@@ -78,7 +119,7 @@ def add_holiday(
 ) -> CalendarOverrideRow:
     """Save a holiday period (放假); its days stop counting as working days."""
     require_supervisor(actor, MAINTAIN)
-    name = name.strip()
+    name = _check_name(name)
     if not name:
         raise LedgerError("请写明节日名称，例如：/holiday add 春节 2027-02-06 2027-02-13")
     if last_day < first_day:
@@ -99,7 +140,7 @@ def add_makeup_workday(
     """Save a make-up working day (调休上班), usually a weekend day next to a holiday."""
     require_supervisor(actor, MAINTAIN)
     row = CalendarOverrideRow(
-        name=name.strip() or "调休上班", first_day=day, last_day=day, is_workday=True
+        name=_check_name(name) or "调休上班", first_day=day, last_day=day, is_workday=True
     )
     return _save(session, row, actor, now)
 

@@ -48,6 +48,24 @@ def cut(lines: Sequence[str], limit: int, what: str = "项") -> list[str]:
     return [*lines[:limit], f"……另有 {len(lines) - limit} {what}未列出"]
 
 
+TELEGRAM_TEXT_LIMIT = 4096
+
+
+def fit_message(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> str:
+    """Whole lines up to Telegram's limit, then a line saying the rest was left out."""
+    if len(text) <= limit:
+        return text
+    note = "……内容过长，以下从略。完整台账请用 /export 导出。"
+    kept: list[str] = []
+    size = len(note) + 1
+    for line in text.splitlines():
+        if size + len(line) + 1 > limit:
+            break
+        kept.append(line)
+        size += len(line) + 1
+    return "\n".join([*kept, note])
+
+
 def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
@@ -99,7 +117,9 @@ def silent_unit_lines(summary: LedgerSummary, zone: ZoneInfo) -> list[str]:
     ]
 
 
-def summary_text(summary: LedgerSummary, zone: ZoneInfo, *, unit_limit: int = 15) -> str:
+def summary_text(
+    summary: LedgerSummary, zone: ZoneInfo, *, unit_limit: int = 15, list_limit: int = 15
+) -> str:
     """The supervisors' `/status`: totals, units worst first, overdue tasks, silent units."""
     lines = [
         f"📊 督办事项总览（截至 {local_time(summary.now, zone)}）",
@@ -114,7 +134,7 @@ def summary_text(summary: LedgerSummary, zone: ZoneInfo, *, unit_limit: int = 15
             for index, unit in enumerate(with_tasks, start=1)
         ]
         lines += cut(unit_lines, unit_limit, "个单位")
-    return "\n".join(lines + attention_sections(summary, zone))
+    return "\n".join(lines + attention_sections(summary, zone, list_limit))
 
 
 def attention_sections(

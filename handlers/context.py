@@ -3,8 +3,10 @@
 `for_bound_people` turns a plain function `Call -> reply text` into a PTB
 callback. The function runs in a worker thread with its own session, so
 database work never blocks the event loop, and it never sees Telegram
-objects: only the caller, the command's arguments and the runtime. Anyone
-not bound gets the same short refusal and learns nothing else.
+objects: only the caller, the command's arguments and the runtime. A
+`LedgerError` is answered with its own Chinese text; a long reply is cut to
+Telegram's limit. Anyone not bound gets the same short refusal and learns
+nothing else.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from sqlalchemy.orm import Session
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.ledger import LedgerError
 from bot.people import identify
+from bot.render import fit_message
 from bot.runtime import Runtime
 from db.models import Person
 
@@ -57,10 +61,14 @@ def for_bound_people(
                 )
                 if person is None:
                     return NOT_BOUND
-                return handler(Call(runtime, session, person, args))
+                try:
+                    return handler(Call(runtime, session, person, args))
+                except LedgerError as refusal:  # a refused action explains itself
+                    session.rollback()
+                    return str(refusal)
 
         reply = await asyncio.to_thread(work)
         if update.effective_message is not None:
-            await update.effective_message.reply_text(reply)
+            await update.effective_message.reply_text(fit_message(reply))
 
     return callback

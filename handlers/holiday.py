@@ -13,7 +13,7 @@ from bot.holidays import (
     read_span,
     remove_override,
 )
-from bot.ledger import LedgerError, require_supervisor
+from bot.ledger import require_supervisor
 from bot.render import holiday_overview_text, local_day_only
 from handlers.context import Call, for_bound_people
 
@@ -33,31 +33,26 @@ def holiday(call: Call) -> str:
         return holiday_overview_text(calendar_overview(call.session, now.date()))
     action, rest = call.args[0].lower(), call.args[1:]
     session, person = call.session, call.person
-    try:
-        require_supervisor(person, MAINTAIN)
-        calendar = call.runtime.calendar(session)
-        if action == "add" and len(rest) >= 2:
-            first, last = read_span(" ".join(rest[1:]), now, calendar)
-            row = add_holiday(
-                session, name=rest[0], first_day=first, last_day=last, now=now, actor=person
-            )
-            saved = (
-                f"已登记放假：{row.name} {local_day_only(first)} 至 {local_day_only(last)}，"
-                f"共 {(last - first).days + 1} 天（编号 {row.id}）。"
-            )
-        elif action == "workday" and rest:
-            day = read_day(rest[0], now, calendar)
-            row = add_makeup_workday(
-                session, day=day, name=" ".join(rest[1:]), now=now, actor=person
-            )
-            saved = f"已登记调休上班：{local_day_only(day)} {row.name}（编号 {row.id}）。"
-        elif action == "remove" and len(rest) == 1 and rest[0].isdigit():
-            name = remove_override(session, int(rest[0]), actor=person)
-            return f"已撤销第 {rest[0]} 条登记（{name}）。"
-        else:
-            return USAGE
-    except LedgerError as error:
-        return str(error)
+    require_supervisor(person, MAINTAIN)
+    calendar = call.runtime.calendar(session)
+    if action == "add" and len(rest) >= 2:
+        first, last = read_span(" ".join(rest[1:]), now, calendar)
+        row = add_holiday(
+            session, name=rest[0], first_day=first, last_day=last, now=now, actor=person
+        )
+        saved = (
+            f"已登记放假：{row.name} {local_day_only(first)} 至 {local_day_only(last)}，"
+            f"共 {(last - first).days + 1} 天（编号 {row.id}）。"
+        )
+    elif action == "workday" and rest:
+        day = read_day(rest[0], now, calendar)
+        row = add_makeup_workday(session, day=day, name=" ".join(rest[1:]), now=now, actor=person)
+        saved = f"已登记调休上班：{local_day_only(day)} {row.name}（编号 {row.id}）。"
+    elif action == "remove" and len(rest) == 1 and rest[0].isdecimal():
+        name = remove_override(session, int(rest[0]), actor=person)
+        return f"已撤销第 {rest[0]} 条登记（{name}）。"
+    else:
+        return USAGE
     return f"{saved}如有误，发送 /holiday remove {row.id} 撤销。"
 
 

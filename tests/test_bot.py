@@ -142,3 +142,23 @@ async def test_without_a_runtime_the_app_opens_and_closes_its_own(settings) -> N
         assert "督查室成员" in request.texts(ADMIN_ID)[-1]
         await app.post_shutdown(app)
     assert "runtime" not in app.bot_data
+
+
+async def test_a_huge_status_is_cut_to_what_telegram_accepts(bot_app, session) -> None:
+    from db.models import Unit
+
+    county = make_county(session)
+    for number in range(80):
+        unit = Unit(name=f"第{number:02d}个很长很长名字的责任单位")
+        session.add(unit)
+        make_task(
+            session,
+            county,
+            deadline=local(2026, 4, 1, 18),
+            now=local(2026, 3, 1, 9),
+            title="一项标题相当长的督办事项" * 3,
+            unit=unit,
+        )
+    (reply,) = await send(bot_app, ADMIN_ID, "/status")
+    assert len(reply) <= 4096
+    assert "……另有 65 项逾期未列出" in reply

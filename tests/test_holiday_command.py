@@ -82,3 +82,19 @@ async def test_members_may_look_but_not_change(bot_app, session, clock) -> None:
     (refused,) = await send(bot_app, member, "/holiday add 春节 2027-02-06 2027-02-13")
     assert refused.startswith("只有督查室可以维护节假日安排")
     assert session.scalars(select(CalendarOverrideRow)).all() == []
+
+
+async def test_ranges_with_a_hyphen_and_other_slips(bot_app, session, clock) -> None:
+    clock.set(NOV_26)
+    (dotted,) = await send(bot_app, ADMIN_ID, "/holiday add 春节 2027.2.6-2027.2.13")
+    assert "2027-02-06（周六） 至 2027-02-13（周六），共 8 天" in dotted
+    (iso,) = await send(bot_app, ADMIN_ID, "/holiday add 清明 2027-04-03-2027-04-05")
+    assert "2027-04-03（周六） 至 2027-04-05（周一），共 3 天" in iso
+    (short,) = await send(bot_app, ADMIN_ID, "/holiday add 端午 6月9日-11日")
+    assert "2027-06-09（周三） 至 2027-06-11（周五），共 3 天" in short
+    (past,) = await send(bot_app, ADMIN_ID, "/holiday add 国庆 2026-10-01 2026-10-07")
+    assert past == "“2026-10-01”是 2026-10-01，已经过去了，不能登记。"
+    (long_name,) = await send(bot_app, ADMIN_ID, "/holiday workday 2027-02-14 " + "调" * 51)
+    assert long_name == "名称超过 50 个字，请精简。"
+    (superscript,) = await send(bot_app, ADMIN_ID, "/holiday remove ²")
+    assert superscript.startswith("用法：")
