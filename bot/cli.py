@@ -91,7 +91,9 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _import(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.deadlines import describe
     from bot.excel import LedgerFileError, import_ledger
+    from bot.render import cut
     from bot.runtime import opened_runtime
 
     try:
@@ -116,6 +118,10 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
         f"导入完成：新增 {len(result.created)} 项，更新 {len(result.updated)} 项，"
         f"未变 {result.unchanged} 项。"
     )
+    if result.resolved:
+        print("以下截止时间按文字理解为：")
+        echoes = [f"  第 {row} 行 “{words}” → {describe(at)}" for row, words, at in result.resolved]
+        print("\n".join(cut(echoes, 20, "行")))
     for warning in result.grouped_warnings():
         print(f"提醒：{warning}")
     if result.new_units:

@@ -264,7 +264,8 @@ def change_task(
         if field == "cooperating_units":
             # task.lead_unit, not lead_unit_id: a lead unit set in this call is not flushed yet.
             new = sorted(_other_units(new, task.lead_unit), key=lambda u: u.name)  # type: ignore[arg-type]
-            if [u.id for u in old] == [u.id for u in new]:
+            # As sets: the database's collation may order names differently from Python.
+            if {u.id for u in old} == {u.id for u in new}:
                 continue
             old = list(old)
         elif field == "percent":
@@ -272,11 +273,11 @@ def change_task(
             if old == new:
                 continue
         elif field == "milestones":
-            wanted = [(m.title, m.due_at) for m in new]  # type: ignore[attr-defined]
-            if [(m.title, m.due_at) for m in old] == wanted:
+            wanted = sorted((m.due_at, m.title) for m in new)  # type: ignore[attr-defined]
+            if sorted((m.due_at, m.title) for m in old) == wanted:
                 continue
             old = _milestones_text(old)
-            task.milestones = [Milestone(title=title, due_at=due) for title, due in wanted]
+            task.milestones = [Milestone(title=title, due_at=due) for due, title in wanted]
             _record(session, task, actor, now, field, old, _milestones_text(task.milestones), note)
             changed.append(field)
             continue

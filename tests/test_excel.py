@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
@@ -84,7 +84,7 @@ def test_import_accepts_overdue_items_and_creates_units_and_leaders(session, tmp
                 "县商务局",
                 "县发改局、县自然资源局",
                 "王建国",
-                datetime(2026, 3, 31),
+                date(2026, 3, 31),  # a date cell, as typed into Excel
                 "2026-01-31 签约1个\n2026-02-28 签约2个",
                 "全年目标",
             ],
@@ -311,4 +311,99 @@ def test_reimport_can_swap_lead_and_cooperating_units(session, tmp_path) -> None
     assert (task.lead_unit.name, [u.name for u in task.cooperating_units]) == (
         "县住建局",
         ["城关镇"],
+    )
+
+
+def test_a_sheet_with_fewer_columns_leaves_the_others_alone(session, tmp_path) -> None:
+    full = [
+        "DB-0001",
+        "引进亿元以上项目3个",
+        "县商务局",
+        "县发改局",
+        "王建国",
+        "2026-12-31",
+        "2026-06-30 签约1个",
+        "全年目标",
+    ]
+    import_ledger(session, write_sheet(tmp_path / "full.xlsx", [full]), **OPTIONS)
+    slim = write_sheet(
+        tmp_path / "slim.xlsx",
+        [["DB-0001", "引进亿元以上项目3个", "县商务局", "2027-01-15"]],
+        header=["编号", "事项", "牵头单位", "截止时间"],
+    )
+    result = import_ledger(session, slim, **OPTIONS)
+    assert result.updated == ["DB-0001"]
+    task = session.scalar(select(Task))
+    session.refresh(task)
+    assert task.deadline == local(2027, 1, 15, 18)
+    assert (task.details, task.lead_leader.name) == ("全年目标", "王建国")
+    assert [u.name for u in task.cooperating_units] == ["县发改局"]
+    assert [m.title for m in task.milestones] == ["签约1个"]
+
+
+def test_an_old_export_does_not_undo_what_happened_in_chat(session, runtime, tmp_path) -> None:
+    build_ledger(session)
+    old = tmp_path / "old.xlsx"
+    export_ledger(
+        session, old, now=NOW, zone=SHANGHAI, yellow_until=runtime.yellow_until(session, NOW)
+    )
+    task = session.scalar(select(Task).where(Task.code == "DB-0002"))
+    # After the export: one more report, then the office verifies it.
+    report_progress(session, task, now=local(2026, 4, 29, 9), actor=None, text="补充照片")
+    apply_action(session, task, Action.VERIFY, now=local(2026, 4, 29, 9, 30))
+
+    result = import_ledger(session, old, **OPTIONS)
+    assert result.unchanged == 3
+    assert result.grouped_warnings() == [
+        "第 3 行：DB-0002 表中状态为“已报完成”，系统中为“已销号”，未改动"
+        "（状态请在群里用 /verify、/return 或回复提醒来更新）"
+    ]
+    session.refresh(task)
+    assert task.state == TaskState.VERIFIED
+    texts = [r.text for r in task.reports]
+    assert texts.count("已通水") == 1 and texts[-1] == "补充照片"
+
+
+def test_a_deadline_at_midnight_survives_the_round_trip(session, runtime, tmp_path) -> None:
+    county = make_county(session)
+    create_task(
+        session, title="零点前报送", lead_unit=county.township, deadline=local(2026, 5, 9), now=NOW
+    )
+    path = tmp_path / "ledger.xlsx"
+    cutoff = runtime.yellow_until(session, NOW)
+    export_ledger(session, path, now=NOW, zone=SHANGHAI, yellow_until=cutoff)
+    result = import_ledger(session, path, **OPTIONS)
+    assert (result.updated, result.unchanged) == ([], 1)
+    assert session.scalar(select(Task.deadline)) == local(2026, 5, 9)
+
+
+def test_deadlines_written_in_words_are_echoed(session, tmp_path) -> None:
+    path = write_sheet(
+        tmp_path / "ledger.xlsx",
+        [
+            ["", "整改方案", "城关镇", "", "", "下周五前", "", ""],
+            ["", "年度总结", "城关镇", "", "", "2026-12-31", "", ""],
+        ],
+    )
+    result = import_ledger(session, path, **OPTIONS)
+    assert result.resolved == [(2, "下周五前", local(2026, 5, 8, 18))]
+
+
+def test_a_cut_off_file_or_an_over_long_milestone_is_reported(session, tmp_path) -> None:
+    from bot.excel import LedgerFileError
+
+    good = write_sheet(
+        tmp_path / "good.xlsx",
+        [["", "事项", "城关镇", "", "", "2026-06-30", "2026-05-30 " + "节" * 301, ""]],
+    )
+    result = import_ledger(session, good, **OPTIONS)
+    assert [str(e) for e in result.errors] == [
+        "第 2 行：节点无法识别：节点名称超过 300 个字，请精简"
+    ]
+    cut_off = tmp_path / "cut.xlsx"
+    cut_off.write_bytes(good.read_bytes()[:-200])
+    with pytest.raises(LedgerFileError) as refused:
+        import_ledger(session, cut_off, **OPTIONS)
+    assert str(refused.value).startswith("无法读取 cut.xlsx") or "已损坏或不完整" in str(
+        refused.value
     )

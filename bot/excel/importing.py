@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from bot.deadlines import calendar_warning
 from bot.excel.reading import LedgerRow, RowError, read_ledger
 from bot.ledger import (
+    STATE_LABELS,
     LedgerError,
     change_task,
     create_task,
@@ -20,7 +21,7 @@ from bot.ledger import (
     next_task_code,
 )
 from bot.workcalendar import WorkCalendar
-from db.models import Person, ProgressReport, ReportChannel, Role, Task, Unit
+from db.models import Person, ProgressReport, ReportChannel, Role, Task, TaskState, Unit
 from db.queries import latest_reports
 
 
@@ -35,6 +36,8 @@ class ImportResult:
     unchanged: int = 0
     new_units: list[str] = field(default_factory=list)
     new_leaders: list[str] = field(default_factory=list)
+    # (row, the words, what they were read as) for deadlines written in words.
+    resolved: list[tuple[int, str, datetime]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -114,12 +117,7 @@ class _LedgerWriter:
                 .options(selectinload(Task.cooperating_units), selectinload(Task.milestones))
             )
         }
-        self.last_reports = {
-            task_id: text
-            for task_id, (text, _) in latest_reports(
-                session, [task.id for task in self.existing.values()]
-            ).items()
-        }
+        self.last_reports = latest_reports(session, [task.id for task in self.existing.values()])
 
     def unit(self, name: str) -> Unit:
         if name not in self.known_units:
@@ -138,29 +136,24 @@ class _LedgerWriter:
 
     def apply(self, row: LedgerRow) -> None:
         session, now = self.session, self.now
-        fields: dict[str, object] = {
-            "title": row.title,
-            "details": row.details,
-            "source": row.source or "",
-            "lead_unit": self.unit(row.lead_unit),
-            "lead_leader": self.leader(row.lead_leader),
-            "cooperating_units": [self.unit(name) for name in row.cooperating_units],
-            "deadline": row.deadline,
-            "milestones": row.milestones,
-        }
-        # What only an exported ledger carries; the template leaves these out.
-        extra: dict[str, object] = {}
-        if row.source is None:
-            del fields["source"]  # a template without 来源 leaves the stored source alone
+        fields = self._ledger_fields(row)
+        # The workflow (reports in chat, 销号, 退回) owns a task's state once it exists;
+        # an imported sheet sets it only for tasks it creates.
+        workflow: dict[str, object] = {}
         if row.state is not None:
-            extra["state"] = row.state.value
+            workflow["state"] = row.state.value
         if row.percent is not None:
-            extra["percent"] = row.percent
+            workflow["percent"] = row.percent
         if row.needs_help is not None:
-            extra["needs_help"] = row.needs_help
+            workflow["needs_help"] = row.needs_help
         task = self.existing.get(row.code) if row.code else None
+        latest = self.last_reports.get(task.id) if task is not None else None
         new_report = bool(row.last_report) and (
-            task is None or row.last_report != self.last_reports.get(task.id)
+            latest is None
+            or (
+                row.last_report != latest[0]
+                and (row.last_report_at is None or row.last_report_at > latest[1])
+            )
         )
         if task is None:
             task = create_task(
@@ -171,17 +164,17 @@ class _LedgerWriter:
                 commit=False,
                 **fields,  # type: ignore[arg-type]
             )
-            # State and percent of an exported ledger: recorded as import events.
-            change_task(session, task, now=now, note="导入", commit=False, **extra)
+            change_task(session, task, now=now, note="导入", commit=False, **workflow)
             self.result.created.append(task.code)
         else:
-            changed = change_task(
-                session, task, now=now, note="导入", commit=False, **fields, **extra
-            )
+            self._note_workflow_differences(row, task)
+            changed = change_task(session, task, now=now, note="导入", commit=False, **fields)
             if changed or new_report:
                 self.result.updated.append(task.code)
             else:
                 self.result.unchanged += 1
+        if row.deadline_text and row.deadline is not None:
+            self.result.resolved.append((row.row, row.deadline_text, row.deadline))
         if new_report:
             session.add(
                 ProgressReport(
@@ -191,5 +184,38 @@ class _LedgerWriter:
                     percent=row.percent,
                     needs_help=bool(row.needs_help),
                     channel=ReportChannel.IMPORT,
+                )
+            )
+
+    def _ledger_fields(self, row: LedgerRow) -> dict[str, object]:
+        """The task's fields from the columns the file has; a missing column changes nothing."""
+        fields: dict[str, object] = {
+            "title": row.title,
+            "lead_unit": self.unit(row.lead_unit),
+            "deadline": row.deadline,
+        }
+        optional = {
+            "备注": ("details", lambda: row.details),
+            "来源": ("source", lambda: row.source or ""),
+            "包联领导": ("lead_leader", lambda: self.leader(row.lead_leader)),
+            "配合单位": (
+                "cooperating_units",
+                lambda: [self.unit(name) for name in row.cooperating_units],
+            ),
+            "节点": ("milestones", lambda: row.milestones),
+        }
+        for column, (field_name, value) in optional.items():
+            if column in row.columns:
+                fields[field_name] = value()
+        return fields
+
+    def _note_workflow_differences(self, row: LedgerRow, task: Task) -> None:
+        if row.state is not None and row.state != task.state:
+            self.result.warnings.append(
+                RowError(
+                    row.row,
+                    f"{task.code} 表中状态为“{STATE_LABELS[row.state]}”，系统中为"
+                    f"“{STATE_LABELS[TaskState(task.state)]}”，未改动"
+                    "（状态请在群里用 /verify、/return 或回复提醒来更新）",
                 )
             )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 from zipfile import BadZipFile
 from zoneinfo import ZoneInfo
 
@@ -27,7 +29,11 @@ from bot.excel.columns import (
 )
 from bot.ledger import MilestoneInput
 from bot.workcalendar import WorkCalendar
-from db.models import TaskState
+from db.models import Milestone, TaskState
+
+# Written deadlines already in this form need no echo of how they were read.
+FULL_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(\s+\d{1,2}:\d{2})?$")
+MILESTONE_TITLE_LENGTH = Milestone.__table__.c.title.type.length
 
 
 class LedgerFileError(Exception):
@@ -60,6 +66,8 @@ class LedgerRow:
     needs_help: bool | None = None
     last_report: str | None = None
     last_report_at: datetime | None = None
+    columns: frozenset[str] = frozenset()  # the columns the file has: absent ones change nothing
+    deadline_text: str | None = None  # the words the deadline was read from, to echo back
 
 
 def _text(value: object) -> str:
@@ -77,15 +85,18 @@ def parse_ledger_deadline(
     zone: ZoneInfo,
     calendar: WorkCalendar,
     end_of_day: time,
+    shows_clock: bool = False,
 ) -> datetime | None:
     """A deadline cell: an Excel date, a written date, or 长期 (no deadline).
 
     Ledgers carry overdue items, so a date in the past is accepted here (it
-    shows red); everything written goes through the Chinese parser.
+    shows red); everything written goes through the Chinese parser. A date
+    cell whose format shows no clock time means the end of the working day;
+    one that shows it (as the export writes) keeps it, midnight included.
     """
     if isinstance(value, datetime | date):
         moment = value if isinstance(value, datetime) else datetime.combine(value, time())
-        if moment.time() == time():  # a date cell without a clock time
+        if moment.time() == time() and not shows_clock:
             moment = datetime.combine(moment.date(), end_of_day)
         return moment.replace(tzinfo=zone)
     text = _text(value)
@@ -116,7 +127,10 @@ def _parse_milestones(text: str, **deadline_options: object) -> list[MilestoneIn
         due = parse_ledger_deadline(pieces[0], **deadline_options)  # type: ignore[arg-type]
         if due is None:
             raise DeadlineError(f"节点“{part}”需要具体日期")
-        milestones.append(MilestoneInput(pieces[1].strip(), due))
+        title = pieces[1].strip()
+        if len(title) > MILESTONE_TITLE_LENGTH:
+            raise DeadlineError(f"节点名称超过 {MILESTONE_TITLE_LENGTH} 个字，请精简")
+        milestones.append(MilestoneInput(title, due))
     return milestones
 
 
@@ -131,27 +145,42 @@ def read_ledger(
     """Read and check every row; nothing touches the database here."""
     workbook = _open_workbook(path)
     try:
-        rows = workbook.worksheets[0].iter_rows()
-        header_row, columns = _find_header(rows, path)
-        options = {"now": now, "zone": zone, "calendar": calendar, "end_of_day": end_of_day}
-        parsed: list[LedgerRow] = []
-        errors: list[RowError] = []
-        seen_codes: dict[str, int] = {}
-        for number, cells in enumerate(rows, start=header_row + 1):
-            if all(_text(cell.value) == "" for cell in cells):
-                continue
-            row, problems = _read_row(number, _Cells(cells, columns), options)
-            if row is not None and row.code:
-                if row.code in seen_codes:
-                    problems.append(f"编号 {row.code} 与第 {seen_codes[row.code]} 行重复")
-                seen_codes.setdefault(row.code, number)
-            if problems:
-                errors.extend(RowError(number, message) for message in problems)
-            elif row is not None:
-                parsed.append(row)
-        return parsed, errors
+        return _read_rows(workbook, path, now, zone, calendar, end_of_day)
+    except (BadZipFile, ParseError, EOFError, KeyError, OSError) as error:  # cut-off downloads
+        raise LedgerFileError(
+            f"{path.name} 已损坏或不完整，无法读取：请用 Excel 或 WPS 重新保存后再导入。"
+        ) from error
     finally:
         workbook.close()
+
+
+def _read_rows(
+    workbook: Workbook,
+    path: Path,
+    now: datetime,
+    zone: ZoneInfo,
+    calendar: WorkCalendar,
+    end_of_day: time,
+) -> tuple[list[LedgerRow], list[RowError]]:
+    rows = workbook.worksheets[0].iter_rows()
+    header_row, columns = _find_header(rows, path)
+    options = {"now": now, "zone": zone, "calendar": calendar, "end_of_day": end_of_day}
+    parsed: list[LedgerRow] = []
+    errors: list[RowError] = []
+    seen_codes: dict[str, int] = {}
+    for number, cells in enumerate(rows, start=header_row + 1):
+        if all(_text(cell.value) == "" for cell in cells):
+            continue
+        row, problems = _read_row(number, _Cells(cells, columns), options)
+        if row is not None and row.code:
+            if row.code in seen_codes:
+                problems.append(f"编号 {row.code} 与第 {seen_codes[row.code]} 行重复")
+            seen_codes.setdefault(row.code, number)
+        if problems:
+            errors.extend(RowError(number, message) for message in problems)
+        elif row is not None:
+            parsed.append(row)
+    return parsed, errors
 
 
 def _open_workbook(path: Path) -> Workbook:
@@ -201,11 +230,11 @@ class _Cells:
     def text(self, name: str) -> str:
         return _text(self.value(name))
 
-    def is_percent(self, name: str) -> bool:
+    def number_format(self, name: str) -> str:
         index = self.columns.get(name)
         if index is None or index >= len(self.cells):
-            return False
-        return "%" in (getattr(self.cells[index], "number_format", None) or "")
+            return ""
+        return getattr(self.cells[index], "number_format", None) or ""
 
 
 # Column widths in the database; a longer cell is a row error, not a crash on PostgreSQL.
@@ -244,7 +273,9 @@ def _read_row(
             problems.append(f"{column}超过 {limit} 个字，请精简")
     deadline: datetime | None = None
     try:
-        deadline = parse_ledger_deadline(row.value("截止时间"), **options)
+        deadline = parse_ledger_deadline(
+            row.value("截止时间"), shows_clock="h" in row.number_format("截止时间"), **options
+        )
     except DeadlineError as error:
         problems.append(f"截止时间无法识别：{_first_line(error)}")
     milestones: list[MilestoneInput] = []
@@ -259,7 +290,7 @@ def _read_row(
             problems.append(f"状态“{row.text('状态')}”无法识别，应为 推进中 / 已报完成 / 已销号")
     percent = None
     if row.text("进度"):
-        percent = _read_percent(row.value("进度"), as_fraction=row.is_percent("进度"))
+        percent = _read_percent(row.value("进度"), as_fraction="%" in row.number_format("进度"))
         if percent is None:
             problems.append(f"进度“{row.text('进度')}”应为 0 到 100 的数")
     report_at = row.value("最近进展时间")
@@ -279,6 +310,13 @@ def _read_row(
             percent=percent,
             needs_help=row.text("需协调") in ("是", "需协调") if row.has("需协调") else None,
             last_report=row.text("最近进展") or None,
+            columns=frozenset(row.columns),
+            deadline_text=(
+                row.text("截止时间")
+                if isinstance(row.value("截止时间"), str)
+                and not FULL_DATE.match(row.text("截止时间"))
+                else None
+            ),
             last_report_at=(
                 report_at.replace(tzinfo=options["zone"])
                 if isinstance(report_at, datetime)
