@@ -8,6 +8,8 @@ import time as timer
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy.exc import OperationalError
+
 from bot.settings import Settings, SettingsError, load_settings
 
 NO_TOKEN_HELP = """\
@@ -36,8 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="离线演示：生成示例县的台账，打印总览和明早的汇总")
     demo.add_argument(
         "--database",
-        default=f"sqlite:///{DEMO_DATABASE}",
-        help=f"演示数据库（默认 {DEMO_DATABASE}，每次重建）",
+        help=f"演示用的空数据库（默认 {DEMO_DATABASE}，每次重建）",
     )
     importer = commands.add_parser("import", help="从 .xlsx 台账导入（全部校验通过才写入）")
     importer.add_argument("file", type=Path)
@@ -58,7 +59,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 2
     handler = COMMANDS[command]
-    return handler(settings, args)
+    try:
+        return handler(settings, args)
+    except OperationalError as error:
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        print(
+            f"无法使用数据库（DUBAN_DATABASE_URL={settings.database_url}）：{reason}\n"
+            "请检查地址、用户名、数据库是否存在，以及 SQLite 文件所在的文件夹。",
+            file=sys.stderr,
+        )
+        return 1
 
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:
@@ -81,12 +91,19 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _demo(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.demo import run_demo
+    from bot.demo import DemoError, run_demo
 
     started = timer.perf_counter()
-    demo_settings = settings.model_copy(update={"database_url": args.database})
-    print(run_demo(demo_settings))
-    print(f"\n（演示数据库：{args.database}，用时 {timer.perf_counter() - started:.1f} 秒）")
+    url = args.database
+    if url is None:  # the demo's own file, rebuilt every time
+        Path(DEMO_DATABASE).unlink(missing_ok=True)
+        url = f"sqlite:///{DEMO_DATABASE}"
+    try:
+        print(run_demo(settings.model_copy(update={"database_url": url})))
+    except DemoError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"\n（演示数据库：{url}，用时 {timer.perf_counter() - started:.1f} 秒）")
     return 0
 
 
@@ -137,13 +154,17 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
 
     with opened_runtime(settings) as runtime, runtime.sessions() as session:
         now = runtime.now()
-        count = export_ledger(
-            session,
-            args.file,
-            now=now,
-            zone=runtime.zone,
-            yellow_until=runtime.yellow_until(session, now),
-        )
+        try:
+            count = export_ledger(
+                session,
+                args.file,
+                now=now,
+                zone=runtime.zone,
+                yellow_until=runtime.yellow_until(session, now),
+            )
+        except OSError as error:
+            print(f"无法写入 {args.file}：{error.strerror or error}", file=sys.stderr)
+            return 1
     print(f"已导出 {count} 项到 {args.file}")
     return 0
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, time, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.demo_data import DEMO_PEOPLE, DEMO_TASKS, DEMO_UNITS, DemoTask
@@ -172,14 +171,24 @@ class _DemoBuilder:
             )
 
 
+class DemoError(Exception):
+    """The demo was pointed at a database that already holds a ledger."""
+
+
 def run_demo(settings: Settings, *, clock: Callable[[], datetime] = utcnow) -> str:
-    """Build the sample county afresh and return the status summary and tomorrow's digests."""
-    url = make_url(settings.database_url)
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        Path(url.database).unlink(missing_ok=True)
+    """Build the sample county in an empty database; return the summary and tomorrow's digests.
+
+    A database that already has units is refused: the demo must never mix
+    invented tasks into a real ledger.
+    """
     runtime = open_runtime(settings, clock=clock)
     try:
         with runtime.sessions() as session:
+            if session.scalar(select(func.count()).select_from(Unit)):
+                raise DemoError(
+                    "这个数据库里已经有台账数据，演示不会写入。"
+                    "请去掉 --database 使用默认的演示文件，或换一个空数据库。"
+                )
             now = runtime.now()
             build_demo_county(session, now=now, zone=runtime.zone, end_of_day=settings.end_of_day)
             calendar = runtime.calendar(session)

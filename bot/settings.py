@@ -133,6 +133,10 @@ def load_settings(**overrides: Any) -> Settings:
     """Read the settings; raise `SettingsError` naming every bad variable."""
     try:
         return Settings(**overrides)
+    except UnicodeDecodeError:
+        raise SettingsError(
+            "配置有误，程序未启动：.env 文件不是 UTF-8 编码，请用 UTF-8 另存。"
+        ) from None
     except ValidationError as error:
         lines = ["配置有误，程序未启动："]
         for problem in error.errors():

@@ -7,8 +7,10 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 
+import pytest
+
 from bot.cli import main
-from bot.demo import run_demo
+from bot.demo import DemoError, run_demo
 from bot.demo_data import DEMO_TASKS
 from tests.conftest import local
 from tests.factories import make_county, make_task
@@ -55,5 +57,37 @@ def test_demo_builds_every_state_and_prints_the_digests(workdir) -> None:
     assert "下一个工作日 2026-11-27（周五）08:30 将发出的每日汇总" in output
     assert "（督查室）\n🗂 督查室每日汇总（2026-11-27（周五））" in output
     assert "（责任单位）\n📋 " in output and "（包联领导）\n📌 " in output
-    # Running it again starts from scratch rather than doubling the county.
-    assert run_demo(Settings(_env_file=None, database_url=url), clock=clock) == output  # type: ignore[call-arg]
+    # A database that already holds a ledger is never mixed with invented tasks.
+    with pytest.raises(DemoError, match="已经有台账数据"):
+        run_demo(Settings(_env_file=None, database_url=url), clock=clock)  # type: ignore[call-arg]
+
+
+def test_demo_command_rebuilds_its_own_file_each_time(workdir, capsys) -> None:
+    assert main(["demo"]) == 0
+    first = capsys.readouterr().out
+    assert main(["demo"]) == 0  # the default demo file is rebuilt, not doubled
+    second = capsys.readouterr().out
+    assert re.search(r"^合计\s+.*\s60$", first, re.M) and re.search(
+        r"^合计\s+.*\s60$", second, re.M
+    )
+    assert main(["demo", "--database", "sqlite:///duban-demo.sqlite3"]) == 1
+    assert "已经有台账数据" in capsys.readouterr().err
+
+
+def test_database_problems_are_explained(workdir, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("DUBAN_DATABASE_URL", "sqlite:///no/such/folder/duban.sqlite3")
+    assert main(["status"]) == 1
+    err = capsys.readouterr().err
+    assert "无法使用数据库（DUBAN_DATABASE_URL=sqlite:///no/such/folder/duban.sqlite3）" in err
+
+
+def test_export_to_a_missing_folder_says_so(workdir, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("DUBAN_DATABASE_URL", f"sqlite:///{workdir / 'ledger.sqlite3'}")
+    assert main(["export", str(workdir / "missing" / "out.xlsx")]) == 1
+    assert "无法写入" in capsys.readouterr().err
+
+
+def test_a_dotenv_in_another_encoding_is_named(workdir, capsys) -> None:
+    (workdir / ".env").write_bytes("DUBAN_ADMINS=1 # 督查室\n".encode("gbk"))
+    assert main(["status"]) == 2
+    assert ".env 文件不是 UTF-8 编码" in capsys.readouterr().err
