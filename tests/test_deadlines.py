@@ -499,6 +499,163 @@ def test_english(phrase: str, expected: str) -> None:
     check(phrase, expected)
 
 
+# --- more wording, each phrase with its own moment ---------------------------------------
+
+THU = "2026-11-26 10:00"  # a Thursday morning; 2027's holidays are not published yet
+SEP = "2026-09-28 16:00"  # a Monday afternoon, two days before the 国庆 break
+
+
+@pytest.mark.parametrize(
+    ("phrase", "now", "expected"),
+    [
+        ("下周星期三", "2026-04-29 10:00", "2026-05-06 18:00"),  # not this Wednesday
+        ("下周一早上", THU, "2026-11-30 09:00"),  # the 一 is Monday, not 一早
+        ("下周初", THU, "2026-11-30 18:00"),
+        ("下一周", THU, "2026-12-06 18:00"),  # next week, not seven days
+        ("下一周周三", THU, "2026-12-02 18:00"),
+        ("下个工作日", "2026-04-29 10:00", "2026-04-30 18:00"),
+        ("今明两天内", THU, "2026-11-27 18:00"),
+        ("两日", THU, "2026-11-28 18:00"),  # two days; 2日 is the 2nd
+        ("两月内", THU, "2027-01-26 18:00"),  # two months; 2月 is February
+        ("周五（12月4日）", THU, "2026-12-04 18:00"),  # the date says which Friday
+        ("周五(12.4)下午3点前", THU, "2026-12-04 15:00"),
+        ("12月10日星期四下午3点", THU, "2026-12-10 15:00"),
+        ("12月10日周四17时前", THU, "2026-12-10 17:00"),
+    ],
+)
+def test_more_days_and_weeks(phrase: str, now: str, expected: str) -> None:
+    check(phrase, expected, at(now))
+
+
+@pytest.mark.parametrize(
+    ("phrase", "now", "expected"),
+    [
+        ("次月5日前", THU, "2026-12-05 18:00"),
+        ("每月25日前报送当月进展", THU, "2026-12-25 18:00"),  # the next one due
+        ("请于每月5日前报送上月数据", THU, "2026-12-05 18:00"),
+        ("下一个月", THU, "2026-12-31 18:00"),
+        ("下一个月底", THU, "2026-12-31 18:00"),
+        ("12月中下旬", THU, "2026-12-31 18:00"),  # two parts: the later
+        ("12月上半月", THU, "2026-12-15 18:00"),
+        ("下半月", THU, "2026-11-30 18:00"),
+        ("下半月", "2026-04-29 10:00", "2026-04-30 18:00"),
+        ("上半月", "2026-04-29 10:00", "2026-05-15 18:00"),  # this month's has passed
+        ("12.10-12.15", THU, "2026-12-15 18:00"),  # a range: its last day
+        ("12/10-12/15", THU, "2026-12-15 18:00"),
+        ("2026.12.10-2026.12.15", THU, "2026-12-15 18:00"),
+        ("下一个季度", THU, "2027-03-31 18:00"),
+        ("季末", THU, "2026-12-31 18:00"),
+        ("本季末", THU, "2026-12-31 18:00"),
+        ("季末", "2026-02-10 11:00", "2026-03-31 18:00"),
+        ("一个季度内", THU, "2027-02-26 18:00"),  # three months, not this quarter
+    ],
+)
+def test_more_months_and_quarters(phrase: str, now: str, expected: str) -> None:
+    check(phrase, expected, at(now))
+
+
+@pytest.mark.parametrize(
+    ("phrase", "now", "expected"),
+    [
+        ("本月最后一个工作日", THU, "2026-11-30 18:00"),  # not "one working day"
+        ("每月最后一个工作日前报送", THU, "2026-11-30 18:00"),
+        ("12月最后一个工作日", THU, "2026-12-31 18:00"),
+        ("下周第一个工作日", THU, "2026-11-30 18:00"),
+        ("下个月的第一个工作日", THU, "2026-12-01 18:00"),
+        ("2026年最后一个工作日", THU, "2026-12-31 18:00"),
+        ("本月最后一天", THU, "2026-11-30 18:00"),
+        ("本周最后一天", THU, "2026-11-29 18:00"),
+        ("12月最后一天", THU, "2026-12-31 18:00"),
+        ("今年最后一天", THU, "2026-12-31 18:00"),
+        ("每月最后一天", THU, "2026-11-30 18:00"),
+    ],
+)
+def test_first_and_last_days_of_a_period(phrase: str, now: str, expected: str) -> None:
+    check(phrase, expected, at(now))
+
+
+@pytest.mark.parametrize(
+    ("phrase", "now", "expected"),
+    [
+        ("今天5点前", THU, "2026-11-26 17:00"),  # a bare 1-6点 is the afternoon
+        ("今天五点半前", THU, "2026-11-26 17:30"),
+        ("明天3点", THU, "2026-11-27 15:00"),
+        ("12月10日午夜", THU, "2026-12-10 23:59"),
+        ("午夜12点前", THU, "2026-11-26 23:59"),
+    ],
+)
+def test_more_clock_times(phrase: str, now: str, expected: str) -> None:
+    check(phrase, expected, at(now))
+
+
+@pytest.mark.parametrize(
+    ("phrase", "now", "expected"),
+    [
+        # 定于 introduces the meeting; 前 marks the deadline more clearly.
+        ("会议定于12月10日召开，请于12月8日前报名", THU, "2026-12-08 18:00"),
+        # A year-less date already past this year is a past event, not next year's.
+        ("根据11月20日会议精神，各单位12月10日报送", THU, "2026-12-10 18:00"),
+        ("报送三季度工作总结，截止时间为10月10日", SEP, "2026-10-10 18:00"),
+        ("三季度数据报送，完成时限：10月底", SEP, "2026-10-31 18:00"),
+        ("10月9日会议，报送时间为10月8日", SEP, "2026-10-08 18:00"),
+    ],
+)
+def test_which_date_in_a_sentence_is_the_deadline(phrase: str, now: str, expected: str) -> None:
+    check(phrase, expected, at(now))
+
+
+@pytest.mark.parametrize(
+    ("phrase", "now", "expected"),
+    [
+        ("國慶節前", "2026-04-29 10:00", "2026-09-30 18:00"),
+        ("國慶長假後", "2026-04-29 10:00", "2026-10-08 18:00"),
+        ("禮拜五", THU, "2026-11-27 18:00"),
+        ("當天", THU, "2026-11-26 18:00"),
+        ("年終", THU, "2026-12-31 18:00"),
+        ("30分鐘內", THU, "2026-11-26 10:30"),
+    ],
+)
+def test_more_traditional_characters(phrase: str, now: str, expected: str) -> None:
+    check(phrase, expected, at(now))
+
+
+@pytest.mark.parametrize(
+    ("phrase", "now", "expected"),
+    [
+        ("next Friday", "2026-04-29 10:00", "2026-05-08 18:00"),  # as 下周五
+        ("next Thursday", "2026-04-29 10:00", "2026-05-07 18:00"),
+        ("next week", "2026-04-29 10:00", "2026-05-10 18:00"),  # as 下周
+        ("next month", "2026-04-29 10:00", "2026-05-31 18:00"),  # as 下个月
+        ("end of next month", "2026-04-29 10:00", "2026-05-31 18:00"),
+        ("end of June", "2026-04-29 10:00", "2026-06-30 18:00"),
+        ("by June", "2026-04-29 10:00", "2026-06-30 18:00"),  # as 6月
+        ("end of May", "2026-04-29 10:00", "2026-05-31 18:00"),
+        ("end of this quarter", "2026-04-29 10:00", "2026-06-30 18:00"),
+        ("end of this year", THU, "2026-12-31 18:00"),
+        ("by the end of this month", THU, "2026-11-30 18:00"),
+        ("5pm today", "2026-04-29 10:00", "2026-04-29 17:00"),
+        ("noon tomorrow", "2026-04-29 10:00", "2026-04-30 12:00"),
+        ("tomorrow at 3pm", THU, "2026-11-27 15:00"),
+        ("eod tomorrow", "2026-04-29 10:00", "2026-04-30 18:00"),
+        ("by COB Friday", "2026-04-29 10:00", "2026-05-01 18:00"),
+        ("end of day tomorrow", "2026-04-29 10:00", "2026-04-30 18:00"),
+        ("before 15 December", THU, "2026-12-15 18:00"),
+        ("due Friday 5pm", THU, "2026-11-27 17:00"),
+        ("no later than Dec 10", THU, "2026-12-10 18:00"),
+        ("within a week", THU, "2026-12-03 18:00"),
+        ("within one month", THU, "2026-12-26 18:00"),
+    ],
+)
+def test_more_english(phrase: str, now: str, expected: str) -> None:
+    check(phrase, expected, at(now))
+
+
+@pytest.mark.parametrize("phrase", ["last Friday", "本月最后一天前", "本周第一个工作日"])
+def test_more_refusals(phrase: str) -> None:
+    with pytest.raises(DeadlineError):
+        parse_deadline(phrase, at("2026-11-30 19:00"))
+
+
 def test_naive_now_is_shanghai() -> None:
     result = parse_deadline("明天", datetime(2026, 4, 29, 10, 0))
     assert result == at("2026-04-30 18:00")

@@ -9,8 +9,8 @@ anywhere in it. dateparser is only the last resort, for English and numeric text
 
 The package: `normalisation` (the text the rules read), `_context` (what a rule
 sees and returns), the rules in `dates`, `periods` and `holidays`, `clock` (clock
-times) and `english` (the dateparser fallback). This module holds the public API
-and chooses among the rules' candidates.
+times) and `english` (English rules and the dateparser fallback). This module
+holds the public API and chooses among the rules' candidates.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.deadlines import dates, holidays, periods
+from bot.deadlines import dates, english, holidays, periods
 from bot.deadlines._context import _Context, _Resolved, _Resolver, _Rule, _Unreadable
 from bot.deadlines.clock import _Clock, _clock_at, _find_clock
 from bot.deadlines.english import _LETTER, _parse_english, _without
@@ -43,19 +43,37 @@ def _refusal(reason: str) -> DeadlineError:
 # --- putting it together ---------------------------------------------------------------
 
 # Two rules that match the same span of text are tried in this order.
-_RULES: tuple[_Rule, ...] = (*dates.RULES, *periods.RULES, *holidays.RULES)
+_RULES: tuple[_Rule, ...] = (*dates.RULES, *periods.RULES, *holidays.RULES, *english.RULES)
 
-# A date right before 前/内/截止 or after 于/在/最迟 is the deadline, not background
-# (今天开会布置, 明天下午三点前报送).
+# A date right before 前/内/截止 or after 截至/最迟 is the deadline, not background
+# (今天开会布置, 明天下午三点前报送). After 于/在/至/到 it probably is, but these also
+# introduce events (会议定于12月10日召开，请于12月8日前报名), so they mark it less.
 _MARK_AFTER = ("前", "内", "底", "末", "止", "截止", "完成")
-_MARK_BEFORE = ("于", "在", "至", "到", "截至", "截止", "最迟", "最晚", "不晚于", "限", "by")
+_MARK_BEFORE = ("截至", "截止", "最迟", "最晚", "不晚于", "限", "by")
+_MARK_BEFORE_WEAKLY = ("于", "在", "至", "到")
+# A label in a notice: 报送三季度数据，截止时间为10月10日; 完成时限：12月底.
+_LABEL = re.compile(
+    r"(?:截止|截至|完成|报送|上报|提交|反馈|办结|办理|整改)(?:时间|日期|时限|期限)(?:为|是)?:?$"
+)
+
+
+def _mark(text: str, start: int, end: int) -> int:
+    """How clearly the text says the phrase at start:end is the deadline: 2, 1 or 0."""
+    before = text[:start]
+    if (
+        text.startswith(_MARK_AFTER, end)
+        or before.endswith(_MARK_BEFORE)
+        or _LABEL.search(before, max(0, start - 8))
+    ):
+        return 2
+    return 1 if before.endswith(_MARK_BEFORE_WEAKLY) else 0
 
 
 @dataclass(frozen=True)
 class _Candidate:
     match: re.Match[str]
     resolve: _Resolver
-    marked: bool
+    mark: int
 
     @property
     def span(self) -> tuple[int, int]:
@@ -66,7 +84,8 @@ def _candidates(text: str, clocks: list[_Clock]) -> list[_Candidate]:
     """Every rule's matches, in the order to try them.
 
     Overlapping matches form one phrase, tried leftmost and longest first (下周五
-    before the 周五 inside it); phrases marked as the deadline go before the rest.
+    before the 周五 inside it); phrases marked as the deadline go before the rest,
+    the most clearly marked first.
     """
     found: list[_Candidate] = []
     for pattern, resolve in _RULES:
@@ -75,10 +94,7 @@ def _candidates(text: str, clocks: list[_Clock]) -> list[_Candidate]:
             clock = _clock_at(clocks, match)
             if clock is not None:
                 end = max(end, clock.end)
-            marked = text.startswith(_MARK_AFTER, end) or text[: match.start()].endswith(
-                _MARK_BEFORE
-            )
-            found.append(_Candidate(match, resolve, marked))
+            found.append(_Candidate(match, resolve, _mark(text, match.start(), end)))
     found.sort(key=lambda c: (c.span[0], c.span[0] - c.span[1]))
     phrases: list[list[_Candidate]] = []
     phrase_end = -1
@@ -87,7 +103,7 @@ def _candidates(text: str, clocks: list[_Clock]) -> list[_Candidate]:
             phrases.append([])
         phrases[-1].append(candidate)
         phrase_end = max(phrase_end, candidate.span[1])
-    phrases.sort(key=lambda phrase: not any(c.marked for c in phrase))  # stable
+    phrases.sort(key=lambda phrase: -max(c.mark for c in phrase))  # stable
     return [candidate for phrase in phrases for candidate in phrase]
 
 
@@ -162,8 +178,10 @@ def _parse(text: str, ctx: _Context) -> datetime | None:
     if first_past is not None:
         return first_past
     if text.isascii() and _LETTER.search(_without(text, clocks)):
-        return _parse_english(text, ctx)  # Friday 5pm: the rules read only the clock
-    if clocks and not settled:  # 下午3点前: today
+        english_deadline = _parse_english(text, ctx)  # 30 June: the rules read no date
+        if english_deadline is not None:
+            return english_deadline
+    if clocks and not settled:  # 下午3点前, by EOD: today
         return datetime.combine(ctx.today, clocks[0].at, tzinfo=ctx.now.tzinfo)
     return None
 

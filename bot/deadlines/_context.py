@@ -85,9 +85,9 @@ def _add_months(day: date, months: int) -> date:
 
 _YEAR = r"(?:(?P<year>\d{4})年|(?P<rel_year>今|本|明|后|来|次|去|前)年度?)"
 _REL_YEAR = {"今": 0, "本": 0, "明": 1, "来": 1, "次": 1, "后": 2, "去": -1, "前": -2}
-# 下个月, 这周, 下下个季度 …: the word before the unit, without 个.
-_REL = r"下下个?|下个?|本|这个?|当|上上个?|上个?"
-_REL_STEP = {"本": 0, "这": 0, "当": 0, "下": 1, "下下": 2, "上": -1, "上上": -2}
+# 下个月, 这周, 下下个季度, 次月 …: the word before the unit, without 个.
+_REL = r"下下个?|下个?|本|这个?|当|次|上上个?|上个?"
+_REL_STEP = {"本": 0, "这": 0, "当": 0, "下": 1, "次": 1, "下下": 2, "上": -1, "上上": -2}
 
 
 def _rel_step(word: str) -> int:
@@ -103,11 +103,17 @@ def _year_of(match: re.Match[str], ctx: _Context) -> int | None:
     return None
 
 
-def _this_or_next_year(ctx: _Context, build: Callable[[int], date]) -> date:
+def _this_or_next_year(
+    ctx: _Context, build: Callable[[int], date], *, weak: bool = False
+) -> _Resolved:
     """A date written without a year: this year's, or next year's once this year's has passed.
 
     In a record that may hold the past (an imported ledger), 3月底 written in
-    April is this March: the item is overdue, not due next year.
+    April is this March: the item is overdue, not due next year. A date pushed
+    to next year is weak: in 根据11月20日会议精神，12月10日报送 the first date is
+    a past meeting, not a deadline a year away.
     """
     day = build(ctx.today.year)
-    return day if day >= ctx.today or ctx.allow_past else build(ctx.today.year + 1)
+    if day >= ctx.today or ctx.allow_past:
+        return _Resolved(day, weak=weak)
+    return _Resolved(build(ctx.today.year + 1), weak=True)

@@ -9,31 +9,36 @@ from datetime import time
 from bot.deadlines._context import _Context, _Unreadable
 
 _EVENING = frozenset(
-    {"下午", "午后", "傍晚", "晚上", "晚间", "夜里", "夜间", "今晚", "明晚", "今夜", "晚"}
+    {"下午", "午后", "傍晚", "晚上", "晚间", "夜里", "夜间", "今晚", "明晚", "今夜", "晚", "午夜"}
 )
 _PERIOD = (
     r"凌晨|早上|早晨|清晨|今早|明早|上午|中午|午后|下午|傍晚|晚上|晚间|夜里|夜间|今晚|明晚|今夜"
+    r"|午夜"
 )
 _CLOCK = re.compile(
     rf"(?P<period>{_PERIOD}|早|(?<!最)晚)?(?:"
-    r"(?<![\d.])(?P<hour>\d{1,2})(?:点|时)(?:(?P<half>半)|(?P<quarter>[13])刻|(?P<minute>\d{1,2})分?)?"
+    r"(?<![\d.])(?P<hour>\d{1,2})(?P<unit>点|时)(?:(?P<half>半)|(?P<quarter>[13])刻|(?P<minute>\d{1,2})分?)?"
     r"(?!意见|建议|要求|措施|问题|内容)"
     r"|(?<![\d.])(?P<hh>\d{1,2}):(?P<mm>\d{2})(?::\d{2})?\s?(?P<ampm1>am|pm)?"
     r"|(?<![\d.])(?P<eh>\d{1,2})\s?(?P<ampm2>am|pm)\b"
-    r"|(?P<noon>noon)\b)"
+    r"|(?P<noon>noon)\b"
+    r"|\b(?P<eod>eod|cob|close of business|end of (?:the )?(?:business |working )?day)\b)"
 )
 # Without an hour a part of the day stands for its end (上午 → 12:00), except
 # 早上/明早, which officials use for "first thing in the morning".
 _PERIOD_WORD = re.compile(_PERIOD)
 _PERIOD_ONLY = re.compile(rf"{_PERIOD}|下班|上班前")
-# What may stand between a date and its clock time: 2026-06-30 17:00, 6月30日(周二)下午.
-_SEPARATORS = re.compile(r"(?:[\s,、的]|\([^)]*\))*")
+# What may stand between a date and its clock time: 2026-06-30 17:00, 6月30日(周二)下午,
+# 12月10日星期四下午3点, tomorrow at 3pm.
+_SEPARATORS = re.compile(r"(?:[\s,、的@]|at\b|周[1-7日天]|\([^)]*\))*")
+# ... and, in English only, between a clock time and the date after it: 5pm on Friday.
+_CLOCK_FIRST = re.compile(r"[\s,]*(?:on\s)?")
 _PERIOD_DEFAULTS = {
     "凌晨": time(6, 0), "早上": time(9, 0), "早晨": time(9, 0), "清晨": time(9, 0),
     "今早": time(9, 0), "明早": time(9, 0), "上班前": time(9, 0),
     "上午": time(12, 0), "中午": time(12, 0),
     "晚上": time(23, 59), "晚间": time(23, 59), "夜里": time(23, 59), "夜间": time(23, 59),
-    "今晚": time(23, 59), "明晚": time(23, 59), "今夜": time(23, 59),
+    "今晚": time(23, 59), "明晚": time(23, 59), "今夜": time(23, 59), "午夜": time(23, 59),
 }  # fmt: skip
 
 
@@ -76,11 +81,16 @@ def _find_clock(text: str, ctx: _Context) -> list[_Clock]:
         if match["hour"]:
             minute = 30 if match["half"] else 15 * int(match["quarter"] or 0)
             minute = int(match["minute"]) if match["minute"] else minute
-            at = _clock_time(period, int(match["hour"]), minute, None)
+            hour = int(match["hour"])
+            if period is None and match["unit"] == "点" and 1 <= hour <= 6:
+                period = "下午"  # 今天5点前: nobody sets a deadline at 5 a.m.
+            at = _clock_time(period, hour, minute, None)
         elif match["hh"]:
             at = _clock_time(period, int(match["hh"]), int(match["mm"]), match["ampm1"])
         elif match["eh"]:
             at = _clock_time(None, int(match["eh"]), 0, match["ampm2"])
+        elif match["eod"]:
+            at = ctx.end_of_day
         else:
             at = time(12, 0)
         clocks.append(_Clock(at, match.start(), match.end()))
@@ -95,11 +105,21 @@ def _find_clock(text: str, ctx: _Context) -> list[_Clock]:
 
 
 def _clock_at(clocks: list[_Clock], match: re.Match[str]) -> _Clock | None:
-    """The clock time written with a date: inside it (今晚8点) or right after (明天下午3点)."""
+    """The clock time written with a date: inside it (今晚8点) or right after (明天下午3点).
+
+    English may put it first (5pm tomorrow, noon on Friday); Chinese does not, and
+    there a clock before a date belongs to something else (下午3点开会，明天报送).
+    """
     for clock in clocks:
         if match.start() <= clock.start <= match.end() or (
             clock.start > match.end()
             and _SEPARATORS.fullmatch(match.string, match.end(), clock.start)
         ):
             return clock
+    if match.string.isascii():
+        for clock in clocks:
+            if clock.end <= match.start() and _CLOCK_FIRST.fullmatch(
+                match.string, clock.end, match.start()
+            ):
+                return clock
     return None

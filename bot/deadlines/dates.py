@@ -42,10 +42,12 @@ def _relative_day(match: re.Match[str], ctx: _Context) -> _Resolved:
     return _Resolved(ctx.today + timedelta(days=_DAY_WORDS[match[0]]))
 
 
-@_rule(rf"(?:(?P<rel>{_REL})|(?<![\d个]))周(?P<weekday>[1-7日天末](?!\d))?(?P<part>内|前|末)?")
+@_rule(rf"(?:(?P<rel>{_REL})|(?<![\d个]))周(?P<weekday>[1-7日天末](?!\d))?(?P<part>内|前|末|初)?")
 def _week(match: re.Match[str], ctx: _Context) -> _Resolved | None:
-    """周五, 本周五, 下周五, 下下周一, 周末 and 本周内/下周 (the week's Sunday)."""
+    """周五, 本周五, 下周五, 下下周一, 周末 and 本周内/下周 (the week's Sunday), 下周初."""
     rel, weekday = match["rel"], match["weekday"]
+    if weekday is None and match["part"] == "初":
+        weekday = "1"  # 下周初: the week's first day (a choice: the spec does not say)
     if rel is None and weekday is None:
         return None  # the 周 of 两周内, read by the duration rule
     resolved = _weekday(rel, weekday, ctx)
@@ -92,7 +94,7 @@ def _short_date(match: re.Match[str], ctx: _Context) -> _Resolved | None:
     month, day = (a, b) if a <= 12 else (b, a)
     if month > 12:
         return None
-    return _Resolved(_this_or_next_year(ctx, lambda year: _date(year, month, day)))
+    return _this_or_next_year(ctx, lambda year: _date(year, month, day))
 
 
 @_rule(rf"{_YEAR}?(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})(?:日|号|(?!\d))")
@@ -101,7 +103,7 @@ def _month_day(match: re.Match[str], ctx: _Context) -> _Resolved:
     year = _year_of(match, ctx)
     if year is not None:
         return _Resolved(_date(year, month, day))
-    return _Resolved(_this_or_next_year(ctx, lambda y: _date(y, month, day)))
+    return _this_or_next_year(ctx, lambda y: _date(y, month, day))
 
 
 @_rule(rf"(?P<rel>{_REL})月(?P<d>\d{{1,2}})(?:日|号)")
@@ -110,9 +112,12 @@ def _relative_month_day(match: re.Match[str], ctx: _Context) -> _Resolved:
     return _Resolved(_date(first.year, first.month, int(match["d"])))
 
 
-@_rule(r"(?<![\d月])(?P<d>\d{1,2})(?:日|号)(?!内|后)")
+@_rule(r"(?:(?<=每月)|(?<![\d月]))(?P<d>\d{1,2})(?:日|号)(?!内|后)")
 def _day_of_month(match: re.Match[str], ctx: _Context) -> _Resolved | None:
-    """10号前: this month's 10th, or next month's once it has passed."""
+    """10号前: this month's 10th, or next month's once it has passed.
+
+    每月25日前 (a monthly report) is read the same way: the next one due.
+    """
     day = int(match["d"])
     if not 1 <= day <= 31:
         return None
@@ -128,17 +133,20 @@ def _day_of_month(match: re.Match[str], ctx: _Context) -> _Resolved | None:
     return None
 
 
-# 上旬/中旬/下旬 → the 10th/20th/last day; 月初/月中 are read as the 5th/15th.
-_PART_OF_MONTH = {"上旬": 10, "中旬": 20, "初": 5, "中": 15}
+# 上旬/中旬/下旬 → the 10th/20th/last day; 月初/月中 are read as the 5th/15th, 上半月
+# as the 15th; two parts together (中下旬, 上中旬) mean the later one.
+_PART_OF_MONTH = {"上旬": 10, "中旬": 20, "上中旬": 20, "初": 5, "中": 15, "上半月": 15}
 
 
 def _day_in_month(year: int, month: int, part: str | None) -> date:
     if part in _PART_OF_MONTH:
         return date(year, month, _PART_OF_MONTH[part])
-    return _month_end(year, month)  # 下旬, 底, 末, 内, 前, 份 or nothing: the month's end
+    return _month_end(year, month)  # 下旬, 下半月, 底, 末, 内, 前, 份 or nothing: the end
 
 
-_MONTH_PART = r"(?P<part>上旬|中旬|下旬|初|中(?!秋)|底|末|内|前|份)?"
+# Longer words first: 中下旬 is not 月中.
+_PARTS = r"上中旬|中下旬|[上中下]旬|[上下]半月|初|中(?!秋)|底|末|内"
+_MONTH_PART = rf"(?P<part>{_PARTS}|前|份)?"
 
 
 @_rule(rf"{_YEAR}?(?:(?P<rel>{_REL})月|(?P<m>\d{{1,2}})月){_MONTH_PART}")
@@ -155,14 +163,15 @@ def _month(match: re.Match[str], ctx: _Context) -> _Resolved:
     year = _year_of(match, ctx)
     if year is not None:
         return _Resolved(_day_in_month(year, month, part), weak=weak)
-    return _Resolved(_this_or_next_year(ctx, lambda y: _day_in_month(y, month, part)), weak=weak)
+    return _this_or_next_year(ctx, lambda y: _day_in_month(y, month, part), weak=weak)
 
 
 @_rule(
-    r"(?<![\d个半])月(?P<part>上旬|中旬|下旬|初|中(?!秋)|底|末|内)|(?<![\d月])(?P<xun>[上中下]旬)"
+    rf"(?<![\d个半])月(?P<part>{_PARTS})"
+    r"|(?<![\d月])(?P<xun>上中旬|中下旬|[上中下]旬|[上下]半月)"
 )
 def _this_month(match: re.Match[str], ctx: _Context) -> _Resolved:
-    """月底, 月内, 月中旬, 下旬: this month, or next month once that day has passed."""
+    """月底, 月内, 月中旬, 下旬, 下半月: this month, or next month once that day has passed."""
     part = match["part"] or match["xun"]
     day = _day_in_month(ctx.today.year, ctx.today.month, part)
     if day < ctx.today:
@@ -184,4 +193,19 @@ def _day_range(match: re.Match[str], ctx: _Context) -> _Resolved:
     year = _year_of(match, ctx)
     if year is not None:
         return _Resolved(_date(year, month, day))
-    return _Resolved(_this_or_next_year(ctx, lambda y: _date(y, month, day)))
+    return _this_or_next_year(ctx, lambda y: _date(y, month, day))
+
+
+@_rule(
+    r"(?<![\d./-])(?:\d{4}[./])?\d{1,2}(?P<sep>[./])\d{1,2}"
+    rf"{_RANGE}(?:(?P<y>\d{{4}})(?P=sep))?(?P<m>\d{{1,2}})(?P=sep)(?P<d>\d{{1,2}})"
+    r"(?![\d./-]|个|天|日|周|月|年|小时|%)"  # not 3.5-4.5%
+)
+def _numeric_range(match: re.Match[str], ctx: _Context) -> _Resolved | None:
+    """12.10-12.15, 12/10-12/15, 2026.12.10-2026.12.15: the range's last day."""
+    month, day = int(match["m"]), int(match["d"])
+    if month > 12:
+        return None
+    if match["y"]:
+        return _Resolved(_date(int(match["y"]), month, day))
+    return _this_or_next_year(ctx, lambda y: _date(y, month, day))
