@@ -104,14 +104,9 @@ def build_digests(
         if task.leader_id is not None:
             by_leader[task.leader_id].append((light, task))
 
+    county_text = supervisor_digest_text(session, summary, changes_since, zone, limit)
     digests = [
-        Digest(
-            Audience.SUPERVISOR,
-            person.name,
-            None,
-            person.id,
-            supervisor_digest_text(session, summary, changes_since, zone, limit),
-        )
+        Digest(Audience.SUPERVISOR, person.name, None, person.id, county_text)
         for person in session.scalars(
             select(Person).where(Person.role == Role.SUPERVISOR, Person.active).order_by(Person.id)
         )
@@ -124,7 +119,7 @@ def build_digests(
             f"红灯 {reds} 项，黄灯 {len(tasks) - reds} 项：",
             *cut([_task_line(task, light, now, zone) for light, task in tasks], limit),
             "",
-            "回复提醒消息即可报告进展，也可用 /task 编号 查看详情。",
+            "如有进展或困难，请及时报县督查室。",
         ]
         digests.append(Digest(Audience.UNIT, unit_name, unit_id, None, "\n".join(lines)))
 

@@ -92,7 +92,7 @@ def test_who_gets_a_digest_and_what_it_says(runtime, session) -> None:
         "🔴 DB-0001 农村改厕1200户 · 逾期3天 · 进度0%",
         "🟡 DB-0002 街巷硬化 · 截止 2026-05-08（周五）18:00 · 进度0%",
         "",
-        "回复提醒消息即可报告进展，也可用 /task 编号 查看详情。",
+        "如有进展或困难，请及时报县督查室。",
     ]
     assert leader.splitlines() == [
         "📌 王建国同志，您包联的督办事项（4 项推进中）",
