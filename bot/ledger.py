@@ -325,7 +325,7 @@ def apply_action(
         raise LedgerError(f"{task.code} {REFUSALS[(state, action)]}")
     reason = reason.strip()
     if action == Action.RETURN and not reason:
-        raise LedgerError("退回需要写明原因，例如：/return DB-0012 佐证材料不全")
+        raise LedgerError("退回需要写明原因，例如：佐证材料不全。")
     task.state = target
     task.updated_at = now
     _record(session, task, actor, now, "state", state.value, target.value, reason or None)

@@ -55,7 +55,7 @@ def fit_message(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> str:
     """Whole lines up to Telegram's limit, then a line saying the rest was left out."""
     if len(text) <= limit:
         return text
-    note = "……内容过长，以下从略。完整台账请用 /export 导出。"
+    note = "……内容过长，以下从略。"
     kept: list[str] = []
     size = len(note) + 1
     for line in text.splitlines():

@@ -356,7 +356,7 @@ def test_an_old_export_does_not_undo_what_happened_in_chat(session, runtime, tmp
     assert result.unchanged == 3
     assert result.grouped_warnings() == [
         "第 3 行：DB-0002 表中状态为“已报完成”，系统中为“已销号”，未改动"
-        "（状态请在群里用 /verify、/return 或回复提醒来更新）"
+        "（已有事项的状态以办理流程为准：报完成、销号、退回）"
     ]
     session.refresh(task)
     assert task.state == TaskState.VERIFIED

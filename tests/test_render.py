@@ -10,7 +10,7 @@ def test_fit_message_keeps_whole_lines_and_says_what_was_left_out() -> None:
     fitted = fit_message(text, limit=500)
     assert len(fitted) <= 500
     lines = fitted.splitlines()
-    assert lines[-1] == "……内容过长，以下从略。完整台账请用 /export 导出。"
+    assert lines[-1] == "……内容过长，以下从略。"
     assert all(line in text.splitlines() for line in lines[:-1])
     assert fit_message("短消息") == "短消息"
 

@@ -216,6 +216,6 @@ class _LedgerWriter:
                     row.row,
                     f"{task.code} 表中状态为“{STATE_LABELS[row.state]}”，系统中为"
                     f"“{STATE_LABELS[TaskState(task.state)]}”，未改动"
-                    "（状态请在群里用 /verify、/return 或回复提醒来更新）",
+                    "（已有事项的状态以办理流程为准：报完成、销号、退回）",
                 )
             )
