@@ -6,6 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -24,3 +25,33 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 def downgrade(engine: Engine, revision: str) -> None:
     command.downgrade(alembic_config(engine), revision)
+
+
+def new_revision(message: str) -> None:
+    """Write a migration for what the models have and the migrations lack.
+
+    Compares against a throwaway SQLite database at head, so no real database
+    is needed: `python -m db.migrate "add duty rosters"`.
+    """
+    from tempfile import TemporaryDirectory
+
+    from db.session import make_engine
+
+    with TemporaryDirectory() as folder:
+        engine = make_engine(f"sqlite:///{folder}/head.sqlite3")
+        try:
+            upgrade(engine)
+            config = alembic_config(engine)
+            heads = ScriptDirectory.from_config(config).get_heads()
+            number = int(heads[0]) + 1 if heads and heads[0].isdigit() else 1
+            command.revision(config, message=message, autogenerate=True, rev_id=f"{number:04d}")
+        finally:
+            engine.dispose()
+
+
+if __name__ == "__main__":
+    import sys
+
+    if len(sys.argv) != 2:
+        sys.exit('usage: python -m db.migrate "what the migration does"')
+    new_revision(sys.argv[1])
