@@ -1,12 +1,15 @@
 """Deadline phrases as officials write them; every test passes its own `now`."""
 
-from datetime import UTC, date, datetime, time
+import contextlib
+import random
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.deadlines import (
     EXAMPLES,
+    MAX_LENGTH,
     DeadlineError,
     calendar_warning,
     describe,
@@ -785,3 +788,156 @@ def test_no_warning_once_supervisors_entered_the_year() -> None:
         [CalendarOverride("元旦", date(2027, 1, 1), date(2027, 1, 3), is_workday=False)]
     )
     assert calendar_warning(at("2027-01-08 18:00"), NOW, calendar) is None
+
+
+def test_warning_names_a_long_run_of_years_by_its_ends() -> None:
+    warning = calendar_warning(at("2040-06-30 18:00"), NOW)
+    assert warning is not None
+    assert warning.startswith("2027年至2040年的法定节假日安排尚未收录")
+
+
+# --- hostile input: anything other than a deadline or a DeadlineError is a bug -------------
+
+
+def _hostile(length: int) -> list[str]:
+    return [
+        ("下周五前" * length)[:length],
+        "1" * length,
+        "前" * length,
+        ("，。、；：？！…—（）《》【】,.;:?!-/~()[]{}" * length)[:length],
+        ("😀🎉👍🏻🇨🇳" * length)[:length],
+        "".join(chr(i % 32) for i in range(length)),
+        "\x00" * length,
+        ("\ud800\udfff" * length)[:length],  # lone surrogates, as a JSON escape can give
+        ("１２３４５６７８９０" * length)[:length],
+        "9" * length,
+        ("2026-" * length)[:length],
+        "(" * (length // 2) + ")" * (length - length // 2),
+        "一" * length,
+        ("1月" * length)[:length],
+        ("a " * length)[:length],
+        ("1点" * length)[:length],
+        ("2026年" * length)[:length],
+        ("明天下午3点前，2026-06-30 国庆节前 3个工作日内 next friday " * length)[:length],
+    ]
+
+
+@pytest.mark.parametrize("length", [MAX_LENGTH + 1, 10_000, 100_000])
+def test_text_longer_than_a_deadline_is_refused_unread(length: int) -> None:
+    for text in _hostile(length):
+        with pytest.raises(DeadlineError, match="截止时间写得太长了"):
+            parse_deadline(text, NOW)
+
+
+def test_a_deadline_at_the_length_limit_is_still_read() -> None:
+    sentence = "请各单位认真组织自查" * MAX_LENGTH
+    check(sentence[: MAX_LENGTH - 4] + "下周五前", "2026-05-08 18:00")
+    check(" " * 10_000 + "下周五前\n", "2026-05-08 18:00")  # spaces around do not count
+
+
+def test_hostile_text_within_the_limit_reads_or_is_refused() -> None:
+    for text in _hostile(MAX_LENGTH):
+        with contextlib.suppress(DeadlineError):
+            assert parse_deadline(text, NOW) > NOW
+
+
+def test_a_long_run_of_chinese_digits_is_text_not_an_error() -> None:
+    # int() refuses more than 4,300 digits.
+    assert normalise("一" * 5000) == "1" * 5000
+    assert normalise("〇〇五") == "5"
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "0000年",
+        "0000年底",
+        "0000年12月",
+        "0000年上半年",
+        "0000年国庆节前",
+        "0000-01-01",
+        "9999年12月",
+        "9999年第四季度",
+        "9999年下半年",
+        "9999年元旦后",
+        "9999年春节前",
+        "9999年最后一个工作日",
+        "9999.12.1-9999.12.31",
+        "december 9999",
+        "jan 0000",
+    ],
+)
+@pytest.mark.parametrize("allow_past", [False, True])
+def test_years_beyond_what_a_deadline_can_name_are_refused(phrase: str, allow_past: bool) -> None:
+    year = phrase[:4] if phrase[0].isdigit() else phrase[-4:]
+    with pytest.raises(DeadlineError, match=f"{year}年不在1900年至2999年之间"):
+        parse_deadline(phrase, NOW, allow_past=allow_past)
+
+
+def test_years_at_the_edges_are_read() -> None:
+    check("2999年12月31日", "2999-12-31 18:00")
+    assert parse_deadline("1900年1月1日", NOW, allow_past=True) == at("1900-01-01 18:00")
+    warning = calendar_warning(at("2999-12-31 18:00"), NOW)
+    assert warning is not None
+    assert warning.startswith("2027年至2999年的")
+
+
+ODD_NOWS = [
+    datetime(2026, 4, 29, 10, 0),  # naive: Shanghai
+    datetime(2026, 4, 29, 2, 0, tzinfo=UTC),
+    datetime(2026, 4, 29, 10, 0, tzinfo=timezone(timedelta(hours=14))),
+    datetime(2099, 12, 31, 23, 59, tzinfo=SHANGHAI),
+    datetime(2004, 1, 1, 0, 0, tzinfo=SHANGHAI),
+    datetime(2028, 2, 29, 12, 0, tzinfo=SHANGHAI),
+]
+# Every keyword the rules look for, and some numbers and noise to put between them.
+KEYWORDS = [
+    word
+    for line in (
+        "今天 明天 后天 大后天 次日 昨天 周 星期 礼拜 本 这 下 下下 上 个 一 二 两 三 五 十 十一",
+        "二十 三十一 〇 1 3 6 10 12 13 24 29 30 31 60 999 0000 2026 2027 9999 年 月 日 号 点 时",
+        "分 半 刻",
+        ": - / . ~ 至 到 前 内 后 底 末 初 中 上旬 中旬 下旬 上半月 份 季度 季 第 最后 工作日",
+        "自然日 天 小时 分钟 上午 下午 晚上 凌晨 中午 早上 今晚 明早 一早 下班 元旦 春节 过年",
+        "清明 五一 劳动 端午 中秋 国庆 节 节后 假期 年前 年后 截止 截至 最迟 于 在 报送 ( ) （ ）",
+        "， 、 tomorrow today next this end of week month quarter year within in by before",
+        "5pm noon eod friday june may q3 😀 \x00 \u3000",
+    )
+    for word in line.split(" ")
+]
+
+
+@pytest.mark.parametrize("now", ODD_NOWS, ids=str)
+def test_random_keyword_soup_reads_or_is_refused(now: datetime) -> None:
+    rng = random.Random(now.isoformat())
+    for _ in range(300):
+        text = "".join(rng.choice(KEYWORDS) for _ in range(rng.randint(1, 8)))
+        end_of_day = rng.choice([time(0, 0), time(23, 59), time(18, 0)])
+        allow_past = rng.random() < 0.3
+        try:
+            deadline = parse_deadline(text, now, end_of_day=end_of_day, allow_past=allow_past)
+        except DeadlineError:
+            continue
+        assert deadline.tzinfo is not None, text
+        assert allow_past or deadline > now.replace(tzinfo=now.tzinfo or SHANGHAI), text
+        assert describe(deadline)
+        calendar_warning(deadline, now)
+
+
+@pytest.mark.parametrize("now", ODD_NOWS, ids=str)
+@pytest.mark.parametrize("end_of_day", [time(0, 0), time(23, 59)])
+def test_the_issue_examples_at_odd_moments(now: datetime, end_of_day: time) -> None:
+    for phrase, _ in ISSUE_EXAMPLES:
+        try:
+            deadline = parse_deadline(phrase, now, end_of_day=end_of_day)
+        except DeadlineError:
+            continue
+        assert deadline > now.replace(tzinfo=now.tzinfo or SHANGHAI), phrase
+
+
+def test_refusal_quotes_the_phrase_without_control_characters() -> None:
+    with pytest.raises(DeadlineError) as caught:
+        parse_deadline("随便\x00写\u202e写\ud800", NOW)
+    message = str(caught.value)
+    assert "“随便 写 写”" in message
+    assert message.isprintable()

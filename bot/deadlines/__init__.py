@@ -30,6 +30,11 @@ from bot.workcalendar import OFFICIAL_CALENDAR, WEEKDAY_NAMES, WorkCalendar, Yea
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Shown in every error message; each is tested to parse.
 EXAMPLES = ("下周五前", "3个工作日内", "2026-06-30")
+# A deadline is a few dozen characters even inside a notice's sentence (the longest in
+# the corpus is 30). Longer text is refused unread: the time the rules take grows
+# faster than the text (each candidate is checked against those before it), and a
+# 10,000-character message took over half a second.
+MAX_LENGTH = 200
 
 
 class DeadlineError(ValueError):
@@ -73,6 +78,7 @@ def _mark(text: str, start: int, end: int) -> int:
 class _Candidate:
     match: re.Match[str]
     resolve: _Resolver
+    clock: _Clock | None  # the clock time written with it
     mark: int
 
     @property
@@ -90,11 +96,9 @@ def _candidates(text: str, clocks: list[_Clock]) -> list[_Candidate]:
     found: list[_Candidate] = []
     for pattern, resolve in _RULES:
         for match in pattern.finditer(text):
-            end = match.end()
             clock = _clock_at(clocks, match)
-            if clock is not None:
-                end = max(end, clock.end)
-            found.append(_Candidate(match, resolve, _mark(text, match.start(), end)))
+            end = match.end() if clock is None else max(match.end(), clock.end)
+            found.append(_Candidate(match, resolve, clock, _mark(text, match.start(), end)))
     found.sort(key=lambda c: (c.span[0], c.span[0] - c.span[1]))
     phrases: list[list[_Candidate]] = []
     phrase_end = -1
@@ -118,7 +122,8 @@ def _deadline(resolved: _Resolved, clock: _Clock | None, ctx: _Context) -> datet
 
 
 def _snippet(text: str) -> str:
-    text = " ".join(text.split())
+    """The phrase as a refusal quotes it: on one line, without control characters, short."""
+    text = " ".join("".join(c if c.isprintable() else " " for c in text).split())
     return text if len(text) <= 30 else text[:30] + "…"
 
 
@@ -133,13 +138,16 @@ def parse_deadline(
     """The deadline `text` names, aware and in `now`'s zone (a naive `now` is Asia/Shanghai).
 
     Raises DeadlineError, with a Chinese message and examples, for an empty phrase,
-    one that names no date, or one that is not after `now`, unless `allow_past`
-    (an imported ledger's overdue items keep their real, past deadlines).
+    one longer than MAX_LENGTH, one that names no date, or one that is not after
+    `now`, unless `allow_past` (an imported ledger's overdue items keep their real,
+    past deadlines).
     """
     if now.tzinfo is None:
         now = now.replace(tzinfo=SHANGHAI)
     if not text or not text.strip():
         raise _refusal("没有写截止时间")
+    if len(text.strip()) > MAX_LENGTH:
+        raise _refusal(f"截止时间写得太长了（超过{MAX_LENGTH}个字），只写期限即可")
     ctx = _Context(now, calendar, end_of_day, allow_past)
     try:
         deadline = _parse(normalise(text), ctx)
@@ -153,7 +161,12 @@ def parse_deadline(
 
 
 def _parse(text: str, ctx: _Context) -> datetime | None:
-    """The first deadline after now, else the first one found (past), else None."""
+    """The deadline the text names, None if it names none.
+
+    Candidates are tried in `_candidates`' order: the first one after now wins, a weak
+    one only if no other is; then the first past one; then dateparser's reading of
+    English text; then a clock time alone (下午3点前), today.
+    """
     clocks = _find_clock(text, ctx)
     first_past: datetime | None = None
     weak: datetime | None = None
@@ -166,7 +179,7 @@ def _parse(text: str, ctx: _Context) -> datetime | None:
         if resolved is None:
             continue
         settled.append(candidate.span)
-        deadline = _deadline(resolved, _clock_at(clocks, candidate.match), ctx)
+        deadline = _deadline(resolved, candidate.clock, ctx)
         if deadline <= ctx.now:
             first_past = first_past or deadline
         elif resolved.weak:
@@ -203,5 +216,23 @@ def calendar_warning(
     unknown = [y for y in range(first, last + 1) if calendar.year_status(y) == YearStatus.ASSUMED]
     if not unknown:
         return None
-    years = "、".join(f"{year}年" for year in unknown)
-    return f"{years}的法定节假日安排尚未收录，工作日按周一至周五计算；督查室可用 /holiday 补充。"
+    return (
+        f"{_years(unknown)}的法定节假日安排尚未收录，工作日按周一至周五计算；"
+        "督查室可用 /holiday 补充。"
+    )
+
+
+def _years(years: list[int]) -> str:
+    """2027年、2028年, but 2027年至2040年 for three or more in a row: a far deadline
+    must not make the warning list every year on the way.
+    """
+    runs: list[list[int]] = []
+    for year in years:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return "、".join(
+        f"{run[0]}年至{run[-1]}年" if len(run) > 2 else "、".join(f"{y}年" for y in run)
+        for run in runs
+    )

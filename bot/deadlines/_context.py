@@ -12,7 +12,7 @@ import re
 from calendar import monthrange
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from bot.workcalendar import WorkCalendar
 
@@ -73,7 +73,7 @@ def _date(year: int, month: int, day: int) -> date:
 
 
 def _month_end(year: int, month: int) -> date:
-    return _add_months(date(year, month, 1), 1) - timedelta(days=1)
+    return date(year, month, monthrange(year, month)[1])
 
 
 def _add_months(day: date, months: int) -> date:
@@ -94,10 +94,24 @@ def _rel_step(word: str) -> int:
     return _REL_STEP[word.removesuffix("个")]
 
 
+# The years a deadline may name: far wider than any real one, and narrow enough that
+# the arithmetic after it (9999年第四季度, 0000年底, 9999年元旦后) stays within the
+# years `datetime` can hold.
+_YEARS = range(1900, 3000)
+
+
+def _written_year(digits: str) -> int:
+    """The year written as `digits` (2026年, 2026-06-30), refused outside `_YEARS`."""
+    year = int(digits)
+    if year not in _YEARS:
+        raise _Unreadable(f"{digits}年不在{_YEARS[0]}年至{_YEARS[-1]}年之间")
+    return year
+
+
 def _year_of(match: re.Match[str], ctx: _Context) -> int | None:
     """The year a rule's optional year prefix names, None when there is none."""
     if match["year"]:
-        return int(match["year"])
+        return _written_year(match["year"])
     if match["rel_year"]:
         return ctx.today.year + _REL_YEAR[match["rel_year"]]
     return None

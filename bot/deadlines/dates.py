@@ -19,6 +19,7 @@ from bot.deadlines._context import (
     _Rule,
     _this_or_next_year,
     _Unreadable,
+    _written_year,
     _year_of,
 )
 
@@ -78,7 +79,7 @@ def _weekday(rel: str | None, weekday: str | None, ctx: _Context) -> _Resolved:
 
 @_rule(r"(?<!\d)(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)")
 def _iso_date(match: re.Match[str], ctx: _Context) -> _Resolved:
-    return _Resolved(_date(int(match["y"]), int(match["m"]), int(match["d"])))
+    return _Resolved(_date(_written_year(match["y"]), int(match["m"]), int(match["d"])))
 
 
 @_rule(r"(?<!\d)(?P<y>20\d{2})(?P<m>\d{2})(?P<d>\d{2})(?!\d)")
@@ -207,5 +208,5 @@ def _numeric_range(match: re.Match[str], ctx: _Context) -> _Resolved | None:
     if month > 12:
         return None
     if match["y"]:
-        return _Resolved(_date(int(match["y"]), month, day))
+        return _Resolved(_date(_written_year(match["y"]), month, day))
     return _this_or_next_year(ctx, lambda y: _date(y, month, day))

@@ -20,6 +20,7 @@ from bot.deadlines._context import (
     _Resolved,
     _Rule,
     _this_or_next_year,
+    _written_year,
 )
 from bot.deadlines.clock import _Clock
 from bot.deadlines.dates import _weekday
@@ -119,7 +120,7 @@ def _english_month(match: re.Match[str], ctx: _Context) -> _Resolved | None:
         return None
     month = _MONTHS[match["month"]]
     if match["y"]:
-        return _Resolved(_month_end(int(match["y"]), month))
+        return _Resolved(_month_end(_written_year(match["y"]), month))
     return _this_or_next_year(ctx, lambda year: _month_end(year, month))
 
 

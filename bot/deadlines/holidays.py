@@ -85,7 +85,7 @@ def _holiday(ctx: _Context, key: str | None, year: int | None) -> HolidayPeriod:
     # The State Council publishes each year's arrangement in the autumn before; until
     # then (or until supervisors enter it) the dates are estimated, and the result
     # lies in a year that calendar_warning reports.
-    for candidate_year in (year,) if year else range(start.year, start.year + 3):
+    for candidate_year in (year,) if year is not None else range(start.year, start.year + 3):
         if ctx.calendar.year_status(candidate_year) == YearStatus.OFFICIAL:
             continue
         estimates = [

@@ -72,9 +72,11 @@ _CN_VALUES = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 
-def _cn_to_int(numeral: str) -> int:
+def _cn_to_arabic(numeral: str) -> str:
+    """三十一 → 31, 二〇二六 → 2026."""
     if not any(c in _CN_UNITS for c in numeral):  # 二〇二六: digit by digit
-        return int("".join(str(_CN_VALUES[c]) for c in numeral))
+        # Not through int(), which refuses more than 4,300 digits (一一一…).
+        return "".join(str(_CN_VALUES[c]) for c in numeral).lstrip("0") or "0"
     total = digit = 0
     for c in numeral:
         if c in _CN_UNITS:
@@ -82,7 +84,7 @@ def _cn_to_int(numeral: str) -> int:
             digit = 0
         else:
             digit = _CN_VALUES[c]
-    return total + digit
+    return str(total + digit)
 
 
 def _later_of_range(match: re.Match[str]) -> str:
@@ -103,6 +105,6 @@ def normalise(text: str) -> str:
 
 def _arabic(match: re.Match[str]) -> str:
     # 周五17:00 must not become 周517:00: keep a space between two numbers.
-    number = str(_cn_to_int(match[0]))
+    number = _cn_to_arabic(match[0])
     following = match.string[match.end() : match.end() + 1]
     return number + " " if following.isdigit() else number

@@ -65,6 +65,7 @@ def _named_year(match: re.Match[str], ctx: _Context) -> _Resolved | None:
 
 @_rule(r"(?<![\d个半上下今明后本来次去前])年度?(?P<part>底|末|内|终)")
 def _year_end(match: re.Match[str], ctx: _Context) -> _Resolved:
+    """年底, 年末, 年内, 年终: this year's December 31."""
     return _Resolved(date(ctx.today.year, 12, 31))
 
 
