@@ -36,6 +36,11 @@ RANGE_SEPARATORS = re.compile(r"\s*(?:至|到|~|～|—|－)\s*|\s+")
 NAME_LENGTH = CalendarOverrideRow.__table__.c.name.type.length
 # A day, not a deadline: today still counts until midnight.
 WHOLE_DAY = time(23, 59)
+LONGEST_SPAN_TEXT = 60  # "2027年2月6日至2027年2月13日" is 21 characters
+
+
+def _quoted(text: str) -> str:
+    return text if len(text) <= 20 else text[:20] + "…"
 
 
 def read_day(text: str, now: datetime, calendar: WorkCalendar) -> date:
@@ -47,8 +52,10 @@ def read_day(text: str, now: datetime, calendar: WorkCalendar) -> date:
     try:  # readable, but before today?
         past = parse_deadline(text, now, calendar=calendar, end_of_day=WHOLE_DAY, allow_past=True)
     except DeadlineError:
-        raise LedgerError(f"没看懂日期“{text}”，请写成 2027-02-06 或 2027年2月6日。") from None
-    raise LedgerError(f"“{text}”是 {past.date().isoformat()}，已经过去了，不能登记。")
+        raise LedgerError(
+            f"没看懂日期“{_quoted(text)}”，请写成 2027-02-06 或 2027年2月6日。"
+        ) from None
+    raise LedgerError(f"“{_quoted(text)}”是 {past.date().isoformat()}，已经过去了，不能登记。")
 
 
 def _read_end(text: str, first: date, now: datetime, calendar: WorkCalendar) -> date | None:
@@ -67,6 +74,8 @@ def read_span(text: str, now: datetime, calendar: WorkCalendar) -> tuple[date, d
 
     An end before the start is reported by `add_holiday`.
     """
+    if len(text.strip()) > LONGEST_SPAN_TEXT:
+        raise LedgerError("日期写得太长了，请写开始和结束日期，例如：2027-02-06 至 2027-02-13")
     parts = [part for part in RANGE_SEPARATORS.split(text.strip()) if part]
     if len(parts) == 1 and "-" in parts[0]:
         parts = _split_at_hyphen(parts[0], now, calendar) or parts
@@ -77,7 +86,7 @@ def read_span(text: str, now: datetime, calendar: WorkCalendar) -> tuple[date, d
         return first, first
     last = _read_end(parts[1], first, now, calendar)
     if last is None:
-        raise LedgerError(f"没看懂日期“{parts[1]}”，请写成 2027-02-13 或 2027年2月13日。")
+        raise LedgerError(f"没看懂日期“{_quoted(parts[1])}”，请写成 2027-02-13 或 2027年2月13日。")
     return first, last
 
 

@@ -98,3 +98,11 @@ async def test_ranges_with_a_hyphen_and_other_slips(bot_app, session, clock) -> 
     assert long_name == "名称超过 50 个字，请精简。"
     (superscript,) = await send(bot_app, ADMIN_ID, "/holiday remove ²")
     assert superscript.startswith("用法：")
+
+
+async def test_absurdly_long_input_is_refused_briefly(bot_app, clock) -> None:
+    clock.set(NOV_26)
+    (span,) = await send(bot_app, ADMIN_ID, "/holiday add 春节 " + "2027-02-06-" * 300)
+    assert span == "日期写得太长了，请写开始和结束日期，例如：2027-02-06 至 2027-02-13"
+    (day,) = await send(bot_app, ADMIN_ID, "/holiday workday " + "某" * 3000)
+    assert day == "没看懂日期“" + "某" * 20 + "…”，请写成 2027-02-06 或 2027年2月6日。"
