@@ -8,7 +8,7 @@ can be shown to the user as it is.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -122,9 +122,15 @@ def ensure_can_report(actor: Person | None, task: Task) -> None:
     """Members report on their unit's tasks (lead or cooperating); leaders on those they lead."""
     if actor is None or actor.role == Role.SUPERVISOR:
         return
-    if actor.role == Role.LEADER and task.lead_leader_id == actor.id:
+    # Through the relationships, not the *_id columns: a task created in this
+    # transaction has its objects set but its foreign keys not yet flushed.
+    if (
+        actor.role == Role.LEADER
+        and task.lead_leader is not None
+        and task.lead_leader.id == actor.id
+    ):
         return
-    unit_ids = {task.lead_unit_id, *(unit.id for unit in task.cooperating_units)}
+    unit_ids = {task.lead_unit.id, *(unit.id for unit in task.cooperating_units)}
     if actor.role == Role.MEMBER and actor.unit_id in unit_ids:
         return
     raise LedgerError(f"{task.code} 不是您单位的事项，不能代为上报。")
@@ -153,20 +159,28 @@ def guess_unit_kind(name: str) -> UnitKind:
     return UnitKind.OTHER
 
 
-def next_task_code(session: Session, *, avoid: Collection[str] = ()) -> str:
-    """The next free `DB-NNNN` code after the highest numbered one (grows past four digits).
+def free_task_codes(session: Session, *, avoid: Collection[str] = ()) -> Iterator[str]:
+    """`DB-NNNN` codes after the highest numbered one (growing past four digits), in order.
 
     Codes such as `DB-2026-07` (imported ledgers keep their own) are skipped
     when looking for the highest number; `avoid` holds codes about to be used.
+    One query, however many codes are drawn (an import of thousands of rows).
     """
     codes = session.scalars(select(Task.code).where(Task.code.like(f"{CODE_PREFIX}%")))
     numbers = [
         int(code[len(CODE_PREFIX) :]) for code in codes if code[len(CODE_PREFIX) :].isdigit()
     ]
-    number = max(numbers, default=0) + 1
-    while f"{CODE_PREFIX}{number:04d}" in avoid:
+    number = max(numbers, default=0)
+    while True:
         number += 1
-    return f"{CODE_PREFIX}{number:04d}"
+        code = f"{CODE_PREFIX}{number:04d}"
+        if code not in avoid:
+            yield code
+
+
+def next_task_code(session: Session, *, avoid: Collection[str] = ()) -> str:
+    """The next free `DB-NNNN` code."""
+    return next(free_task_codes(session, avoid=avoid))
 
 
 def create_task(
@@ -194,7 +208,9 @@ def create_task(
     if deadline is not None and deadline <= now and not allow_past_deadline:
         raise LedgerError("截止时间已经过去，请给一个将来的时间。")
     code = (code or next_task_code(session)).strip().upper()
-    if session.scalar(select(Task.id).where(Task.code == code)) is not None:
+    with session.no_autoflush:  # a bulk import flushes once at the end, not per row
+        taken = session.scalar(select(Task.id).where(Task.code == code)) is not None
+    if taken:
         raise LedgerError(f"编号 {code} 已被使用。")
     task = Task(
         code=code,
@@ -213,7 +229,6 @@ def create_task(
         milestones=[Milestone(title=m.title, due_at=m.due_at) for m in milestones],
     )
     session.add(task)
-    session.flush()  # ids now, so permission checks and events can use them
     _record(session, task, actor, now, "created", None, code)
     if commit:
         session.commit()

@@ -17,8 +17,8 @@ from bot.ledger import (
     LedgerError,
     change_task,
     create_task,
-    get_or_create_unit,
-    next_task_code,
+    free_task_codes,
+    guess_unit_kind,
 )
 from bot.workcalendar import WorkCalendar
 from db.models import Person, ProgressReport, ReportChannel, Role, Task, TaskState, Unit
@@ -48,9 +48,14 @@ class ImportResult:
         rows: dict[str, list[int]] = {}
         for warning in self.warnings:
             rows.setdefault(warning.message, []).append(warning.row)
-        return [
-            f"第 {'、'.join(map(str, numbers))} 行：{message}" for message, numbers in rows.items()
-        ]
+        return [f"第 {_row_list(numbers)} 行：{message}" for message, numbers in rows.items()]
+
+
+def _row_list(numbers: list[int], shown: int = 10) -> str:
+    """2、5、8 — or, for a long list, the first ten and how many in all."""
+    if len(numbers) <= shown:
+        return "、".join(map(str, numbers))
+    return "、".join(map(str, numbers[:shown])) + f" 等共 {len(numbers)}"
 
 
 def import_ledger(
@@ -103,12 +108,13 @@ class _LedgerWriter:
         self.session = session
         self.now = now
         self.result = result
-        self.known_units = set(session.scalars(select(Unit.name)))
+        self.units = {unit.name: unit for unit in session.scalars(select(Unit))}
         self.leaders = {
             p.name: p for p in session.scalars(select(Person).where(Person.role == Role.LEADER))
         }
         # Codes the file names itself are never handed out to its rows without one.
         self.explicit_codes = {row.code for row in rows if row.code}
+        self.free_codes = free_task_codes(session, avoid=self.explicit_codes)
         self.existing = {
             task.code: task
             for task in session.scalars(
@@ -120,10 +126,11 @@ class _LedgerWriter:
         self.last_reports = latest_reports(session, [task.id for task in self.existing.values()])
 
     def unit(self, name: str) -> Unit:
-        if name not in self.known_units:
-            self.known_units.add(name)
+        if name not in self.units:
+            self.units[name] = Unit(name=name, kind=guess_unit_kind(name))
+            self.session.add(self.units[name])
             self.result.new_units.append(name)
-        return get_or_create_unit(self.session, name)
+        return self.units[name]
 
     def leader(self, name: str | None) -> Person | None:
         if not name:
@@ -158,7 +165,7 @@ class _LedgerWriter:
         if task is None:
             task = create_task(
                 session,
-                code=row.code or next_task_code(session, avoid=self.explicit_codes),
+                code=row.code or next(self.free_codes),
                 now=now,
                 allow_past_deadline=True,
                 commit=False,

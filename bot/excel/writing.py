@@ -107,7 +107,7 @@ def export_ledger(
         return None if moment is None else moment.astimezone(zone).replace(tzinfo=None)
 
     column = {name: index for index, name in enumerate(EXPORT_COLUMNS, start=1)}
-    for task in tasks:
+    for row, task in enumerate(tasks, start=2):  # row 1 is the header
         light = light_of(task.state, task.deadline, now, yellow_until)
         report_text, report_at = reports.get(task.id, (None, None))
         values = {
@@ -130,7 +130,6 @@ def export_ledger(
             "最近进展时间": local(report_at),
         }
         sheet.append([values[name] for name in EXPORT_COLUMNS])
-        row = sheet.max_row
         for name in ("截止时间", "最近进展时间"):
             sheet.cell(row=row, column=column[name]).number_format = DATE_FORMAT
         if light:
