@@ -8,7 +8,8 @@ import time as timer
 from collections.abc import Sequence
 from pathlib import Path
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -61,14 +62,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = COMMANDS[command]
     try:
         return handler(settings, args)
-    except OperationalError as error:
-        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-        print(
-            f"无法使用数据库（DUBAN_DATABASE_URL={settings.database_url}）：{reason}\n"
-            "请检查地址、用户名、数据库是否存在，以及 SQLite 文件所在的文件夹。",
-            file=sys.stderr,
-        )
+    except DBAPIError as error:
+        print(_database_trouble(settings, error), file=sys.stderr)
         return 1
+
+
+def _database_trouble(settings: Settings, error: DBAPIError) -> str:
+    """What went wrong with the database, in words, without echoing its password."""
+    reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+    where = make_url(settings.database_url).render_as_string(hide_password=True)
+    if isinstance(error, IntegrityError):
+        advice = "数据与已有记录冲突（可能有另一个导入同时在进行），未写入任何内容，请稍后重试。"
+    elif isinstance(error, OperationalError):
+        advice = (
+            "请检查地址、用户名、数据库是否存在、SQLite 文件所在的文件夹，"
+            "以及数据库是否正被其他程序占用。"
+        )
+    else:
+        advice = "数据库拒绝了这次操作，未写入任何内容。"
+    return f"数据库出错（DUBAN_DATABASE_URL={where}）：{reason}\n{advice}"
 
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:
@@ -172,7 +184,11 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
 def _template(settings: Settings, args: argparse.Namespace) -> int:
     from bot.excel import write_template
 
-    write_template(args.file)
+    try:
+        write_template(args.file)
+    except OSError as error:
+        print(f"无法写入 {args.file}：{error.strerror or error}", file=sys.stderr)
+        return 1
     print(f"已生成台账模板：{args.file}")
     return 0
 

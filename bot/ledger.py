@@ -38,6 +38,7 @@ STATE_LABELS = {
     TaskState.VERIFIED: "已销号",
 }
 CODE_PREFIX = "DB-"
+CODE_LENGTH = Task.__table__.c.code.type.length
 
 
 class LedgerError(Exception):
@@ -208,6 +209,8 @@ def create_task(
     if deadline is not None and deadline <= now and not allow_past_deadline:
         raise LedgerError("截止时间已经过去，请给一个将来的时间。")
     code = (code or next_task_code(session)).strip().upper()
+    if len(code) > CODE_LENGTH:
+        raise LedgerError(f"编号 {code[:12]}… 超过 {CODE_LENGTH} 个字符，请改短。")
     with session.no_autoflush:  # a bulk import flushes once at the end, not per row
         taken = session.scalar(select(Task.id).where(Task.code == code)) is not None
     if taken:

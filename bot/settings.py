@@ -97,8 +97,9 @@ class Settings(BaseSettings):
         from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
         try:
-            make_url(value).get_dialect()  # postgres:// parses but names no dialect
-        except (ArgumentError, NoSuchModuleError) as error:
+            # postgres:// parses but names no dialect; mysql:// needs a driver not installed.
+            make_url(value).get_dialect().import_dbapi()
+        except (ArgumentError, NoSuchModuleError, ImportError) as error:
             raise ValueError(str(error)) from error
         return value
 

@@ -78,7 +78,26 @@ def test_database_problems_are_explained(workdir, monkeypatch, capsys) -> None:
     monkeypatch.setenv("DUBAN_DATABASE_URL", "sqlite:///no/such/folder/duban.sqlite3")
     assert main(["status"]) == 1
     err = capsys.readouterr().err
-    assert "无法使用数据库（DUBAN_DATABASE_URL=sqlite:///no/such/folder/duban.sqlite3）" in err
+    assert "数据库出错（DUBAN_DATABASE_URL=sqlite:///no/such/folder/duban.sqlite3）" in err
+    assert "SQLite 文件所在的文件夹" in err
+    (workdir / "notes.sqlite3").write_text("not a database")
+    monkeypatch.setenv("DUBAN_DATABASE_URL", f"sqlite:///{workdir / 'notes.sqlite3'}")
+    assert main(["status"]) == 1
+    assert "数据库拒绝了这次操作" in capsys.readouterr().err
+
+
+def test_the_password_in_the_database_url_is_never_printed(workdir, monkeypatch, capsys) -> None:
+    monkeypatch.setenv(
+        "DUBAN_DATABASE_URL", "postgresql+psycopg://duban:s3cret@127.0.0.1:1/nowhere"
+    )
+    assert main(["status"]) == 1
+    err = capsys.readouterr().err
+    assert "s3cret" not in err and "duban:***@127.0.0.1:1/nowhere" in err
+
+
+def test_template_to_a_missing_folder_says_so(workdir, capsys) -> None:
+    assert main(["template", str(workdir / "missing" / "t.xlsx")]) == 1
+    assert "无法写入" in capsys.readouterr().err
 
 
 def test_export_to_a_missing_folder_says_so(workdir, monkeypatch, capsys) -> None:

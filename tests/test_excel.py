@@ -55,11 +55,11 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(session, tmp_path) -> 
     )
     result = import_ledger(session, path, **OPTIONS)
     assert [str(error) for error in result.errors] == [
-        "第 3 行：事项为空",
+        "第 3 行：事项为空（如用了合并单元格，请取消合并并逐行填写）",
         "第 4 行：截止时间无法识别：没看懂截止时间“随便写写”。"
         "请写成：下周五前、3个工作日内、2026-06-30 这样的期限。",
         "第 5 行：编号 DB-0001 与第 2 行重复",
-        "第 6 行：牵头单位为空",
+        "第 6 行：牵头单位为空（如用了合并单元格，请取消合并并逐行填写）",
         "第 6 行：节点无法识别：节点“6月15日”应写成“日期 节点名称”，如“2026-06-30 完成立项”",
     ]
     assert (count(session, Task), count(session, Unit), count(session, TaskEvent)) == (0, 0, 0)
@@ -355,8 +355,8 @@ def test_an_old_export_does_not_undo_what_happened_in_chat(session, runtime, tmp
     result = import_ledger(session, old, **OPTIONS)
     assert result.unchanged == 3
     assert result.grouped_warnings() == [
-        "第 3 行：DB-0002 表中状态为“已报完成”，系统中为“已销号”，未改动"
-        "（已有事项的状态以办理流程为准：报完成、销号、退回）"
+        "第 3 行：DB-0002 状态表中为“已报完成”，系统中为“已销号”，未改动"
+        "（已有事项的状态和进度以办理流程为准：进展报告、报完成、销号、退回）"
     ]
     session.refresh(task)
     assert task.state == TaskState.VERIFIED
@@ -407,3 +407,64 @@ def test_a_cut_off_file_or_an_over_long_milestone_is_reported(session, tmp_path)
     assert str(refused.value).startswith("无法读取 cut.xlsx") or "已损坏或不完整" in str(
         refused.value
     )
+
+
+def test_export_keeps_formula_like_text_as_text_and_replaces_files_whole(
+    session, runtime, tmp_path
+) -> None:
+    county = make_county(session)
+    create_task(session, title='=HYPERLINK("x")', lead_unit=county.township, deadline=None, now=NOW)
+    path = tmp_path / "ledger.xlsx"
+    path.write_bytes(b"previous export")
+    cutoff = runtime.yellow_until(session, NOW)
+    export_ledger(session, path, now=NOW, zone=SHANGHAI, yellow_until=cutoff)
+    cell = load_workbook(path)["督办台账"]["B2"]
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("x")', "s")
+    assert import_ledger(session, path, **OPTIONS).unchanged == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["ledger.xlsx"]  # no temporary left behind
+
+
+def test_damaged_or_odd_sheets_are_read_or_refused_clearly(session, tmp_path) -> None:
+    from bot.excel import LedgerFileError
+
+    # A hidden lookup sheet first, a title row that reads 督办事项, full-width and
+    # invisible characters in names, a time-only deadline and an #N/A cell.
+    workbook = Workbook()
+    lookup = workbook.active
+    lookup.title = "单位表"
+    lookup.sheet_state = "hidden"
+    sheet = workbook.create_sheet("台账")
+    sheet.append(["督办事项"])
+    sheet.append(TEMPLATE_COLUMNS)
+    sheet.append(["ＤＢ-0007", "农村改厕", "城关镇\u200b", "", "", "2026-06-30", "", ""])
+    sheet.append(["", "街巷硬化", "城关镇", "", "", time(9, 30), "", ""])
+    sheet.append(["", "#N/A", "城关镇", "", "", "2026-06-30", "", ""])
+    sheet.append(["", "改厕", "城关镇", "", "", date(1, 1, 1), "", ""])
+    path = tmp_path / "odd.xlsx"
+    workbook.save(path)
+    result = import_ledger(session, path, **OPTIONS)
+    assert [str(e) for e in result.errors] == [
+        "第 4 行：截止时间无法识别：截止时间只有时刻、没有日期，请写完整日期",
+        "第 5 行：事项是错误值 #N/A，请改正公式或填写内容",
+        "第 6 行：截止时间无法识别：1年不在1900年至2999年之间",
+    ]
+    sheet.delete_rows(4, 3)
+    workbook.save(path)
+    result = import_ledger(session, path, **OPTIONS)
+    assert result.created == ["DB-0007"] and result.new_units == ["城关镇"]
+
+    empty = tmp_path / "empty.xlsx"
+    Workbook().save(empty)
+    with pytest.raises(LedgerFileError, match="找不到表头列"):
+        import_ledger(session, empty, **OPTIONS)
+
+
+def test_a_row_without_code_that_repeats_a_task_is_flagged(session, tmp_path) -> None:
+    row = ["", "农村改厕", "城关镇", "", "", "2026-06-30", "", ""]
+    import_ledger(session, write_sheet(tmp_path / "a.xlsx", [row]), **OPTIONS)
+    again = import_ledger(session, write_sheet(tmp_path / "b.xlsx", [row]), **OPTIONS)
+    assert again.created == ["DB-0002"]
+    assert again.grouped_warnings() == [
+        "第 2 行：与已有事项 DB-0001 同名同单位，已作为新事项导入；"
+        "如是同一事项，请在编号列填写编号后再导入"
+    ]

@@ -244,3 +244,11 @@ def test_change_task_records_only_real_changes(session, county, task) -> None:
     assert changed == ["percent"]
     with pytest.raises(LedgerError, match="0 到 100"):
         change_task(session, task, now=NOW, actor=county.supervisor, percent=140)
+
+
+def test_a_code_too_long_for_the_column_is_refused(session, county) -> None:
+    create_task(
+        session, title="x", lead_unit=county.township, deadline=None, now=NOW, code="DB-" + "9" * 27
+    )
+    with pytest.raises(LedgerError, match="超过 30 个字符"):
+        create_task(session, title="y", lead_unit=county.township, deadline=None, now=NOW)

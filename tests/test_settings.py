@@ -41,6 +41,7 @@ def test_values_from_environment_and_dotenv(workdir, monkeypatch) -> None:
         ("DUBAN_TELEGRAM_TOKEN", "not-a-token", "BotFather"),
         ("DUBAN_DATABASE_URL", "nonsense", "SQLAlchemy 连接串"),
         ("DUBAN_DATABASE_URL", "postgres://u@localhost/db", "postgresql+psycopg://"),
+        ("DUBAN_DATABASE_URL", "mysql://u@localhost/db", "postgresql+psycopg://"),
         ("DUBAN_TELEGRAM_API_URL", "127.0.0.1:8081", "http://127.0.0.1:8081"),
     ],
 )

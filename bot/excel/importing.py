@@ -109,8 +109,18 @@ class _LedgerWriter:
         self.now = now
         self.result = result
         self.units = {unit.name: unit for unit in session.scalars(select(Unit))}
-        self.leaders = {
-            p.name: p for p in session.scalars(select(Person).where(Person.role == Role.LEADER))
+        # A name already in the system (leader first, any role after) is that person:
+        # a 包联领导 who is also on file as a supervisor must not become two people.
+        people = session.scalars(select(Person).order_by(Person.role != Role.LEADER, Person.id))
+        self.leaders: dict[str, Person] = {}
+        for person in people:
+            self.leaders.setdefault(person.name, person)
+        # Tasks by (title, lead unit), to notice a row without 编号 that repeats one.
+        self.titles = {
+            (title, unit): code
+            for code, title, unit in session.execute(
+                select(Task.code, Task.title, Unit.name).join(Unit, Task.lead_unit_id == Unit.id)
+            )
         }
         # Codes the file names itself are never handed out to its rows without one.
         self.explicit_codes = {row.code for row in rows if row.code}
@@ -163,6 +173,15 @@ class _LedgerWriter:
             )
         )
         if task is None:
+            twin = self.titles.get((row.title, row.lead_unit)) if not row.code else None
+            if twin is not None:
+                self.result.warnings.append(
+                    RowError(
+                        row.row,
+                        f"与已有事项 {twin} 同名同单位，已作为新事项导入；"
+                        "如是同一事项，请在编号列填写编号后再导入",
+                    )
+                )
             task = create_task(
                 session,
                 code=row.code or next(self.free_codes),
@@ -217,12 +236,23 @@ class _LedgerWriter:
         return fields
 
     def _note_workflow_differences(self, row: LedgerRow, task: Task) -> None:
+        """Say where the sheet disagrees with what the workflow recorded; change nothing."""
+        differences = []
         if row.state is not None and row.state != task.state:
+            differences.append(
+                f"状态表中为“{STATE_LABELS[row.state]}”，系统中为"
+                f"“{STATE_LABELS[TaskState(task.state)]}”"
+            )
+        if row.percent is not None and row.percent != task.percent:
+            differences.append(f"进度表中为 {row.percent}%，系统中为 {task.percent}%")
+        if row.needs_help is not None and row.needs_help != task.needs_help:
+            flag = {True: "需协调", False: "无需协调"}
+            differences.append(f"表中为“{flag[row.needs_help]}”，系统中为“{flag[task.needs_help]}”")
+        if differences:
             self.result.warnings.append(
                 RowError(
                     row.row,
-                    f"{task.code} 表中状态为“{STATE_LABELS[row.state]}”，系统中为"
-                    f"“{STATE_LABELS[TaskState(task.state)]}”，未改动"
-                    "（已有事项的状态以办理流程为准：报完成、销号、退回）",
+                    f"{task.code} {'；'.join(differences)}，未改动"
+                    "（已有事项的状态和进度以办理流程为准：进展报告、报完成、销号、退回）",
                 )
             )

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import math
+import os
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import ParseError
-from zipfile import BadZipFile
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from bot.deadlines import DeadlineError, parse_deadline
 from bot.excel.columns import (
@@ -34,6 +33,10 @@ from db.models import Milestone, TaskState
 # Written deadlines already in this form need no echo of how they were read.
 FULL_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(\s+\d{1,2}:\d{2})?$")
 MILESTONE_TITLE_LENGTH = Milestone.__table__.c.title.type.length
+
+
+# The parser's range for written years; date cells are held to the same.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
 
 
 class LedgerFileError(Exception):
@@ -70,12 +73,25 @@ class LedgerRow:
     deadline_text: str | None = None  # the words the deadline was read from, to echo back
 
 
+# Characters that look like nothing but make two names differ.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+_SPACES = re.compile(r"[ \t\u3000]+")
+EXCEL_ERRORS = {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!"}
+
+
 def _text(value: object) -> str:
+    """A cell as clean text: no invisible characters, runs of spaces made one."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    text = str(value).translate(_INVISIBLE)
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.strip().splitlines())
+
+
+def _name(value: object) -> str:
+    """A unit's, leader's or code's name: full-width forms folded (ＤＢ-0003 is DB-0003)."""
+    return unicodedata.normalize("NFKC", _text(value)).replace("\n", " ")
 
 
 def parse_ledger_deadline(
@@ -94,8 +110,12 @@ def parse_ledger_deadline(
     cell whose format shows no clock time means the end of the working day;
     one that shows it (as the export writes) keeps it, midnight included.
     """
+    if isinstance(value, time | timedelta):
+        raise DeadlineError("截止时间只有时刻、没有日期，请写完整日期")
     if isinstance(value, datetime | date):
         moment = value if isinstance(value, datetime) else datetime.combine(value, time())
+        if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+            raise DeadlineError(f"{moment.year}年不在{EARLIEST_YEAR}年至{LATEST_YEAR}年之间")
         if moment.time() == time() and not shows_clock:
             moment = datetime.combine(moment.date(), end_of_day)
         return moment.replace(tzinfo=zone)
@@ -146,7 +166,9 @@ def read_ledger(
     workbook = _open_workbook(path)
     try:
         return _read_rows(workbook, path, now, zone, calendar, end_of_day)
-    except (BadZipFile, ParseError, EOFError, KeyError, OSError) as error:  # cut-off downloads
+    except LedgerFileError:
+        raise
+    except Exception as error:  # cut-off downloads, damaged sheets: openpyxl has no one error
         raise LedgerFileError(
             f"{path.name} 已损坏或不完整，无法读取：请用 Excel 或 WPS 重新保存后再导入。"
         ) from error
@@ -162,7 +184,12 @@ def _read_rows(
     calendar: WorkCalendar,
     end_of_day: time,
 ) -> tuple[list[LedgerRow], list[RowError]]:
-    rows = workbook.worksheets[0].iter_rows()
+    if not workbook.worksheets:
+        raise LedgerFileError(f"{path.name} 里没有工作表。")
+    sheet = _ledger_sheet(workbook)
+    # A stale <dimension> (written by some tools) would hide rows from a read-only sheet.
+    sheet.reset_dimensions()
+    rows = sheet.iter_rows()
     header_row, columns = _find_header(rows, path)
     options = {"now": now, "zone": zone, "calendar": calendar, "end_of_day": end_of_day}
     parsed: list[LedgerRow] = []
@@ -186,25 +213,37 @@ def _read_rows(
 def _open_workbook(path: Path) -> Workbook:
     if not path.is_file():
         raise LedgerFileError(f"找不到文件 {path}，请检查路径。")
+    if not os.access(path, os.R_OK):
+        raise LedgerFileError(f"没有权限读取 {path.name}，请检查文件权限。")
     try:
         return load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as error:
+    except Exception as error:  # openpyxl fails in many ways on damaged files
         raise LedgerFileError(
             f"无法读取 {path.name}：请提供用 Excel 或 WPS 保存的 .xlsx 格式台账。"
         ) from error
 
 
+def _ledger_sheet(workbook: Workbook) -> Any:
+    """The first visible sheet (a hidden one is usually a lookup list), else the first."""
+    visible = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]
+    return (visible or workbook.worksheets)[0]
+
+
+def _header_names(cells: tuple[Any, ...]) -> list[str]:
+    return [COLUMN_ALIASES.get(_name(c.value), _name(c.value)) for c in cells]
+
+
 def _find_header(rows: Iterator[tuple[Any, ...]], path: Path) -> tuple[int, dict[str, int]]:
-    """The header row (within the first 10: ledgers often start with a title row)."""
+    """The header row (within the first 10: ledgers often start with a title row,
+    which may itself read 督办事项)."""
     missing = list(REQUIRED_COLUMNS)
     for number, cells in enumerate(rows, start=1):
-        names = [COLUMN_ALIASES.get(_text(c.value), _text(c.value)) for c in cells]
+        names = _header_names(cells)
         if "事项" in names:
             columns = {name: index for index, name in reversed(list(enumerate(names))) if name}
             missing = [name for name in REQUIRED_COLUMNS if name not in columns]
             if not missing:
                 return number, columns
-            break
         if number >= 10:
             break
     raise LedgerFileError(
@@ -252,23 +291,26 @@ def _read_row(
     number: int, row: _Cells, options: dict[str, Any]
 ) -> tuple[LedgerRow | None, list[str]]:
     problems: list[str] = []
-    code = row.text("编号").upper() or None
+    code = _name(row.value("编号")).upper() or None
     if code and code.isdigit():
         code = None  # a plain 序号 (1, 2, 3…) is not a task code
-    title, lead_unit = row.text("事项"), row.text("牵头单位")
-    if not title:
-        problems.append("事项为空")
-    if not lead_unit:
-        problems.append("牵头单位为空")
+    title, lead_unit = row.text("事项"), _name(row.value("牵头单位"))
+    for column, value in (("事项", title), ("牵头单位", lead_unit)):
+        if not value:
+            problems.append(f"{column}为空（如用了合并单元格，请取消合并并逐行填写）")
+    for column in ("事项", "牵头单位", "配合单位", "包联领导", "截止时间"):
+        if row.text(column) in EXCEL_ERRORS:
+            problems.append(f"{column}是错误值 {row.text(column)}，请改正公式或填写内容")
     cooperating = list(
         dict.fromkeys(  # each unit once, in the order written
             name
-            for name in LIST_SEPARATORS.split(row.text("配合单位"))
+            for name in LIST_SEPARATORS.split(_name(row.value("配合单位")))
             if name and name != lead_unit
         )
     )
+    named = {"编号": code or "", "牵头单位": lead_unit, "包联领导": _name(row.value("包联领导"))}
     for column, limit in MAX_LENGTHS.items():
-        values = cooperating if column == "配合单位" else [row.text(column)]
+        values = cooperating if column == "配合单位" else [named.get(column, row.text(column))]
         if any(len(value) > limit for value in values):
             problems.append(f"{column}超过 {limit} 个字，请精简")
     deadline: datetime | None = None
@@ -301,7 +343,7 @@ def _read_row(
             title=title,
             lead_unit=lead_unit,
             cooperating_units=cooperating,
-            lead_leader=row.text("包联领导") or None,
+            lead_leader=named["包联领导"] or None,
             deadline=deadline,
             milestones=milestones,
             details=row.text("备注"),

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -65,6 +68,23 @@ TEMPLATE_NOTES = [
 ]
 
 
+def _safe(value: object) -> object:
+    """No control characters in text: openpyxl refuses to write them."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
+def _save(workbook: Workbook, path: Path) -> None:
+    """Write next to the target, then swap: a failed export never leaves half a file."""
+    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".xlsx", delete=False) as handle:
+        partial = Path(handle.name)
+    try:
+        workbook.save(partial)
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
 def write_template(path: Path) -> None:
     """The empty ledger template; how to fill it, with an example row, on a second sheet."""
     workbook, _ = _new_sheet(TEMPLATE_COLUMNS)
@@ -78,7 +98,7 @@ def write_template(path: Path) -> None:
     notes.append(TEMPLATE_EXAMPLE)
     notes.column_dimensions["A"].width = 14
     notes.column_dimensions["B"].width = 70
-    workbook.save(path)
+    _save(workbook, path)
 
 
 def export_ledger(
@@ -129,12 +149,16 @@ def export_ledger(
             "最近进展": report_text or "",
             "最近进展时间": local(report_at),
         }
-        sheet.append([values[name] for name in EXPORT_COLUMNS])
+        sheet.append([_safe(values[name]) for name in EXPORT_COLUMNS])
+        for cell in sheet[row]:
+            # A title like "=SUM(...)" is text here; it must not run as a formula in Excel.
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
         for name in ("截止时间", "最近进展时间"):
             sheet.cell(row=row, column=column[name]).number_format = DATE_FORMAT
         if light:
             sheet.cell(row=row, column=column["红黄绿灯"]).fill = LIGHT_FILLS[LIGHT_LABELS[light]]
         for name in ("事项", "节点", "备注", "最近进展"):
             sheet.cell(row=row, column=column[name]).alignment = Alignment(wrap_text=True)
-    workbook.save(path)
+    _save(workbook, path)
     return len(tasks)
