@@ -149,11 +149,13 @@ def export_ledger(
             "最近进展": report_text or "",
             "最近进展时间": local(report_at),
         }
-        sheet.append([_safe(values[name]) for name in EXPORT_COLUMNS])
-        for cell in sheet[row]:
+        cells = [_safe(values[name]) for name in EXPORT_COLUMNS]
+        sheet.append(cells)
+        for index, value in enumerate(cells, start=1):
             # A title like "=SUM(...)" is text here; it must not run as a formula in Excel.
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"
+            # (By index: sheet[row] would measure the whole sheet each time.)
+            if isinstance(value, str) and value.startswith("="):
+                sheet.cell(row=row, column=index).data_type = "s"
         for name in ("截止时间", "最近进展时间"):
             sheet.cell(row=row, column=column[name]).number_format = DATE_FORMAT
         if light:
