@@ -69,7 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _database_trouble(settings: Settings, error: DBAPIError) -> str:
     """What went wrong with the database, in words, without echoing its password."""
-    reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+    message = str(error.orig or error).strip().splitlines()
+    reason = message[0] if message else type(error.orig or error).__name__
     where = make_url(settings.database_url).render_as_string(hide_password=True)
     if isinstance(error, IntegrityError):
         advice = "数据与已有记录冲突（可能有另一个导入同时在进行），未写入任何内容，请稍后重试。"

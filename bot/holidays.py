@@ -36,6 +36,7 @@ RANGE_SEPARATORS = re.compile(r"\s*(?:至|到|~|～|—|－)\s*|\s+")
 NAME_LENGTH = CalendarOverrideRow.__table__.c.name.type.length
 # A day, not a deadline: today still counts until midnight.
 WHOLE_DAY = time(23, 59)
+SINGLE_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")  # its hyphens are not a range
 LONGEST_SPAN_TEXT = 60  # "2027年2月6日至2027年2月13日" is 21 characters
 
 
@@ -78,7 +79,12 @@ def read_span(text: str, now: datetime, calendar: WorkCalendar) -> tuple[date, d
         raise LedgerError("日期写得太长了，请写开始和结束日期，例如：2027-02-06 至 2027-02-13")
     parts = [part for part in RANGE_SEPARATORS.split(text.strip()) if part]
     if len(parts) == 1 and "-" in parts[0]:
-        parts = _split_at_hyphen(parts[0], now, calendar) or parts
+        split = _split_at_hyphen(parts[0], now, calendar)
+        if split is None and not SINGLE_DATE.fullmatch(parts[0]):
+            raise LedgerError(
+                f"没看懂日期范围“{_quoted(parts[0])}”，请写成 2027-10-01 至 2027-10-07。"
+            )
+        parts = split or parts
     if not 1 <= len(parts) <= 2:
         raise LedgerError("请写开始和结束日期，例如：2027-02-06 至 2027-02-13")
     first = read_day(parts[0], now, calendar)

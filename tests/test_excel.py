@@ -468,3 +468,68 @@ def test_a_row_without_code_that_repeats_a_task_is_flagged(session, tmp_path) ->
         "第 2 行：与已有事项 DB-0001 同名同单位，已作为新事项导入；"
         "如是同一事项，请在编号列填写编号后再导入"
     ]
+
+
+def test_full_width_brackets_in_headers_and_names_are_kept_apart_correctly(
+    session, tmp_path
+) -> None:
+    from db.models import Person, Role
+
+    session.add(Unit(name="县委办（县档案局）"))
+    session.add(Person(name="王伟", role=Role.MEMBER))  # a member who shares a leader's name
+    session.commit()
+    path = write_sheet(
+        tmp_path / "ledger.xlsx",
+        [["", "档案数字化", "县委办（县档案局）", "2026-06-30", "王伟", "40"]],
+        header=["序号", "事项", "牵头单位（部门）", "完成时限", "包联领导", "进度(%)"],
+    )
+    result = import_ledger(session, path, **OPTIONS)
+    assert result.ok, result.errors
+    assert result.new_units == [] and result.new_leaders == ["王伟"]
+    task = session.scalar(select(Task))
+    assert (task.lead_unit.name, task.percent, task.lead_leader.role) == (
+        "县委办（县档案局）",
+        40,
+        Role.LEADER,
+    )
+
+
+def test_exports_are_as_readable_as_any_file_written_here(session, runtime, tmp_path) -> None:
+    import os
+
+    path = tmp_path / "ledger.xlsx"
+    cutoff = runtime.yellow_until(session, NOW)
+    export_ledger(session, path, now=NOW, zone=SHANGHAI, yellow_until=cutoff)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_an_error_in_checking_rows_is_not_blamed_on_the_file(
+    session, tmp_path, monkeypatch
+) -> None:
+    import bot.excel.reading as reading
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise TypeError("a bug, not a damaged file")
+
+    monkeypatch.setattr(reading, "_read_row", broken)
+    path = write_sheet(tmp_path / "ok.xlsx", [["", "事项", "城关镇", "", "", "2026-06-30", "", ""]])
+    with pytest.raises(TypeError, match="a bug"):
+        import_ledger(session, path, **OPTIONS)
+
+
+def test_reimport_does_not_repeat_a_report_whose_spacing_excel_changed(
+    session, runtime, tmp_path
+) -> None:
+    county = make_county(session)
+    task = create_task(session, title="污水厂", lead_unit=county.township, deadline=None, now=NOW)
+    report_progress(
+        session, task, now=local(2026, 4, 28, 9, 0, 0, 999999), actor=None, text="已通水  完成"
+    )
+    path = tmp_path / "ledger.xlsx"
+    cutoff = runtime.yellow_until(session, NOW)
+    export_ledger(session, path, now=NOW, zone=SHANGHAI, yellow_until=cutoff)
+    assert import_ledger(session, path, **OPTIONS).unchanged == 1
+    session.refresh(task)
+    assert [r.text for r in task.reports] == ["已通水  完成"]

@@ -92,6 +92,8 @@ async def test_ranges_with_a_hyphen_and_other_slips(bot_app, session, clock) -> 
     assert "2027-04-03（周六） 至 2027-04-05（周一），共 3 天" in iso
     (short,) = await send(bot_app, ADMIN_ID, "/holiday add 端午 6月9日-11日")
     assert "2027-06-09（周三） 至 2027-06-11（周五），共 3 天" in short
+    (unsplittable,) = await send(bot_app, ADMIN_ID, "/holiday add 国庆 2027-10-01-07")
+    assert unsplittable == "没看懂日期范围“2027-10-01-07”，请写成 2027-10-01 至 2027-10-07。"
     (past,) = await send(bot_app, ADMIN_ID, "/holiday add 国庆 2026-10-01 2026-10-07")
     assert past == "“2026-10-01”是 2026-10-01，已经过去了，不能登记。"
     (long_name,) = await send(bot_app, ADMIN_ID, "/holiday workday 2027-02-14 " + "调" * 51)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from bot.ledger import STATE_LABELS
 from db.models import TaskState
@@ -36,6 +37,8 @@ COLUMN_ALIASES = {
     "完成情况": "最近进展",
     "进度（%）": "进度",
 }
+# The same aliases with full-width brackets and letters folded, for headers typed either way.
+FOLDED_ALIASES = {unicodedata.normalize("NFKC", key): name for key, name in COLUMN_ALIASES.items()}
 STANDING_DEADLINES = {"长期", "长期坚持", "持续推进", "常态化", "常态化推进", "持续"}
 LIST_SEPARATORS = re.compile(r"[、,，;；/\s]+")
 MILESTONE_SEPARATORS = re.compile(r"[\n；;]+")

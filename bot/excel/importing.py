@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.deadlines import calendar_warning
-from bot.excel.reading import LedgerRow, RowError, read_ledger
+from bot.excel.reading import LedgerRow, RowError, clean_text, read_ledger
 from bot.ledger import (
     STATE_LABELS,
     LedgerError,
@@ -23,6 +23,9 @@ from bot.ledger import (
 from bot.workcalendar import WorkCalendar
 from db.models import Person, ProgressReport, ReportChannel, Role, Task, TaskState, Unit
 from db.queries import latest_reports
+
+# Excel keeps times to the millisecond and may round up: a report is newer only beyond that.
+ONE_SECOND = timedelta(seconds=1)
 
 
 @dataclass
@@ -109,9 +112,13 @@ class _LedgerWriter:
         self.now = now
         self.result = result
         self.units = {unit.name: unit for unit in session.scalars(select(Unit))}
-        # A name already in the system (leader first, any role after) is that person:
-        # a 包联领导 who is also on file as a supervisor must not become two people.
-        people = session.scalars(select(Person).order_by(Person.role != Role.LEADER, Person.id))
+        # A leader by that name, else a supervisor (a county leader may also sit in the
+        # office); never a unit member who happens to share a common name like 王伟.
+        people = session.scalars(
+            select(Person)
+            .where(Person.role.in_([Role.LEADER, Role.SUPERVISOR]))
+            .order_by(Person.role != Role.LEADER, Person.id)
+        )
         self.leaders: dict[str, Person] = {}
         for person in people:
             self.leaders.setdefault(person.name, person)
@@ -168,8 +175,8 @@ class _LedgerWriter:
         new_report = bool(row.last_report) and (
             latest is None
             or (
-                row.last_report != latest[0]
-                and (row.last_report_at is None or row.last_report_at > latest[1])
+                row.last_report != clean_text(latest[0])  # compared as the sheet was read
+                and (row.last_report_at is None or row.last_report_at > latest[1] + ONE_SECOND)
             )
         )
         if task is None:

@@ -18,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 from bot.deadlines import DeadlineError, parse_deadline
 from bot.excel.columns import (
     COLUMN_ALIASES,
+    FOLDED_ALIASES,
     LIST_SEPARATORS,
     MILESTONE_DATE,
     MILESTONE_SEPARATORS,
@@ -89,9 +90,20 @@ def _text(value: object) -> str:
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.strip().splitlines())
 
 
+def clean_text(value: object) -> str:
+    """How a cell's text is compared with what is stored (public for the importer)."""
+    return _text(value)
+
+
 def _name(value: object) -> str:
-    """A unit's, leader's or code's name: full-width forms folded (ＤＢ-0003 is DB-0003)."""
-    return unicodedata.normalize("NFKC", _text(value)).replace("\n", " ")
+    """A unit's or leader's name on one line. Full-width brackets stay: 县委办（县档案局）
+    is how the unit is written everywhere, and folding it would make a second unit."""
+    return _text(value).replace("\n", " ")
+
+
+def _code(value: object) -> str:
+    """A task code, full-width letters and digits folded: ＤＢ-０００３ is DB-0003."""
+    return unicodedata.normalize("NFKC", _name(value)).upper()
 
 
 def parse_ledger_deadline(
@@ -166,14 +178,27 @@ def read_ledger(
     workbook = _open_workbook(path)
     try:
         return _read_rows(workbook, path, now, zone, calendar, end_of_day)
-    except LedgerFileError:
-        raise
-    except Exception as error:  # cut-off downloads, damaged sheets: openpyxl has no one error
-        raise LedgerFileError(
-            f"{path.name} 已损坏或不完整，无法读取：请用 Excel 或 WPS 重新保存后再导入。"
-        ) from error
     finally:
         workbook.close()
+
+
+def _sheet_rows(sheet: Any, path: Path) -> Iterator[tuple[Any, ...]]:
+    """The sheet's rows; a damaged sheet (cut-off download, broken XML) is a file error.
+
+    Only openpyxl's reading is wrapped: an error in checking a row is a bug,
+    not a damaged file, and must not be reported as one.
+    """
+    rows = sheet.iter_rows()
+    while True:
+        try:
+            cells = next(rows)
+        except StopIteration:
+            return
+        except Exception as error:  # openpyxl has no single error type for damage
+            raise LedgerFileError(
+                f"{path.name} 已损坏或不完整，无法读取：请用 Excel 或 WPS 重新保存后再导入。"
+            ) from error
+        yield cells
 
 
 def _read_rows(
@@ -189,7 +214,7 @@ def _read_rows(
     sheet = _ledger_sheet(workbook)
     # A stale <dimension> (written by some tools) would hide rows from a read-only sheet.
     sheet.reset_dimensions()
-    rows = sheet.iter_rows()
+    rows = _sheet_rows(sheet, path)
     header_row, columns = _find_header(rows, path)
     options = {"now": now, "zone": zone, "calendar": calendar, "end_of_day": end_of_day}
     parsed: list[LedgerRow] = []
@@ -230,7 +255,12 @@ def _ledger_sheet(workbook: Workbook) -> Any:
 
 
 def _header_names(cells: tuple[Any, ...]) -> list[str]:
-    return [COLUMN_ALIASES.get(_name(c.value), _name(c.value)) for c in cells]
+    names = []
+    for cell in cells:
+        name = _name(cell.value)
+        folded = unicodedata.normalize("NFKC", name)  # 进度(%) and 进度（%） alike
+        names.append(COLUMN_ALIASES.get(name) or FOLDED_ALIASES.get(folded) or name)
+    return names
 
 
 def _find_header(rows: Iterator[tuple[Any, ...]], path: Path) -> tuple[int, dict[str, int]]:
@@ -291,7 +321,7 @@ def _read_row(
     number: int, row: _Cells, options: dict[str, Any]
 ) -> tuple[LedgerRow | None, list[str]]:
     problems: list[str] = []
-    code = _name(row.value("编号")).upper() or None
+    code = _code(row.value("编号")) or None
     if code and code.isdigit():
         code = None  # a plain 序号 (1, 2, 3…) is not a task code
     title, lead_unit = row.text("事项"), _name(row.value("牵头单位"))
@@ -367,6 +397,13 @@ def _read_row(
         ),
         problems,
     )
+
+
+def _words(value: object) -> str | None:
+    """The deadline as written, when it was words (下周五前) rather than a date, to echo."""
+    if isinstance(value, str) and not FULL_DATE.match(_text(value)):
+        return _text(value)
+    return None
 
 
 def _read_percent(value: object, *, as_fraction: bool) -> int | None:

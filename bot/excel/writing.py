@@ -79,10 +79,18 @@ def _save(workbook: Workbook, path: Path) -> None:
         partial = Path(handle.name)
     try:
         workbook.save(partial)
+        # The temporary file is private (0600); the export should be as readable as any file.
+        partial.chmod(0o666 & ~_umask())
         os.replace(partial, path)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_template(path: Path) -> None:
