@@ -12,21 +12,18 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime
 from datetime import time as clock
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
+from benchmarks.scratch import scratch_database
 from bot.excel import TEMPLATE_COLUMNS, export_ledger, import_ledger
 from bot.lights import yellow_cutoff
 from bot.workcalendar import OFFICIAL_CALENDAR
-from db.migrate import upgrade
-from db.session import make_engine, make_session_factory
+from db.session import make_session_factory
 
 ROWS = 10_000
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -61,22 +58,10 @@ def timed(label: str, action):  # type: ignore[no-untyped-def]
 
 
 def main(url: str | None) -> None:
-    folder = Path(tempfile.mkdtemp())
-    admin = None
-    if url is None:
-        target = f"sqlite:///{folder / 'bench.sqlite3'}"
-    else:
-        name = f"duban_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        target = make_url(url).set(database=name).render_as_string(hide_password=False)
-    engine = make_engine(target)
     options = {"now": NOW, "zone": ZONE, "calendar": OFFICIAL_CALENDAR, "end_of_day": clock(18)}
-    try:
-        upgrade(engine)
+    with scratch_database(url) as engine, tempfile.TemporaryDirectory() as folder:
         sessions = make_session_factory(engine)
-        ledger, exported = folder / "ledger.xlsx", folder / "export.xlsx"
+        ledger, exported = Path(folder) / "ledger.xlsx", Path(folder) / "export.xlsx"
         write_ledger(ledger)
         print(f"{engine.dialect.name}, {ROWS} rows, 300 units, 40 leaders")
         with sessions() as session:
@@ -93,12 +78,6 @@ def main(url: str | None) -> None:
                 "re-import (unchanged)", lambda: import_ledger(session, exported, **options)
             )
             assert again.unchanged == ROWS
-    finally:
-        engine.dispose()
-        if admin is not None:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE "{make_url(target).database}"'))
-            admin.dispose()
 
 
 if __name__ == "__main__":

@@ -12,22 +12,18 @@ from __future__ import annotations
 import random
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import create_engine, insert, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import insert, text
 
+from benchmarks.scratch import scratch_database
 from bot.lights import yellow_cutoff
 from bot.summary import ledger_summary
 from bot.workcalendar import OFFICIAL_CALENDAR
-from db.migrate import upgrade
 from db.models import Person, ProgressReport, Role, Task, TaskState, Unit, UnitKind
-from db.session import make_engine, make_session_factory
+from db.session import make_session_factory
 
 UNITS = 300
 TASKS = 100_000
@@ -114,19 +110,7 @@ def measure(engine, runs: int = 7) -> list[float]:  # type: ignore[no-untyped-de
 
 
 def main(url: str | None) -> None:
-    admin = None
-    if url is None:
-        folder = tempfile.mkdtemp()
-        target = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
-    else:
-        name = f"duban_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        target = make_url(url).set(database=name).render_as_string(hide_password=False)
-    engine = make_engine(target)
-    try:
-        upgrade(engine)
+    with scratch_database(url) as engine:
         started = time.perf_counter()
         build(engine)
         print(
@@ -139,12 +123,6 @@ def main(url: str | None) -> None:
             f"min {min(timings) * 1000:.0f} ms, max {max(timings) * 1000:.0f} ms "
             f"over {len(timings)} runs"
         )
-    finally:
-        engine.dispose()
-        if admin is not None:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE "{make_url(target).database}"'))
-            admin.dispose()
 
 
 if __name__ == "__main__":
