@@ -19,10 +19,10 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 
-from benchmarks.scratch import scratch_database
 from bot.excel import TEMPLATE_COLUMNS, export_ledger, import_ledger
 from bot.lights import yellow_cutoff
 from bot.workcalendar import OFFICIAL_CALENDAR
+from db.scratch import scratch_database
 from db.session import make_session_factory
 
 ROWS = 10_000

@@ -18,11 +18,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, text
 
-from benchmarks.scratch import scratch_database
 from bot.lights import yellow_cutoff
 from bot.summary import ledger_summary
 from bot.workcalendar import OFFICIAL_CALENDAR
 from db.models import Person, ProgressReport, Role, Task, TaskState, Unit, UnitKind
+from db.scratch import scratch_database
 from db.session import make_session_factory
 
 UNITS = 300

@@ -3,42 +3,24 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, inspect
 
 from db.migrate import alembic_config, downgrade, upgrade
 from db.models import Base
-from db.session import make_engine
+from db.scratch import scratch_database
 
 
 @pytest.fixture
-def empty_engine(tmp_path) -> Iterator[Engine]:  # type: ignore[no-untyped-def]
+def empty_engine() -> Iterator[Engine]:
     """A database of its own, so going down to nothing disturbs no other test."""
-    url = os.environ.get("DUBAN_TEST_DATABASE_URL")
-    if not url:
-        engine = make_engine(f"sqlite:///{tmp_path / 'stairway.sqlite3'}")
+    with scratch_database(os.environ.get("DUBAN_TEST_DATABASE_URL"), migrate=False) as engine:
         yield engine
-        engine.dispose()
-        return
-    name = f"duban_stairway_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(make_url(url).set(database=name).render_as_string(hide_password=False))
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}"'))
-        admin.dispose()
 
 
 def revisions(engine: Engine) -> list[str]:

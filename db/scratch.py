@@ -1,4 +1,4 @@
-"""A throwaway, migrated database for one benchmark run."""
+"""A throwaway database, for the migration tests and the benchmarks."""
 
 from __future__ import annotations
 
@@ -16,24 +16,29 @@ from db.session import make_engine
 
 
 @contextmanager
-def scratch_database(server_url: str | None) -> Iterator[Engine]:
-    """SQLite in a temporary folder, or a fresh database next to `server_url`, dropped after."""
+def scratch_database(server_url: str | None, *, migrate: bool = True) -> Iterator[Engine]:
+    """SQLite in a temporary folder, or a fresh database next to `server_url`, dropped after.
+
+    With `migrate=False` it stays empty (the stairway test walks the migrations itself).
+    """
     if server_url is None:
         with tempfile.TemporaryDirectory() as folder:
-            engine = make_engine(f"sqlite:///{Path(folder) / 'bench.sqlite3'}")
+            engine = make_engine(f"sqlite:///{Path(folder) / 'scratch.sqlite3'}")
             try:
-                upgrade(engine)
+                if migrate:
+                    upgrade(engine)
                 yield engine
             finally:
                 engine.dispose()
         return
-    name = f"duban_bench_{uuid.uuid4().hex[:8]}"
+    name = f"duban_scratch_{uuid.uuid4().hex[:8]}"
     admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     engine = make_engine(make_url(server_url).set(database=name).render_as_string(False))
     try:
-        upgrade(engine)
+        if migrate:
+            upgrade(engine)
         yield engine
     finally:
         engine.dispose()
