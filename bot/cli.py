@@ -8,9 +8,9 @@ import time as timer
 from collections.abc import Sequence
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
+from bot.masking import Masker, mask_url, url_secrets
 from bot.settings import Settings, SettingsError, load_settings
 
 NO_TOKEN_HELP = """\
@@ -63,15 +63,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(settings, args)
     except DBAPIError as error:
-        print(_database_trouble(settings, error), file=sys.stderr)
+        print(_database_trouble(settings.database_url, error), file=sys.stderr)
         return 1
 
 
-def _database_trouble(settings: Settings, error: DBAPIError) -> str:
+def _database_trouble(url: str, error: DBAPIError, *, named: str = "DUBAN_DATABASE_URL") -> str:
     """What went wrong with the database, in words, without echoing its password."""
+    mask = Masker(url_secrets(url))
     message = str(error.orig or error).strip().splitlines()
-    reason = message[0] if message else type(error.orig or error).__name__
-    where = make_url(settings.database_url).render_as_string(hide_password=True)
+    reason = mask(message[0]) if message else type(error.orig or error).__name__
+    where = mask_url(url)
     if isinstance(error, IntegrityError):
         advice = "数据与已有记录冲突（可能有另一个导入同时在进行），未写入任何内容，请稍后重试。"
     elif isinstance(error, OperationalError):
@@ -81,7 +82,7 @@ def _database_trouble(settings: Settings, error: DBAPIError) -> str:
         )
     else:
         advice = "数据库拒绝了这次操作，未写入任何内容。"
-    return f"数据库出错（DUBAN_DATABASE_URL={where}）：{reason}\n{advice}"
+    return f"数据库出错（{named}={where}）：{reason}\n{advice}"
 
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.masking import mask_token, mask_url
+
 ENV_PREFIX = "DUBAN_"
 DEFAULT_DATABASE_URL = "sqlite:///duban.sqlite3"
 
@@ -40,6 +42,28 @@ _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 class SettingsError(Exception):
     """A configuration value is missing or malformed; the message is for the operator."""
+
+
+def database_url_problem(url: str) -> str | None:
+    """Why SQLAlchemy cannot use this URL, in Chinese, or None if it can.
+
+    postgres:// parses but names no dialect; mysql:// needs a driver that is
+    not installed. The reason never repeats the URL, which may hold a password.
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
+        return "无法解析为数据库地址"
+    try:
+        parsed.get_dialect().import_dbapi()
+    except NoSuchModuleError:
+        return f"不认识的数据库类型 {parsed.drivername}"
+    except ImportError as error:
+        return f"没有安装数据库驱动 {error.name or parsed.drivername}"
+    return None
 
 
 def _parse_clock(value: Any) -> time:
@@ -93,14 +117,9 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _database_url_shape(cls, value: str) -> str:
-        from sqlalchemy.engine import make_url
-        from sqlalchemy.exc import ArgumentError, NoSuchModuleError
-
-        try:
-            # postgres:// parses but names no dialect; mysql:// needs a driver not installed.
-            make_url(value).get_dialect().import_dbapi()
-        except (ArgumentError, NoSuchModuleError, ImportError) as error:
-            raise ValueError(str(error)) from error
+        problem = database_url_problem(value)
+        if problem:
+            raise ValueError(problem)
         return value
 
     @field_validator("timezone")
@@ -143,7 +162,19 @@ def load_settings(**overrides: Any) -> Settings:
         for problem in error.errors():
             field = str(problem["loc"][0]) if problem["loc"] else "?"
             variable = ENV_PREFIX + field.upper()
-            given = problem.get("input")
+            given = _masked_input(field, problem.get("input"))
             expected = EXPECTED_FORMS.get(field, "")
-            lines.append(f"- {variable}={given!r} 无效，应为：{expected}")
+            # Only the database URL's reason is worded for the operator (see database_url_problem).
+            reason = problem.get("ctx", {}).get("error") if field == "database_url" else None
+            because = f"（{reason}）" if reason else ""
+            lines.append(f"- {variable}={given!r} 无效{because}，应为：{expected}")
         raise SettingsError("\n".join(lines)) from None
+
+
+def _masked_input(field: str, given: Any) -> Any:
+    """The rejected value as it may be shown: no token secret, no password."""
+    if not isinstance(given, str):
+        return given
+    if field == "telegram_token":
+        return mask_token(given)
+    return mask_url(given)

@@ -38,7 +38,6 @@ def test_values_from_environment_and_dotenv(workdir, monkeypatch) -> None:
         ("DUBAN_DIGEST_TIME", "25:00", "HH:MM"),
         ("DUBAN_SCAN_INTERVAL", "0", "正整数秒数"),
         ("DUBAN_SCAN_INTERVAL", "often", "正整数秒数"),
-        ("DUBAN_TELEGRAM_TOKEN", "not-a-token", "BotFather"),
         ("DUBAN_DATABASE_URL", "nonsense", "SQLAlchemy 连接串"),
         ("DUBAN_DATABASE_URL", "postgres://u@localhost/db", "postgresql+psycopg://"),
         ("DUBAN_DATABASE_URL", "mysql://u@localhost/db", "postgresql+psycopg://"),
@@ -58,3 +57,42 @@ def test_cli_stops_on_a_bad_value_and_says_which(workdir, monkeypatch, capsys) -
     monkeypatch.setenv("DUBAN_YELLOW_WORKDAYS", "-1")
     assert main(["status"]) == 2
     assert "DUBAN_YELLOW_WORKDAYS='-1' 无效" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("postgresql+psycopg2://u:SECRET@h/db", "没有安装数据库驱动 psycopg2"),
+        ("mysql://u:SECRET@h/db", "没有安装数据库驱动 MySQLdb"),
+        ("nosuch://u:SECRET@h/db", "不认识的数据库类型 nosuch"),
+        ("postgresql://u:SECRET@h:port/db", "无法解析为数据库地址"),
+        ("garbage u:SECRET@h", "无法解析为数据库地址"),
+    ],
+)
+def test_a_rejected_database_url_keeps_its_password_hidden(
+    workdir, monkeypatch, capsys, url, reason
+) -> None:
+    monkeypatch.setenv("DUBAN_DATABASE_URL", url)
+    assert main(["status"]) == 2
+    out, err = capsys.readouterr()
+    assert "SECRET" not in out + err
+    masked = url.replace("SECRET", "***")
+    assert f"DUBAN_DATABASE_URL={masked!r} 无效（{reason}）" in err
+
+
+@pytest.mark.parametrize(
+    ("token", "shown"),
+    [
+        ("123456789:SECRET-short", "'123456789:***'"),
+        ("bot123456789:SECRETSECRETSECRETSECRET", "'***'"),
+        ("SECRETSECRET", "'***'"),
+    ],
+)
+def test_a_malformed_token_shows_at_most_the_bot_id(
+    workdir, monkeypatch, capsys, token, shown
+) -> None:
+    monkeypatch.setenv("DUBAN_TELEGRAM_TOKEN", token)
+    assert main(["status"]) == 2
+    out, err = capsys.readouterr()
+    assert "SECRET" not in out + err
+    assert f"DUBAN_TELEGRAM_TOKEN={shown} 无效，应为：BotFather" in err
