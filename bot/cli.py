@@ -5,13 +5,22 @@ from __future__ import annotations
 import argparse
 import sys
 import time as timer
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from bot.masking import Masker, mask_url, url_secrets
 from bot.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+Clock = Callable[[], datetime]
 
 NO_TOKEN_HELP = """\
 还没有配置机器人令牌（DUBAN_TELEGRAM_TOKEN）。
@@ -51,7 +60,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+@dataclass(frozen=True)
+class Invocation:
+    """One command as typed: the settings, the parsed arguments and the clock to use."""
+
+    settings: Settings
+    args: argparse.Namespace
+    clock: Clock
+
+    @contextmanager
+    def runtime(self) -> Iterator[Runtime]:
+        """The database and clock for this command, closed however it ends."""
+        from bot.runtime import open_runtime
+
+        runtime = open_runtime(self.settings, clock=self.clock)
+        try:
+            yield runtime
+        finally:
+            runtime.close()
+
+
+def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:
+    """Run one command; `clock` replaces the wall clock (tests pass a fixed one)."""
     args = build_parser().parse_args(argv)
     command = args.command or "run"
     try:
@@ -59,9 +89,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         print(error, file=sys.stderr)
         return 2
+    if clock is None:
+        from db.models import utcnow as clock
     handler = COMMANDS[command]
     try:
-        return handler(settings, args)
+        return handler(Invocation(settings, args, clock))
     except DBAPIError as error:
         print(_database_trouble(settings.database_url, error), file=sys.stderr)
         return 1
@@ -85,7 +117,8 @@ def _database_trouble(url: str, error: DBAPIError, *, named: str = "DUBAN_DATABA
     return f"数据库出错（{named}={where}）：{reason}\n{advice}"
 
 
-def _run(settings: Settings, args: argparse.Namespace) -> int:
+def _run(call: Invocation) -> int:
+    settings = call.settings
     if not settings.telegram_token:
         print(NO_TOKEN_HELP, file=sys.stderr)
         return 2
@@ -95,17 +128,17 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _migrate(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.runtime import opened_runtime
-
-    with opened_runtime(settings):
+def _migrate(call: Invocation) -> int:
+    with call.runtime():
         pass
     print("数据库已是最新结构。")
     return 0
 
 
-def _demo(settings: Settings, args: argparse.Namespace) -> int:
+def _demo(call: Invocation) -> int:
     from bot.demo import DemoError, run_demo
+
+    settings, args = call.settings, call.args
 
     started = timer.perf_counter()
     url = args.database
@@ -113,7 +146,7 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
         Path(DEMO_DATABASE).unlink(missing_ok=True)
         url = f"sqlite:///{DEMO_DATABASE}"
     try:
-        print(run_demo(settings.model_copy(update={"database_url": url})))
+        print(run_demo(settings.model_copy(update={"database_url": url}), clock=call.clock))
     except DemoError as error:
         print(error, file=sys.stderr)
         return 1
@@ -121,14 +154,15 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _import(settings: Settings, args: argparse.Namespace) -> int:
+def _import(call: Invocation) -> int:
     from bot.deadlines import describe
     from bot.excel import LedgerFileError, import_ledger
     from bot.render import cut
-    from bot.runtime import opened_runtime
+
+    settings, args = call.settings, call.args
 
     try:
-        with opened_runtime(settings) as runtime, runtime.sessions() as session:
+        with call.runtime() as runtime, runtime.sessions() as session:
             result = import_ledger(
                 session,
                 args.file,
@@ -162,11 +196,12 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _export(settings: Settings, args: argparse.Namespace) -> int:
+def _export(call: Invocation) -> int:
     from bot.excel import export_ledger
-    from bot.runtime import opened_runtime
 
-    with opened_runtime(settings) as runtime, runtime.sessions() as session:
+    args = call.args
+
+    with call.runtime() as runtime, runtime.sessions() as session:
         now = runtime.now()
         try:
             count = export_ledger(
@@ -183,8 +218,10 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _template(settings: Settings, args: argparse.Namespace) -> int:
+def _template(call: Invocation) -> int:
     from bot.excel import write_template
+
+    args = call.args
 
     try:
         write_template(args.file)
@@ -195,11 +232,10 @@ def _template(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _status(settings: Settings, args: argparse.Namespace) -> int:
+def _status(call: Invocation) -> int:
     from bot.render import summary_table
-    from bot.runtime import opened_runtime
 
-    with opened_runtime(settings) as runtime, runtime.sessions() as session:
+    with call.runtime() as runtime, runtime.sessions() as session:
         print(summary_table(runtime.summary(session), runtime.zone))
     return 0
 

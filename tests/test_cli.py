@@ -31,14 +31,16 @@ def test_without_a_token_the_bot_explains_how_to_get_one(workdir, capsys) -> Non
     assert "python -m bot demo" in err
 
 
-def test_status_prints_the_table(workdir, settings, session, monkeypatch, capsys) -> None:
+def test_status_prints_the_table(workdir, settings, session, clock, monkeypatch, capsys) -> None:
     monkeypatch.setenv("DUBAN_DATABASE_URL", settings.database_url)
     county = make_county(session)
-    make_task(session, county, deadline=local(2026, 1, 5, 18), now=local(2026, 1, 1, 9))
-    assert main(["status"]) == 0
+    make_task(session, county, deadline=local(2026, 4, 27, 18), now=local(2026, 4, 1, 9))
+    make_task(session, county, deadline=local(2026, 4, 30, 18), now=local(2026, 4, 1, 9))
+    make_task(session, county, deadline=local(2026, 6, 30, 18), now=local(2026, 4, 1, 9))
+    assert main(["status"], clock=clock) == 0  # Wed 2026-04-29 10:00
     out = capsys.readouterr().out
-    assert out.startswith("督办事项总览（截至 ")
-    assert re.search(r"^城关镇\s+1\s+0\s+0\s+0\s+0\s+1$", out, re.MULTILINE)
+    assert out.startswith("督办事项总览（截至 2026-04-29（周三）10:00）")
+    assert re.search(r"^城关镇\s+1\s+1\s+1\s+0\s+0\s+3$", out, re.MULTILINE)
     assert "• DB-0001 农村改厕1200户 · 城关镇 · 逾期" in out
 
 
@@ -62,15 +64,17 @@ def test_demo_builds_every_state_and_prints_the_digests(workdir) -> None:
         run_demo(Settings(_env_file=None, database_url=url), clock=clock)  # type: ignore[call-arg]
 
 
-def test_demo_command_rebuilds_its_own_file_each_time(workdir, capsys) -> None:
-    assert main(["demo"]) == 0
+def test_demo_command_rebuilds_its_own_file_each_time(workdir, clock, capsys) -> None:
+    assert main(["demo"], clock=clock) == 0  # Wed 2026-04-29 10:00
     first = capsys.readouterr().out
-    assert main(["demo"]) == 0  # the default demo file is rebuilt, not doubled
+    assert first.startswith("督办事项总览（截至 2026-04-29（周三）10:00）")
+    assert "下一个工作日 2026-04-30（周四）08:30 将发出的每日汇总" in first
+    assert main(["demo"], clock=clock) == 0  # the default demo file is rebuilt, not doubled
     second = capsys.readouterr().out
     assert re.search(r"^合计\s+.*\s60$", first, re.M) and re.search(
         r"^合计\s+.*\s60$", second, re.M
     )
-    assert main(["demo", "--database", "sqlite:///duban-demo.sqlite3"]) == 1
+    assert main(["demo", "--database", "sqlite:///duban-demo.sqlite3"], clock=clock) == 1
     assert "已经有台账数据" in capsys.readouterr().err
 
 
@@ -100,9 +104,9 @@ def test_template_to_a_missing_folder_says_so(workdir, capsys) -> None:
     assert "无法写入" in capsys.readouterr().err
 
 
-def test_export_to_a_missing_folder_says_so(workdir, monkeypatch, capsys) -> None:
+def test_export_to_a_missing_folder_says_so(workdir, clock, monkeypatch, capsys) -> None:
     monkeypatch.setenv("DUBAN_DATABASE_URL", f"sqlite:///{workdir / 'ledger.sqlite3'}")
-    assert main(["export", str(workdir / "missing" / "out.xlsx")]) == 1
+    assert main(["export", str(workdir / "missing" / "out.xlsx")], clock=clock) == 1
     assert "无法写入" in capsys.readouterr().err
 
 
