@@ -171,6 +171,8 @@ def _import(call: Invocation) -> int:
                 calendar=runtime.calendar(session),
                 end_of_day=settings.end_of_day,
             )
+            if result.ok:  # the command owns the transaction: one commit, all rows or none
+                session.commit()
     except LedgerFileError as error:
         print(error, file=sys.stderr)
         return 1

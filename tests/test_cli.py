@@ -99,6 +99,26 @@ def test_the_password_in_the_database_url_is_never_printed(workdir, monkeypatch,
     assert "s3cret" not in err and "duban:***@127.0.0.1:1/nowhere" in err
 
 
+def test_an_imported_ledger_is_saved(workdir, clock, monkeypatch, capsys) -> None:
+    from openpyxl import Workbook
+
+    from bot.excel import TEMPLATE_COLUMNS
+
+    monkeypatch.setenv("DUBAN_DATABASE_URL", f"sqlite:///{workdir / 'ledger.sqlite3'}")
+    workbook = Workbook()
+    workbook.active.append(TEMPLATE_COLUMNS)
+    workbook.active.append(["", "农村改厕1200户", "城关镇", "", "", "2026-06-30", "", ""])
+    workbook.active.append(["", "街巷硬化", "东关镇", "", "", "下周五前", "", ""])
+    workbook.save(workdir / "台账.xlsx")
+    assert main(["import", "台账.xlsx"], clock=clock) == 0
+    out = capsys.readouterr().out
+    assert "导入完成：新增 2 项，更新 0 项，未变 0 项。" in out
+    assert "第 3 行 “下周五前” → 2026-05-08（周五）18:00" in out
+    # A later command, with its own connection, sees what the import wrote.
+    assert main(["status"], clock=clock) == 0
+    assert re.search(r"^合计\s+0\s+0\s+2\s+0\s+0\s+2$", capsys.readouterr().out, re.M)
+
+
 def test_template_to_a_missing_folder_says_so(workdir, capsys) -> None:
     assert main(["template", str(workdir / "missing" / "t.xlsx")]) == 1
     assert "无法写入" in capsys.readouterr().err
