@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from bot.masking import Masker, mask_url, url_secrets
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import (
+    EXPECTED_FORMS,
+    Settings,
+    SettingsError,
+    database_url_problem,
+    load_settings,
+)
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -99,12 +105,17 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
         return 1
 
 
-def _database_trouble(url: str, error: DBAPIError, *, named: str = "DUBAN_DATABASE_URL") -> str:
-    """What went wrong with the database, in words, without echoing its password."""
+def _database_trouble(
+    url: str, error: DBAPIError, *, named: str | None = "DUBAN_DATABASE_URL"
+) -> str:
+    """What went wrong with the database, in words, without echoing its password.
+
+    `named` is where the user gave the URL (a variable, the demo's `--database`,
+    or None for the demo's own file).
+    """
     mask = Masker(url_secrets(url))
     message = str(error.orig or error).strip().splitlines()
     reason = mask(message[0]) if message else type(error.orig or error).__name__
-    where = mask_url(url)
     if isinstance(error, IntegrityError):
         advice = "数据与已有记录冲突（可能有另一个导入同时在进行），未写入任何内容，请稍后重试。"
     elif isinstance(error, OperationalError):
@@ -114,7 +125,8 @@ def _database_trouble(url: str, error: DBAPIError, *, named: str = "DUBAN_DATABA
         )
     else:
         advice = "数据库拒绝了这次操作，未写入任何内容。"
-    return f"数据库出错（{named}={where}）：{reason}\n{advice}"
+    where = f"{named}={mask_url(url)}" if named else mask_url(url)
+    return f"数据库出错（{where}）：{reason}\n{advice}"
 
 
 def _run(call: Invocation) -> int:
@@ -143,14 +155,31 @@ def _demo(call: Invocation) -> int:
     started = timer.perf_counter()
     url = args.database
     if url is None:  # the demo's own file, rebuilt every time
-        Path(DEMO_DATABASE).unlink(missing_ok=True)
+        try:
+            Path(DEMO_DATABASE).unlink(missing_ok=True)
+        except OSError as error:
+            print(f"无法删除上次的演示数据库 {DEMO_DATABASE}：{error.strerror}", file=sys.stderr)
+            return 1
         url = f"sqlite:///{DEMO_DATABASE}"
+    else:
+        problem = database_url_problem(url)
+        if problem:
+            print(
+                f"演示数据库地址无效（--database={mask_url(url)}）：{problem}。"
+                f"应为：{EXPECTED_FORMS['database_url']}（不写则用 {DEMO_DATABASE}）。",
+                file=sys.stderr,
+            )
+            return 2
     try:
         print(run_demo(settings.model_copy(update={"database_url": url}), clock=call.clock))
     except DemoError as error:
         print(error, file=sys.stderr)
         return 1
-    print(f"\n（演示数据库：{url}，用时 {timer.perf_counter() - started:.1f} 秒）")
+    except DBAPIError as error:
+        named = "--database" if args.database else None
+        print(_database_trouble(url, error, named=named), file=sys.stderr)
+        return 1
+    print(f"\n（演示数据库：{mask_url(url)}，用时 {timer.perf_counter() - started:.1f} 秒）")
     return 0
 
 

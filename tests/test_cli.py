@@ -78,6 +78,32 @@ def test_demo_command_rebuilds_its_own_file_each_time(workdir, clock, capsys) ->
     assert "已经有台账数据" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("garbage", "无法解析为数据库地址"),
+        ("mysql://u:SECRET@h/db", "没有安装数据库驱动 MySQLdb"),
+        ("postgresql+psycopg2://u:SECRET@h/db", "没有安装数据库驱动 psycopg2"),
+    ],
+)
+def test_demo_names_an_unusable_database_argument(workdir, capsys, url, reason) -> None:
+    assert main(["demo", "--database", url]) == 2
+    out, err = capsys.readouterr()
+    assert "SECRET" not in out + err
+    assert err.startswith(
+        f"演示数据库地址无效（--database={url.replace('SECRET', '***')}）：{reason}"
+    )
+    assert len(err.splitlines()) == 1
+
+
+def test_demo_database_trouble_is_reported_under_its_own_name(workdir, clock, capsys) -> None:
+    url = "sqlite:///no/such/folder/demo.sqlite3"
+    assert main(["demo", "--database", url], clock=clock) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"数据库出错（--database={url}）")
+    assert "DUBAN_DATABASE_URL" not in err
+
+
 def test_database_problems_are_explained(workdir, monkeypatch, capsys) -> None:
     monkeypatch.setenv("DUBAN_DATABASE_URL", "sqlite:///no/such/folder/duban.sqlite3")
     assert main(["status"]) == 1
