@@ -18,16 +18,12 @@ from telegram.request import BaseRequest
 from bot.runtime import Runtime, open_runtime
 from bot.settings import Settings
 from handlers import register_all
+from handlers.menu import menu
 
 logger = logging.getLogger(__name__)
 
 # The menu Telegram shows next to the input box (setMyCommands), in Chinese.
-COMMAND_MENU = [
-    BotCommand("start", "开始 / 绑定账号"),
-    BotCommand("help", "我能做什么"),
-    BotCommand("status", "红黄绿灯总览"),
-    BotCommand("holiday", "节假日与调休安排"),
-]
+COMMAND_MENU = [BotCommand(name, description) for name, description in menu()]
 
 
 def build_application(

@@ -45,7 +45,7 @@ def build_demo_county(session: Session, *, now: datetime, zone: ZoneInfo, end_of
     builder = _DemoBuilder(session, now, zone, end_of_day)
     for item in DEMO_TASKS:
         builder.add_task(item)
-    session.commit()
+    session.flush()
     return len(DEMO_TASKS)
 
 
@@ -97,7 +97,6 @@ class _DemoBuilder:
             source=item.source,
             milestones=[MilestoneInput(m.title, self.day(m.due_in_days)) for m in item.milestones],
             allow_past_deadline=True,
-            commit=False,
         )
         self._replay_history(task, item, self.liaisons[item.lead_unit])
 
@@ -113,7 +112,6 @@ class _DemoBuilder:
                 Action.REPORT_DONE,
                 now=self.days_ago(done_at),
                 actor=liaison,
-                commit=False,
             )
             apply_action(
                 session,
@@ -122,7 +120,6 @@ class _DemoBuilder:
                 now=self.days_ago(done_at - 2),
                 actor=supervisor,
                 reason=item.returned_reason,
-                commit=False,
             )
         if item.state == "open":
             if reported is not None and item.last_report:
@@ -135,7 +132,6 @@ class _DemoBuilder:
                     percent=item.percent,
                     needs_help=item.needs_help,
                     channel=ReportChannel.REPLY,
-                    commit=False,
                 )
         else:
             done_at = reported if reported is not None else 5
@@ -147,7 +143,6 @@ class _DemoBuilder:
                 actor=liaison,
                 reason=item.last_report or "",
                 channel=ReportChannel.REPLY,
-                commit=False,
             )
             if item.state == "verified":
                 apply_action(
@@ -156,7 +151,6 @@ class _DemoBuilder:
                     Action.VERIFY,
                     now=self.days_ago(max(done_at - 1, 0)),
                     actor=supervisor,
-                    commit=False,
                 )
         if item.extension_days:
             request_extension(
@@ -167,7 +161,6 @@ class _DemoBuilder:
                 proposed_deadline=self.day(item.due_in_days + item.extension_days),
                 reason=item.extension_reason or "",
                 zone=self.zone,
-                commit=False,
             )
 
 
@@ -183,7 +176,7 @@ def run_demo(settings: Settings, *, clock: Callable[[], datetime] = utcnow) -> s
     """
     runtime = open_runtime(settings, clock=clock)
     try:
-        with runtime.sessions() as session:
+        with runtime.transaction() as session:
             if session.scalar(select(func.count()).select_from(Unit)):
                 raise DemoError(
                     "这个数据库里已经有台账数据，演示不会写入。"

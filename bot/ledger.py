@@ -1,30 +1,43 @@
 """Ledger services: create and change tasks, the state machine, extension requests.
 
-Services take plain values and a session, know nothing of Telegram, and commit
-what they finish. Every change to a task leaves a `TaskEvent` (who, when,
+Services take plain values and a session and know nothing of Telegram. They
+never commit: the caller (a handler, a job, a CLI command) owns the
+transaction (`bot.transaction.unit_of_work`). Who may do what is asked of
+`bot.access`. Every change to a task leaves a `TaskEvent` (who, when,
 old → new). A refused action raises `LedgerError` with a Chinese message that
 can be shown to the user as it is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Sequence
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.access import (
+    Actor,
+    OfficeAction,
+    Refusal,
+    TaskAction,
+    person_id,
+    require,
+    require_office,
+)
 from db.models import (
+    CodeCounter,
     ExtensionRequest,
     ExtensionState,
     Milestone,
     Person,
     ProgressReport,
     ReportChannel,
-    Role,
     Task,
     TaskEvent,
     TaskState,
@@ -39,9 +52,11 @@ STATE_LABELS = {
 }
 CODE_PREFIX = "DB-"
 CODE_LENGTH = Task.__table__.c.code.type.length
+TASK_CODES = "task"  # the CodeCounter row behind DB-NNNN
+_NUMBERED = re.compile(rf"{CODE_PREFIX}(\d{{1,12}})")
 
 
-class LedgerError(Exception):
+class LedgerError(Refusal):
     """A refused ledger action; `str(error)` is a Chinese message for the user."""
 
 
@@ -68,9 +83,6 @@ REFUSALS: dict[tuple[TaskState, Action], str] = {
     (TaskState.VERIFIED, Action.RETURN): "已销号，不能退回。",
 }
 
-# Who may do what; `None` as actor means the system itself (CLI, import, demo).
-SUPERVISOR_ONLY = {Action.VERIFY, Action.RETURN}
-
 
 @dataclass(frozen=True)
 class MilestoneInput:
@@ -81,7 +93,7 @@ class MilestoneInput:
 def _record(
     session: Session,
     task: Task,
-    actor: Person | None,
+    actor: Actor,
     now: datetime,
     field: str,
     old: object,
@@ -91,7 +103,7 @@ def _record(
     session.add(
         TaskEvent(
             task=task,
-            actor_id=actor.id if actor else None,
+            actor_id=person_id(actor),
             created_at=now,
             field=field,
             old_value=_as_text(old),
@@ -113,43 +125,9 @@ def _as_text(value: object) -> str | None:
     return str(value)
 
 
-def require_supervisor(actor: Person | None, what: str) -> None:
-    """Refuse unless `actor` is a supervisor (None is the system itself: CLI, import)."""
-    if actor is not None and actor.role != Role.SUPERVISOR:
-        raise LedgerError(f"只有督查室可以{what}。")
-
-
-def ensure_can_report(actor: Person | None, task: Task) -> None:
-    """Members report on their unit's tasks (lead or cooperating); leaders on those they lead."""
-    if actor is None or actor.role == Role.SUPERVISOR:
-        return
-    # Through the relationships, not the *_id columns: a task created in this
-    # transaction has its objects set but its foreign keys not yet flushed.
-    if (
-        actor.role == Role.LEADER
-        and task.lead_leader is not None
-        and task.lead_leader.id == actor.id
-    ):
-        return
-    unit_ids = {task.lead_unit.id, *(unit.id for unit in task.cooperating_units)}
-    if actor.role == Role.MEMBER and actor.unit_id in unit_ids:
-        return
-    raise LedgerError(f"{task.code} 不是您单位的事项，不能代为上报。")
-
-
 def _other_units(units: Iterable[Unit], lead_unit: Unit) -> list[Unit]:
     """Cooperating units: each once, never the lead unit itself."""
     return list({id(u): u for u in units if u is not lead_unit}.values())
-
-
-def get_or_create_unit(session: Session, name: str, kind: str | None = None) -> Unit:
-    name = name.strip()
-    unit = session.scalar(select(Unit).where(Unit.name == name))
-    if unit is None:
-        unit = Unit(name=name, kind=kind or guess_unit_kind(name))
-        session.add(unit)
-        session.flush()
-    return unit
 
 
 def guess_unit_kind(name: str) -> UnitKind:
@@ -160,28 +138,59 @@ def guess_unit_kind(name: str) -> UnitKind:
     return UnitKind.OTHER
 
 
-def free_task_codes(session: Session, *, avoid: Collection[str] = ()) -> Iterator[str]:
-    """`DB-NNNN` codes after the highest numbered one (growing past four digits), in order.
-
-    Codes such as `DB-2026-07` (imported ledgers keep their own) are skipped
-    when looking for the highest number; `avoid` holds codes about to be used.
-    One query, however many codes are drawn (an import of thousands of rows).
-    """
+def _highest_numbered_code(session: Session) -> int:
+    """The highest N among existing `DB-N` codes (imported codes like DB-2026-07 do not count)."""
     codes = session.scalars(select(Task.code).where(Task.code.like(f"{CODE_PREFIX}%")))
-    numbers = [
-        int(code[len(CODE_PREFIX) :]) for code in codes if code[len(CODE_PREFIX) :].isdigit()
-    ]
-    number = max(numbers, default=0)
-    while True:
-        number += 1
-        code = f"{CODE_PREFIX}{number:04d}"
-        if code not in avoid:
-            yield code
+    return max((int(m[1]) for code in codes if (m := _NUMBERED.fullmatch(code))), default=0)
 
 
-def next_task_code(session: Session, *, avoid: Collection[str] = ()) -> str:
-    """The next free `DB-NNNN` code."""
-    return next(free_task_codes(session, avoid=avoid))
+def _ensure_counter(session: Session) -> None:
+    """Start the DB-N counter after the highest existing code, once per database."""
+    if session.scalar(select(CodeCounter.value).where(CodeCounter.name == TASK_CODES)) is not None:
+        return
+    highest = _highest_numbered_code(session)
+    try:
+        with session.begin_nested():
+            session.execute(insert(CodeCounter).values(name=TASK_CODES, value=highest))
+    except IntegrityError:
+        pass  # another process started it at the same moment: theirs counts
+
+
+def next_task_code(session: Session) -> str:
+    """The next `DB-NNNN` code (growing past four digits), never handed out twice.
+
+    The counter is bumped in the database (`UPDATE … RETURNING`), whose row lock
+    keeps two processes apart; a number whose code is already taken (a ledger
+    imported with its own codes) is skipped.
+    """
+    with session.no_autoflush:  # a bulk import flushes once at the end, not per row
+        _ensure_counter(session)
+        while True:
+            number = session.execute(
+                update(CodeCounter)
+                .where(CodeCounter.name == TASK_CODES)
+                .values(value=CodeCounter.value + 1)
+                .returning(CodeCounter.value)
+                .execution_options(synchronize_session=False)
+            ).scalar_one()
+            code = f"{CODE_PREFIX}{number:04d}"
+            if session.scalar(select(Task.id).where(Task.code == code)) is None:
+                return code
+
+
+def reserve_codes(session: Session, codes: Iterable[str]) -> None:
+    """Move the counter past `DB-N` codes given by hand, so it never draws them later."""
+    highest = max((int(m[1]) for code in codes if (m := _NUMBERED.fullmatch(code))), default=0)
+    if not highest:
+        return
+    with session.no_autoflush:
+        _ensure_counter(session)
+        session.execute(
+            update(CodeCounter)
+            .where(CodeCounter.name == TASK_CODES, CodeCounter.value < highest)
+            .values(value=highest)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def create_task(
@@ -191,7 +200,7 @@ def create_task(
     lead_unit: Unit,
     deadline: datetime | None,
     now: datetime,
-    actor: Person | None = None,
+    actor: Actor,
     lead_leader: Person | None = None,
     cooperating_units: Sequence[Unit] = (),
     details: str = "",
@@ -199,22 +208,15 @@ def create_task(
     milestones: Iterable[MilestoneInput] = (),
     code: str | None = None,
     allow_past_deadline: bool = False,
-    commit: bool = True,
 ) -> Task:
     """Create a task. A deadline in the past is refused unless importing an existing ledger."""
-    require_supervisor(actor, "新建督办事项")
+    require_office(actor, OfficeAction.CREATE_TASK)
     title = title.strip()
     if not title:
         raise LedgerError("事项标题不能为空。")
     if deadline is not None and deadline <= now and not allow_past_deadline:
         raise LedgerError("截止时间已经过去，请给一个将来的时间。")
-    code = (code or next_task_code(session)).strip().upper()
-    if len(code) > CODE_LENGTH:
-        raise LedgerError(f"编号 {code[:12]}… 超过 {CODE_LENGTH} 个字符，请改短。")
-    with session.no_autoflush:  # a bulk import flushes once at the end, not per row
-        taken = session.scalar(select(Task.id).where(Task.code == code)) is not None
-    if taken:
-        raise LedgerError(f"编号 {code} 已被使用。")
+    code = _given_code(session, code) if code else next_task_code(session)
     task = Task(
         code=code,
         title=title,
@@ -226,16 +228,31 @@ def create_task(
         deadline=deadline,
         state=TaskState.OPEN,
         percent=0,
-        created_by_id=actor.id if actor else None,
+        created_by_id=person_id(actor),
         created_at=now,
         updated_at=now,
         milestones=[Milestone(title=m.title, due_at=m.due_at) for m in milestones],
     )
     session.add(task)
     _record(session, task, actor, now, "created", None, code)
-    if commit:
-        session.commit()
     return task
+
+
+def _given_code(session: Session, code: str) -> str:
+    """A code written by hand (an imported ledger's own), checked and kept clear of the counter.
+
+    The unique constraint is the rule; the look-up only lets the common case
+    explain itself with the code in the message.
+    """
+    code = code.strip().upper()
+    if len(code) > CODE_LENGTH:
+        raise LedgerError(f"编号 {code[:12]}… 超过 {CODE_LENGTH} 个字符，请改短。")
+    with session.no_autoflush:  # a bulk import flushes once at the end, not per row
+        taken = session.scalar(select(Task.id).where(Task.code == code)) is not None
+    if taken:
+        raise LedgerError(f"编号 {code} 已被使用。")
+    reserve_codes(session, [code])
+    return code
 
 
 # Fields `change_task` may set. State is here for corrections and imports only;
@@ -262,9 +279,8 @@ def change_task(
     task: Task,
     *,
     now: datetime,
-    actor: Person | None = None,
+    actor: Actor,
     note: str | None = None,
-    commit: bool = True,
     **changes: object,
 ) -> list[str]:
     """Set the given fields, recording an event for each one that really changes.
@@ -272,7 +288,7 @@ def change_task(
     Returns the names of the changed fields. Deadlines change here only for
     corrections; a unit asking for more time goes through `request_extension`.
     """
-    require_supervisor(actor, "修改督办事项")
+    require(actor, TaskAction.EDIT, task)
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
@@ -306,8 +322,6 @@ def change_task(
         changed.append(field)
     if changed:
         task.updated_at = now
-    if commit:
-        session.commit()
     return changed
 
 
@@ -327,16 +341,12 @@ def apply_action(
     action: Action,
     *,
     now: datetime,
-    actor: Person | None = None,
+    actor: Actor,
     reason: str = "",
     channel: ReportChannel = ReportChannel.COMMAND,
-    commit: bool = True,
 ) -> Task:
     """Move a task through the state machine, or refuse with the reason in Chinese."""
-    if action in SUPERVISOR_ONLY:
-        require_supervisor(actor, "销号或退回事项")
-    else:
-        ensure_can_report(actor, task)
+    require(actor, TaskAction(action.value), task)
     state = TaskState(task.state)
     target = TRANSITIONS.get((state, action))
     if target is None:
@@ -354,7 +364,7 @@ def apply_action(
         session.add(
             ProgressReport(
                 task=task,
-                person_id=actor.id if actor else None,
+                person_id=person_id(actor),
                 created_at=now,
                 text=reason or "已完成",
                 percent=100,
@@ -362,8 +372,6 @@ def apply_action(
                 channel=channel,
             )
         )
-    if commit:
-        session.commit()
     return task
 
 
@@ -372,15 +380,14 @@ def report_progress(
     task: Task,
     *,
     now: datetime,
-    actor: Person | None,
+    actor: Actor,
     text: str,
     percent: int | None = None,
     needs_help: bool = False,
     channel: ReportChannel = ReportChannel.COMMAND,
-    commit: bool = True,
 ) -> ProgressReport:
     """Record a progress report (a note, a percentage, a call for help) on an open task."""
-    ensure_can_report(actor, task)
+    require(actor, TaskAction.REPORT_PROGRESS, task)
     if task.state == TaskState.VERIFIED:
         raise LedgerError(f"{task.code} 已销号，无需再报进展。")
     if percent is not None:
@@ -394,7 +401,7 @@ def report_progress(
     task.updated_at = now
     report = ProgressReport(
         task=task,
-        person_id=actor.id if actor else None,
+        person_id=person_id(actor),
         created_at=now,
         text=text.strip(),
         percent=percent,
@@ -402,8 +409,6 @@ def report_progress(
         channel=channel,
     )
     session.add(report)
-    if commit:
-        session.commit()
     return report
 
 
@@ -412,14 +417,17 @@ def request_extension(
     task: Task,
     *,
     now: datetime,
-    actor: Person | None,
+    actor: Actor,
     proposed_deadline: datetime,
     reason: str,
     zone: ZoneInfo,
-    commit: bool = True,
 ) -> ExtensionRequest:
-    """A unit asks for a later deadline (申请延期); a supervisor decides."""
-    ensure_can_report(actor, task)
+    """A unit asks for a later deadline (申请延期); a supervisor decides.
+
+    The database keeps "one pending request per task" (a partial unique index),
+    so two people asking at once get one request and one refusal.
+    """
+    require(actor, TaskAction.REQUEST_EXTENSION, task)
     if task.state != TaskState.OPEN:
         raise LedgerError(f"{task.code} {STATE_LABELS[TaskState(task.state)]}，不能申请延期。")
     if not reason.strip():
@@ -438,7 +446,7 @@ def request_extension(
         raise LedgerError(f"{task.code} 已有一条延期申请在等待督查室审批。")
     request = ExtensionRequest(
         task=task,
-        requested_by_id=actor.id if actor else None,
+        requested_by_id=person_id(actor),
         created_at=now,
         old_deadline=task.deadline,
         proposed_deadline=proposed_deadline,
@@ -447,8 +455,6 @@ def request_extension(
     )
     session.add(request)
     _record(session, task, actor, now, "extension_request", None, proposed_deadline, reason)
-    if commit:
-        session.commit()
     return request
 
 
@@ -457,18 +463,17 @@ def decide_extension(
     request: ExtensionRequest,
     *,
     now: datetime,
-    actor: Person | None,
+    actor: Actor,
     approve: bool,
     note: str = "",
-    commit: bool = True,
 ) -> ExtensionRequest:
     """Approve (the deadline moves; the old one stays in the history) or deny a request."""
-    require_supervisor(actor, "审批延期申请")
+    require(actor, TaskAction.DECIDE_EXTENSION, request.task)
     if request.state != ExtensionState.PENDING:
         raise LedgerError("这条延期申请已经处理过了。")
     task = request.task
     request.state = ExtensionState.APPROVED if approve else ExtensionState.DENIED
-    request.decided_by_id = actor.id if actor else None
+    request.decided_by_id = person_id(actor)
     request.decided_at = now
     request.decision_note = note.strip() or None
     _record(session, task, actor, now, "extension_request", "pending", request.state, note or None)
@@ -476,8 +481,6 @@ def decide_extension(
         _record(session, task, actor, now, "deadline", task.deadline, request.proposed_deadline)
         task.deadline = request.proposed_deadline
         task.updated_at = now
-    if commit:
-        session.commit()
     return request
 
 

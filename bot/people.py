@@ -27,7 +27,7 @@ def identify(
             telegram_user_id=telegram_user_id,
         )
         session.add(person)
-        session.commit()
+        session.flush()  # kept only if the caller's unit of work commits
     if person is None or not person.active:
         return None
     return person

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.calendar_overrides import CalendarOverview
 from bot.deadlines import describe
-from bot.holidays import CalendarOverview
 from bot.lights import days_overdue
 from bot.summary import Counts, LedgerSummary
 from bot.workcalendar import WEEKDAY_NAMES, YearStatus
@@ -95,9 +95,8 @@ def overdue_lines(summary: LedgerSummary, zone: ZoneInfo, limit: int | None = No
     lines = []
     for task in shown:
         late = days_overdue(task.deadline, summary.now, zone)
-        lines.append(
-            f"• {task.code} {task.title} · {task.unit_name} · 逾期{late}天 · 进度{task.percent}%"
-        )
+        unit = f"{task.unit_name}牵头，本单位配合" if task.cooperating else task.unit_name
+        lines.append(f"• {task.code} {task.title} · {unit} · 逾期{late}天 · 进度{task.percent}%")
     left_out = summary.overdue_count - len(shown)
     if left_out > 0:
         lines.append(f"……另有 {left_out} 项逾期未列出")
@@ -134,6 +133,9 @@ def summary_text(
             for index, unit in enumerate(with_tasks, start=1)
         ]
         lines += cut(unit_lines, unit_limit, "个单位")
+    if summary.cooperating is not None and summary.cooperating.total:
+        lines += ["", f"配合其他单位的事项 {summary.cooperating.total} 项："]
+        lines.append(counts_line(summary.cooperating))
     return "\n".join(lines + attention_sections(summary, zone, list_limit))
 
 

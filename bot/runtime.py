@@ -7,7 +7,7 @@ receive plain values taken from it, so they stay free of globals.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -15,10 +15,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.holidays import load_calendar
+from bot.access import COUNTY, Scope
+from bot.calendar_overrides import load_calendar
 from bot.lights import yellow_cutoff
 from bot.settings import Settings
-from bot.summary import LedgerSummary, Scope, ledger_summary
+from bot.summary import LedgerSummary, ledger_summary
+from bot.transaction import unit_of_work
 from bot.workcalendar import WorkCalendar
 from db.migrate import upgrade
 from db.models import utcnow
@@ -39,6 +41,10 @@ class Runtime:
     def now(self) -> datetime:
         return self.clock()
 
+    def transaction(self) -> AbstractContextManager[Session]:
+        """One unit of work: commits once when the block ends, or rolls back."""
+        return unit_of_work(self.sessions)
+
     def calendar(self, session: Session) -> WorkCalendar:
         return load_calendar(session)
 
@@ -50,7 +56,7 @@ class Runtime:
         self,
         session: Session,
         *,
-        scope: Scope = Scope(),  # noqa: B008 - frozen dataclass
+        scope: Scope = COUNTY,
         now: datetime | None = None,
         overdue_limit: int = 50,
     ) -> LedgerSummary:

@@ -3,6 +3,8 @@
 Three aggregate queries whatever the size of the ledger (never one per task or
 unit); the lights are computed in SQL from the clock and the yellow cutoff.
 The same `LedgerSummary` feeds `/status`, the CLI table and the digests.
+What is counted is the reader's `bot.access.Scope`: a unit's own figures hold
+the tasks it leads; tasks it cooperates on are counted apart.
 """
 
 from __future__ import annotations
@@ -10,18 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, and_, case, func, or_, select
+from sqlalchemy import Integer, and_, case, false, func, or_, select
 from sqlalchemy.orm import Session
 
+from bot.access import COUNTY, Scope
 from db.models import Person, ProgressReport, Task, TaskState, Unit
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Whose tasks to count: everything, one unit's, or one leader's."""
-
-    unit_id: int | None = None
-    leader_id: int | None = None
 
 
 @dataclass
@@ -63,6 +58,7 @@ class OverdueTask:
     leader_name: str | None
     deadline: datetime
     percent: int
+    cooperating: bool = False  # the reader's unit cooperates on it; another unit leads
 
 
 @dataclass(frozen=True)
@@ -80,14 +76,7 @@ class LedgerSummary:
     overdue_count: int
     silent_units: list[SilentUnit] = field(default_factory=list)
     stale_days: int = 7
-
-
-def _scoped(query, scope: Scope):  # type: ignore[no-untyped-def]
-    if scope.unit_id is not None:
-        query = query.where(Task.lead_unit_id == scope.unit_id)
-    if scope.leader_id is not None:
-        query = query.where(Task.lead_leader_id == scope.leader_id)
-    return query
+    cooperating: Counts | None = None  # a unit's reader: the tasks it cooperates on
 
 
 def ledger_summary(
@@ -96,7 +85,7 @@ def ledger_summary(
     now: datetime,
     yellow_until: datetime,
     stale_days: int = 7,
-    scope: Scope = Scope(),
+    scope: Scope = COUNTY,
     overdue_limit: int = 50,
 ) -> LedgerSummary:
     """Summarise the ledger as of `now`; open tasks due by `yellow_until` are yellow."""
@@ -107,20 +96,19 @@ def ledger_summary(
     def count_where(condition):  # type: ignore[no-untyped-def]
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0).cast(Integer)
 
-    per_unit = _scoped(
-        select(
-            Unit.id,
-            Unit.name,
-            count_where(red),
-            count_where(yellow),
-            count_where(and_(is_open, or_(Task.deadline.is_(None), Task.deadline > yellow_until))),
-            count_where(Task.state == TaskState.REPORTED_DONE),
-            count_where(Task.state == TaskState.VERIFIED),
-        )
+    by_light_and_state = (
+        count_where(red),
+        count_where(yellow),
+        count_where(and_(is_open, or_(Task.deadline.is_(None), Task.deadline > yellow_until))),
+        count_where(Task.state == TaskState.REPORTED_DONE),
+        count_where(Task.state == TaskState.VERIFIED),
+    )
+    per_unit = (
+        select(Unit.id, Unit.name, *by_light_and_state)
         .select_from(Unit)
         .outerjoin(Task, Task.lead_unit_id == Unit.id)
-        .group_by(Unit.id, Unit.name),
-        scope,
+        .where(scope.led())
+        .group_by(Unit.id, Unit.name)
     )
     units: list[UnitCounts] = []
     totals = Counts()
@@ -131,14 +119,27 @@ def ledger_summary(
     # Worst first: most red, then most yellow, then the largest open load.
     units.sort(key=lambda u: (-u.counts.red, -u.counts.yellow, -u.counts.open, u.unit_name))
 
-    overdue_query = _scoped(
-        select(Task.code, Task.title, Unit.name, Person.name, Task.deadline, Task.percent)
+    cooperating = None
+    if scope.unit_id is not None:
+        cooperating = Counts(
+            *session.execute(select(*by_light_and_state).where(scope.cooperating())).one()
+        )
+
+    overdue_query = (
+        select(
+            Task.code,
+            Task.title,
+            Unit.name,
+            Person.name,
+            Task.deadline,
+            Task.percent,
+            scope.cooperating() if scope.unit_id is not None else false(),
+        )
         .join(Unit, Task.lead_unit_id == Unit.id)
         .outerjoin(Person, Task.lead_leader_id == Person.id)
-        .where(red)
+        .where(red, scope.tasks())
         .order_by(Task.deadline, Task.code)
-        .limit(overdue_limit),
-        scope,
+        .limit(overdue_limit)
     )
     overdue = [OverdueTask(*row) for row in session.execute(overdue_query)]
 
@@ -147,9 +148,10 @@ def ledger_summary(
         totals=totals,
         units=units,
         overdue=overdue,
-        overdue_count=totals.red,
+        overdue_count=totals.red + (cooperating.red if cooperating else 0),
         silent_units=_silent_units(session, now=now, stale_days=stale_days, scope=scope),
         stale_days=stale_days,
+        cooperating=cooperating,
     )
 
 
@@ -163,17 +165,16 @@ def _silent_units(
     the time to report.
     """
     cutoff = now - timedelta(days=stale_days)
-    open_work = _scoped(
+    open_work = (
         select(Task.lead_unit_id.label("unit_id"), func.min(Task.created_at).label("since"))
-        .where(Task.state == TaskState.OPEN)
-        .group_by(Task.lead_unit_id),
-        scope,
+        .where(Task.state == TaskState.OPEN, scope.led())
+        .group_by(Task.lead_unit_id)
     ).subquery()
-    last_report = _scoped(
+    last_report = (
         select(Task.lead_unit_id.label("unit_id"), func.max(ProgressReport.created_at).label("at"))
         .join(ProgressReport, ProgressReport.task_id == Task.id)
-        .group_by(Task.lead_unit_id),
-        scope,
+        .where(scope.led())
+        .group_by(Task.lead_unit_id)
     ).subquery()
     query = (
         select(Unit.name, last_report.c.at)

@@ -28,6 +28,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -196,6 +197,11 @@ class Task(Base):
     events: Mapped[list[TaskEvent]] = relationship(
         back_populates="task", order_by="TaskEvent.id", cascade="all, delete-orphan"
     )
+    # Optimistic locking: every UPDATE says "WHERE version = what I read", so of two
+    # people changing one task at once the second is refused instead of overwriting.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
 
 
 class Milestone(Base):
@@ -270,7 +276,17 @@ class TaskEvent(Base):
 
 class ExtensionRequest(Base):
     __tablename__ = "extension_requests"
-    __table_args__ = (_check_in("state", ExtensionState),)
+    __table_args__ = (
+        _check_in("state", ExtensionState),
+        # At most one request waits for a decision per task, whoever asks at once.
+        Index(
+            "uq_extension_requests_pending",
+            "task_id",
+            unique=True,
+            sqlite_where=text("state = 'pending'"),
+            postgresql_where=text("state = 'pending'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
@@ -283,8 +299,11 @@ class ExtensionRequest(Base):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     decided_at: Mapped[datetime | None]
     decision_note: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     task: Mapped[Task] = relationship()
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
 
 
 class Invitation(Base):
@@ -319,3 +338,16 @@ class CalendarOverrideRow(Base):
     is_workday: Mapped[bool] = mapped_column(Boolean)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CodeCounter(Base):
+    """The last number handed out per code series (`task` → DB-NNNN).
+
+    Codes come from `UPDATE … SET value = value + 1 RETURNING value`, so two
+    processes creating tasks at once can never draw the same number.
+    """
+
+    __tablename__ = "code_counters"
+
+    name: Mapped[str] = mapped_column(String(30), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)

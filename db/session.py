@@ -24,6 +24,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+        # pysqlite begins transactions late and on its own, which breaks SAVEPOINT
+        # (a RELEASE could commit everything); SQLAlchemy's "begin" event below
+        # starts each transaction explicitly instead, as its documentation advises.
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         # SQLite ignores foreign keys unless asked, per connection.
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -32,6 +36,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         if not in_memory:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _sqlite_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
 
     return engine
 

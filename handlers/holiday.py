@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from telegram.ext import Application, CommandHandler
 
-from bot.holidays import (
-    MAINTAIN,
+from bot.access import OfficeAction, require_office
+from bot.calendar_overrides import (
     add_holiday,
     add_makeup_workday,
     calendar_overview,
-    read_day,
-    read_span,
     remove_override,
 )
-from bot.ledger import require_supervisor
+from bot.day_spans import read_day, read_span
 from bot.render import holiday_overview_text, local_day_only
-from handlers.context import Call, for_bound_people
+from handlers.context import BOUND, Call, handler
 
 USAGE = (
     "用法：\n"
@@ -26,14 +24,14 @@ USAGE = (
 )
 
 
-@for_bound_people
+@handler(BOUND)
 def holiday(call: Call) -> str:
     now = call.runtime.now().astimezone(call.runtime.zone)
     if not call.args:
         return holiday_overview_text(calendar_overview(call.session, now.date()))
     action, rest = call.args[0].lower(), call.args[1:]
-    session, person = call.session, call.person
-    require_supervisor(person, MAINTAIN)
+    session, person = call.session, call.caller
+    require_office(person, OfficeAction.MAINTAIN_CALENDAR)
     calendar = call.runtime.calendar(session)
     if action == "add" and len(rest) >= 2:
         first, last = read_span(" ".join(rest[1:]), now, calendar)

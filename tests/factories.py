@@ -42,7 +42,8 @@ def make_task(
     title: str = "农村改厕1200户",
     unit: Unit | None = None,
 ) -> Task:
-    return create_task(
+    """A task, committed: the test is the caller that owns the transaction."""
+    task = create_task(
         session,
         title=title,
         lead_unit=unit or county.township,
@@ -52,3 +53,5 @@ def make_task(
         lead_leader=county.leader,
         allow_past_deadline=True,
     )
+    session.commit()
+    return task

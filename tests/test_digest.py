@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.access import SYSTEM
 from bot.digest import Audience, build_digests
 from bot.ledger import Action, apply_action, request_extension
 from db.models import Person, Role
@@ -59,7 +60,7 @@ def test_who_gets_a_digest_and_what_it_says(runtime, session) -> None:
         title="安全生产隐患排查",
         unit=county.department,
     )
-    apply_action(session, calm, Action.REPORT_DONE, now=local(2026, 4, 29, 16))
+    apply_action(session, calm, Action.REPORT_DONE, now=local(2026, 4, 29, 16), actor=SYSTEM)
     request_extension(
         session,
         late,

@@ -8,11 +8,14 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from bot.access import SYSTEM
 from bot.cli import main
 from bot.excel import (
     EXPORT_COLUMNS,
     TEMPLATE_COLUMNS,
+    ImportResult,
     export_ledger,
     import_ledger,
     read_ledger,
@@ -27,6 +30,13 @@ from tests.factories import make_county
 NOW = local(2026, 4, 29, 10)
 OPTIONS = {"now": NOW, "zone": SHANGHAI, "calendar": OFFICIAL_CALENDAR, "end_of_day": time(18)}
 REPO = Path(__file__).resolve().parent.parent
+
+
+def import_file(session: Session, path: Path) -> ImportResult:
+    """Import as the CLI does: the caller owns the transaction and commits once."""
+    result = import_ledger(session, path, **OPTIONS)
+    session.commit()
+    return result
 
 
 def write_sheet(path: Path, rows: list[list[object]], header=TEMPLATE_COLUMNS) -> Path:  # type: ignore[no-untyped-def]
@@ -53,7 +63,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(session, tmp_path) -> 
             ["", "街巷硬化", "", "", "", "2026-06-30", "6月15日", ""],
         ],
     )
-    result = import_ledger(session, path, **OPTIONS)
+    result = import_file(session, path)
     assert [str(error) for error in result.errors] == [
         "第 3 行：事项为空（如用了合并单元格，请取消合并并逐行填写）",
         "第 4 行：截止时间无法识别：没看懂截止时间“随便写写”。"
@@ -91,7 +101,7 @@ def test_import_accepts_overdue_items_and_creates_units_and_leaders(session, tmp
             ["ZS-07", "十件民生实事", "县发改局", "", "", "长期", "", ""],
         ],
     )
-    result = import_ledger(session, path, **OPTIONS)
+    result = import_file(session, path)
     assert result.ok and result.created == ["DB-0001", "ZS-07"]
     assert result.new_units == ["县商务局", "县发改局", "县自然资源局"]
     assert result.new_leaders == ["王建国"]
@@ -116,7 +126,7 @@ def test_deadlines_in_an_unpublished_year_are_saved_with_a_warning(session, tmp_
             ["", "法治政府建设100项指标", "县司法局", "", "", "2027-06-30", "", ""],
         ],
     )
-    result = import_ledger(session, path, **OPTIONS)
+    result = import_file(session, path)
     assert result.ok and result.created == ["DB-0001", "DB-0002", "DB-0003"]
     first = session.scalar(select(Task).where(Task.code == "DB-0001"))
     assert first.deadline == local(2027, 3, 31, 18)
@@ -128,9 +138,9 @@ def test_deadlines_in_an_unpublished_year_are_saved_with_a_warning(session, tmp_
 
 def test_reimport_updates_by_code_and_records_the_change(session, tmp_path) -> None:
     row = ["DB-0001", "农村改厕1200户", "城关镇", "", "", "2026-06-30", "", ""]
-    import_ledger(session, write_sheet(tmp_path / "a.xlsx", [row]), **OPTIONS)
+    import_file(session, write_sheet(tmp_path / "a.xlsx", [row]))
     row[1] = "农村改厕1500户"
-    result = import_ledger(session, write_sheet(tmp_path / "b.xlsx", [row]), **OPTIONS)
+    result = import_file(session, write_sheet(tmp_path / "b.xlsx", [row]))
     assert (result.created, result.updated, result.unchanged) == ([], ["DB-0001"], 0)
     event = session.scalars(select(TaskEvent).order_by(TaskEvent.id.desc())).first()
     assert (event.field, event.old_value, event.new_value, event.note) == (
@@ -155,12 +165,13 @@ def build_ledger(session) -> None:  # type: ignore[no-untyped-def]
         source="县政府工作推进会",
         milestones=[MilestoneInput("签约1个", local(2026, 3, 31, 18))],
         allow_past_deadline=True,
+        actor=SYSTEM,
     )
     report_progress(
         session,
         stuck,
         now=local(2026, 4, 10, 9),
-        actor=None,
+        actor=SYSTEM,
         text="卡在用地，需协调",
         needs_help=True,
     )
@@ -170,12 +181,22 @@ def build_ledger(session) -> None:  # type: ignore[no-untyped-def]
         lead_unit=county.department,
         deadline=local(2026, 5, 6, 18),
         now=local(2026, 3, 1, 9),
+        actor=SYSTEM,
     )
     report_progress(
-        session, done, now=local(2026, 4, 1, 9), actor=None, text="完成六成", percent=60
+        session, done, now=local(2026, 4, 1, 9), actor=SYSTEM, text="完成六成", percent=60
     )
-    apply_action(session, done, Action.REPORT_DONE, now=local(2026, 4, 28, 9), reason="已通水")
-    create_task(session, title="十件民生实事", lead_unit=county.township, deadline=None, now=NOW)
+    apply_action(
+        session, done, Action.REPORT_DONE, now=local(2026, 4, 28, 9), reason="已通水", actor=SYSTEM
+    )
+    create_task(
+        session,
+        title="十件民生实事",
+        lead_unit=county.township,
+        deadline=None,
+        now=NOW,
+        actor=SYSTEM,
+    )
 
 
 def sheet_values(path: Path) -> list[list[object]]:
@@ -211,7 +232,7 @@ def test_export_then_import_gives_the_same_ledger(session, runtime, tmp_path) ->
     assert exported[3][5] == "长期"
 
     # Re-importing the export over the same ledger changes nothing.
-    again = import_ledger(session, first, **OPTIONS)
+    again = import_file(session, first)
     assert (again.created, again.updated, again.unchanged) == ([], [], 3)
 
     # Into an empty database, the export rebuilds the same ledger.
@@ -219,7 +240,7 @@ def test_export_then_import_gives_the_same_ledger(session, runtime, tmp_path) ->
         for table in reversed(Base.metadata.sorted_tables):
             connection.execute(table.delete())
     session.expunge_all()
-    rebuilt = import_ledger(session, first, **OPTIONS)
+    rebuilt = import_file(session, first)
     assert rebuilt.created == ["DB-0001", "DB-0002", "DB-0003"]
     assert (
         session.scalar(select(Task.state).where(Task.code == "DB-0002")) == TaskState.REPORTED_DONE
@@ -254,12 +275,12 @@ def test_a_file_that_is_not_a_ledger_is_refused_clearly(session, tmp_path) -> No
     text_file = tmp_path / "notes.xlsx"
     text_file.write_text("not a workbook")
     with pytest.raises(LedgerFileError, match=r"请提供用 Excel 或 WPS 保存的 \.xlsx 格式台账"):
-        import_ledger(session, text_file, **OPTIONS)
+        import_file(session, text_file)
     with pytest.raises(LedgerFileError, match="找不到文件"):
-        import_ledger(session, tmp_path / "missing.xlsx", **OPTIONS)
+        import_file(session, tmp_path / "missing.xlsx")
     no_header = write_sheet(tmp_path / "other.xlsx", [["a", "b"]], header=["甲", "乙"])
     with pytest.raises(LedgerFileError, match="找不到表头列：事项、牵头单位、截止时间"):
-        import_ledger(session, no_header, **OPTIONS)
+        import_file(session, no_header)
 
 
 def test_awkward_but_valid_rows_import_cleanly(session, tmp_path) -> None:
@@ -271,7 +292,7 @@ def test_awkward_but_valid_rows_import_cleanly(session, tmp_path) -> None:
     sheet.cell(row=2, column=9).number_format = "0%"  # 100% shown, 1 stored
     sheet.append(["DB-0001", "街巷硬化", "东关镇", "", "", "3月底", "", "", "60%"])
     workbook.save(path)
-    result = import_ledger(session, path, **OPTIONS)
+    result = import_file(session, path)
     assert result.ok, result.errors
     assert result.created == ["DB-0002", "DB-0001"]  # the file's own DB-0001 is kept for it
     first = session.scalar(select(Task).where(Task.code == "DB-0002"))
@@ -290,7 +311,7 @@ def test_rows_the_database_could_not_hold_are_errors_not_crashes(session, tmp_pa
         ],
         header=[*TEMPLATE_COLUMNS, "进度"],
     )
-    result = import_ledger(session, path, **OPTIONS)
+    result = import_file(session, path)
     assert [str(error) for error in result.errors] == [
         "第 2 行：事项超过 300 个字，请精简",
         "第 2 行：进度“inf”应为 0 到 100 的数",
@@ -302,9 +323,9 @@ def test_rows_the_database_could_not_hold_are_errors_not_crashes(session, tmp_pa
 
 def test_reimport_can_swap_lead_and_cooperating_units(session, tmp_path) -> None:
     row = ["DB-0001", "污水厂提标", "城关镇", "县住建局", "", "2026-06-30", "", ""]
-    import_ledger(session, write_sheet(tmp_path / "a.xlsx", [row]), **OPTIONS)
+    import_file(session, write_sheet(tmp_path / "a.xlsx", [row]))
     row[2], row[3] = "县住建局", "城关镇"
-    result = import_ledger(session, write_sheet(tmp_path / "b.xlsx", [row]), **OPTIONS)
+    result = import_file(session, write_sheet(tmp_path / "b.xlsx", [row]))
     assert result.updated == ["DB-0001"]
     task = session.scalar(select(Task))
     session.refresh(task)
@@ -325,13 +346,13 @@ def test_a_sheet_with_fewer_columns_leaves_the_others_alone(session, tmp_path) -
         "2026-06-30 签约1个",
         "全年目标",
     ]
-    import_ledger(session, write_sheet(tmp_path / "full.xlsx", [full]), **OPTIONS)
+    import_file(session, write_sheet(tmp_path / "full.xlsx", [full]))
     slim = write_sheet(
         tmp_path / "slim.xlsx",
         [["DB-0001", "引进亿元以上项目3个", "县商务局", "2027-01-15"]],
         header=["编号", "事项", "牵头单位", "截止时间"],
     )
-    result = import_ledger(session, slim, **OPTIONS)
+    result = import_file(session, slim)
     assert result.updated == ["DB-0001"]
     task = session.scalar(select(Task))
     session.refresh(task)
@@ -349,10 +370,10 @@ def test_an_old_export_does_not_undo_what_happened_in_chat(session, runtime, tmp
     )
     task = session.scalar(select(Task).where(Task.code == "DB-0002"))
     # After the export: one more report, then the office verifies it.
-    report_progress(session, task, now=local(2026, 4, 29, 9), actor=None, text="补充照片")
-    apply_action(session, task, Action.VERIFY, now=local(2026, 4, 29, 9, 30))
+    report_progress(session, task, now=local(2026, 4, 29, 9), actor=SYSTEM, text="补充照片")
+    apply_action(session, task, Action.VERIFY, now=local(2026, 4, 29, 9, 30), actor=SYSTEM)
 
-    result = import_ledger(session, old, **OPTIONS)
+    result = import_file(session, old)
     assert result.unchanged == 3
     assert result.grouped_warnings() == [
         "第 3 行：DB-0002 状态表中为“已报完成”，系统中为“已销号”，未改动"
@@ -367,12 +388,17 @@ def test_an_old_export_does_not_undo_what_happened_in_chat(session, runtime, tmp
 def test_a_deadline_at_midnight_survives_the_round_trip(session, runtime, tmp_path) -> None:
     county = make_county(session)
     create_task(
-        session, title="零点前报送", lead_unit=county.township, deadline=local(2026, 5, 9), now=NOW
+        session,
+        title="零点前报送",
+        lead_unit=county.township,
+        deadline=local(2026, 5, 9),
+        now=NOW,
+        actor=SYSTEM,
     )
     path = tmp_path / "ledger.xlsx"
     cutoff = runtime.yellow_until(session, NOW)
     export_ledger(session, path, now=NOW, zone=SHANGHAI, yellow_until=cutoff)
-    result = import_ledger(session, path, **OPTIONS)
+    result = import_file(session, path)
     assert (result.updated, result.unchanged) == ([], 1)
     assert session.scalar(select(Task.deadline)) == local(2026, 5, 9)
 
@@ -385,7 +411,7 @@ def test_deadlines_written_in_words_are_echoed(session, tmp_path) -> None:
             ["", "年度总结", "城关镇", "", "", "2026-12-31", "", ""],
         ],
     )
-    result = import_ledger(session, path, **OPTIONS)
+    result = import_file(session, path)
     assert result.resolved == [(2, "下周五前", local(2026, 5, 8, 18))]
 
 
@@ -396,14 +422,14 @@ def test_a_cut_off_file_or_an_over_long_milestone_is_reported(session, tmp_path)
         tmp_path / "good.xlsx",
         [["", "事项", "城关镇", "", "", "2026-06-30", "2026-05-30 " + "节" * 301, ""]],
     )
-    result = import_ledger(session, good, **OPTIONS)
+    result = import_file(session, good)
     assert [str(e) for e in result.errors] == [
         "第 2 行：节点无法识别：节点名称超过 300 个字，请精简"
     ]
     cut_off = tmp_path / "cut.xlsx"
     cut_off.write_bytes(good.read_bytes()[:-200])
     with pytest.raises(LedgerFileError) as refused:
-        import_ledger(session, cut_off, **OPTIONS)
+        import_file(session, cut_off)
     assert str(refused.value).startswith("无法读取 cut.xlsx") or "已损坏或不完整" in str(
         refused.value
     )
@@ -413,14 +439,21 @@ def test_export_keeps_formula_like_text_as_text_and_replaces_files_whole(
     session, runtime, tmp_path
 ) -> None:
     county = make_county(session)
-    create_task(session, title='=HYPERLINK("x")', lead_unit=county.township, deadline=None, now=NOW)
+    create_task(
+        session,
+        title='=HYPERLINK("x")',
+        lead_unit=county.township,
+        deadline=None,
+        now=NOW,
+        actor=SYSTEM,
+    )
     path = tmp_path / "ledger.xlsx"
     path.write_bytes(b"previous export")
     cutoff = runtime.yellow_until(session, NOW)
     export_ledger(session, path, now=NOW, zone=SHANGHAI, yellow_until=cutoff)
     cell = load_workbook(path)["督办台账"]["B2"]
     assert (cell.value, cell.data_type) == ('=HYPERLINK("x")', "s")
-    assert import_ledger(session, path, **OPTIONS).unchanged == 1
+    assert import_file(session, path).unchanged == 1
     assert [p.name for p in tmp_path.iterdir()] == ["ledger.xlsx"]  # no temporary left behind
 
 
@@ -442,7 +475,7 @@ def test_damaged_or_odd_sheets_are_read_or_refused_clearly(session, tmp_path) ->
     sheet.append(["", "改厕", "城关镇", "", "", date(1, 1, 1), "", ""])
     path = tmp_path / "odd.xlsx"
     workbook.save(path)
-    result = import_ledger(session, path, **OPTIONS)
+    result = import_file(session, path)
     assert [str(e) for e in result.errors] == [
         "第 4 行：截止时间无法识别：截止时间只有时刻、没有日期，请写完整日期",
         "第 5 行：事项是错误值 #N/A，请改正公式或填写内容",
@@ -450,19 +483,19 @@ def test_damaged_or_odd_sheets_are_read_or_refused_clearly(session, tmp_path) ->
     ]
     sheet.delete_rows(4, 3)
     workbook.save(path)
-    result = import_ledger(session, path, **OPTIONS)
+    result = import_file(session, path)
     assert result.created == ["DB-0007"] and result.new_units == ["城关镇"]
 
     empty = tmp_path / "empty.xlsx"
     Workbook().save(empty)
     with pytest.raises(LedgerFileError, match="找不到表头列"):
-        import_ledger(session, empty, **OPTIONS)
+        import_file(session, empty)
 
 
 def test_a_row_without_code_that_repeats_a_task_is_flagged(session, tmp_path) -> None:
     row = ["", "农村改厕", "城关镇", "", "", "2026-06-30", "", ""]
-    import_ledger(session, write_sheet(tmp_path / "a.xlsx", [row]), **OPTIONS)
-    again = import_ledger(session, write_sheet(tmp_path / "b.xlsx", [row]), **OPTIONS)
+    import_file(session, write_sheet(tmp_path / "a.xlsx", [row]))
+    again = import_file(session, write_sheet(tmp_path / "b.xlsx", [row]))
     assert again.created == ["DB-0002"]
     assert again.grouped_warnings() == [
         "第 2 行：与已有事项 DB-0001 同名同单位，已作为新事项导入；"
@@ -483,7 +516,7 @@ def test_full_width_brackets_in_headers_and_names_are_kept_apart_correctly(
         [["", "档案数字化", "县委办（县档案局）", "2026-06-30", "王伟", "40"]],
         header=["序号", "事项", "牵头单位（部门）", "完成时限", "包联领导", "进度(%)"],
     )
-    result = import_ledger(session, path, **OPTIONS)
+    result = import_file(session, path)
     assert result.ok, result.errors
     assert result.new_units == [] and result.new_leaders == ["王伟"]
     task = session.scalar(select(Task))
@@ -516,20 +549,22 @@ def test_an_error_in_checking_rows_is_not_blamed_on_the_file(
     monkeypatch.setattr(reading, "_read_row", broken)
     path = write_sheet(tmp_path / "ok.xlsx", [["", "事项", "城关镇", "", "", "2026-06-30", "", ""]])
     with pytest.raises(TypeError, match="a bug"):
-        import_ledger(session, path, **OPTIONS)
+        import_file(session, path)
 
 
 def test_reimport_does_not_repeat_a_report_whose_spacing_excel_changed(
     session, runtime, tmp_path
 ) -> None:
     county = make_county(session)
-    task = create_task(session, title="污水厂", lead_unit=county.township, deadline=None, now=NOW)
+    task = create_task(
+        session, title="污水厂", lead_unit=county.township, deadline=None, now=NOW, actor=SYSTEM
+    )
     report_progress(
-        session, task, now=local(2026, 4, 28, 9, 0, 0, 999999), actor=None, text="已通水  完成"
+        session, task, now=local(2026, 4, 28, 9, 0, 0, 999999), actor=SYSTEM, text="已通水  完成"
     )
     path = tmp_path / "ledger.xlsx"
     cutoff = runtime.yellow_until(session, NOW)
     export_ledger(session, path, now=NOW, zone=SHANGHAI, yellow_until=cutoff)
-    assert import_ledger(session, path, **OPTIONS).unchanged == 1
+    assert import_file(session, path).unchanged == 1
     session.refresh(task)
     assert [r.text for r in task.reports] == ["已通水  完成"]

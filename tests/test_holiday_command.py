@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
-from bot.holidays import load_calendar
+from bot.calendar_overrides import load_calendar
 from db.models import CalendarOverrideRow
 from tests.conftest import ADMIN_ID
 from tests.factories import make_county
@@ -35,6 +35,7 @@ async def test_supervisor_adds_a_holiday_and_a_makeup_day(bot_app, session, cloc
     assert not calendar.is_workday(date(2027, 2, 8))  # a Monday inside the break
     assert calendar.is_workday(date(2027, 2, 14))  # the make-up Sunday
     assert calendar.add_workdays(date(2027, 2, 5), 1) == date(2027, 2, 14)
+    session.rollback()  # end this read: the bot writes next, in its own unit of work
 
     (listing,) = await send(bot_app, ADMIN_ID, "/holiday")
     assert "2027年：未收录官方安排，按督查室登记的安排计算" in listing

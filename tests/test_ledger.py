@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from bot.access import SYSTEM, Refusal
 from bot.ledger import (
     Action,
     LedgerError,
@@ -46,9 +47,18 @@ def test_new_tasks_get_sequential_codes_and_a_created_event(session, county, tas
 
 def test_codes_keep_growing_past_four_digits(session, county) -> None:
     create_task(
-        session, title="x", lead_unit=county.township, deadline=None, now=NOW, code="DB-9999"
+        session,
+        title="x",
+        lead_unit=county.township,
+        deadline=None,
+        now=NOW,
+        actor=SYSTEM,
+        code="DB-9999",
     )
-    create_task(session, title="y", lead_unit=county.township, deadline=None, now=NOW)
+    grown = create_task(
+        session, title="y", lead_unit=county.township, deadline=None, now=NOW, actor=SYSTEM
+    )
+    assert grown.code == "DB-10000"
     assert next_task_code(session) == "DB-10001"
 
 
@@ -65,7 +75,7 @@ def test_creating_a_task_with_a_past_deadline_is_refused(session, county) -> Non
 
 
 def test_only_supervisors_create_tasks(session, county) -> None:
-    with pytest.raises(LedgerError, match="只有督查室"):
+    with pytest.raises(Refusal, match="只有督查室"):
         create_task(
             session,
             title="x",
@@ -139,10 +149,10 @@ def test_illegal_transitions_are_refused_and_change_nothing(
 
 
 def test_members_cannot_verify_or_report_for_other_units(session, county, task) -> None:
-    with pytest.raises(LedgerError, match="不是您单位的事项"):
+    with pytest.raises(Refusal, match="没有找到 DB-0001，或它不在您的范围内"):
         apply_action(session, task, Action.REPORT_DONE, now=NOW, actor=county.outsider)
     apply_action(session, task, Action.REPORT_DONE, now=NOW, actor=county.member)
-    with pytest.raises(LedgerError, match="只有督查室"):
+    with pytest.raises(Refusal, match="只有督查室"):
         apply_action(session, task, Action.VERIFY, now=NOW, actor=county.member)
 
 
@@ -207,7 +217,7 @@ def test_extension_denied_keeps_the_deadline(session, county, task) -> None:
         reason="人手不足",
         zone=SHANGHAI,
     )
-    with pytest.raises(LedgerError, match="只有督查室"):
+    with pytest.raises(Refusal, match="只有督查室"):
         decide_extension(session, request, now=NOW, actor=county.member, approve=True)
     decide_extension(session, request, now=NOW, actor=county.supervisor, approve=False, note="不批")
     assert request.state == ExtensionState.DENIED
@@ -248,7 +258,21 @@ def test_change_task_records_only_real_changes(session, county, task) -> None:
 
 def test_a_code_too_long_for_the_column_is_refused(session, county) -> None:
     create_task(
-        session, title="x", lead_unit=county.township, deadline=None, now=NOW, code="DB-" + "9" * 27
+        session,
+        title="x",
+        lead_unit=county.township,
+        deadline=None,
+        now=NOW,
+        actor=SYSTEM,
+        code="DB-" + "9" * 12,
     )
     with pytest.raises(LedgerError, match="超过 30 个字符"):
-        create_task(session, title="y", lead_unit=county.township, deadline=None, now=NOW)
+        create_task(
+            session,
+            title="y",
+            lead_unit=county.township,
+            deadline=None,
+            now=NOW,
+            actor=SYSTEM,
+            code="DB-" + "9" * 28,
+        )

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 
+from bot.access import SYSTEM
 from bot.ledger import Action, apply_action, report_progress
 from bot.lights import Light, light_of, yellow_cutoff
 from bot.render import summary_table, summary_text
@@ -44,11 +45,13 @@ def ledger(session):  # type: ignore[no-untyped-def]
         "H": task("H 已销号", local(2026, 4, 1, 18), dept),
         "I": task("I 红", local(2026, 4, 27, 18), dept),
     }
-    apply_action(session, tasks["G"], Action.REPORT_DONE, now=NOW - timedelta(days=9))
-    apply_action(session, tasks["H"], Action.REPORT_DONE, now=NOW - timedelta(days=20))
-    apply_action(session, tasks["H"], Action.VERIFY, now=NOW - timedelta(days=19))
-    report_progress(session, tasks["C"], now=NOW - timedelta(days=3), actor=None, text="过半")
-    report_progress(session, tasks["I"], now=NOW - timedelta(days=8), actor=None, text="推进中")
+    apply_action(session, tasks["G"], Action.REPORT_DONE, now=NOW - timedelta(days=9), actor=SYSTEM)
+    apply_action(
+        session, tasks["H"], Action.REPORT_DONE, now=NOW - timedelta(days=20), actor=SYSTEM
+    )
+    apply_action(session, tasks["H"], Action.VERIFY, now=NOW - timedelta(days=19), actor=SYSTEM)
+    report_progress(session, tasks["C"], now=NOW - timedelta(days=3), actor=SYSTEM, text="过半")
+    report_progress(session, tasks["I"], now=NOW - timedelta(days=8), actor=SYSTEM, text="推进中")
     return county, tasks
 
 
@@ -115,7 +118,7 @@ def test_silent_units_are_those_without_a_report_on_open_tasks_for_a_week(
 
 def test_a_report_on_a_task_just_reported_done_counts(runtime, session, ledger) -> None:
     _, tasks = ledger
-    report_progress(session, tasks["G"], now=NOW - timedelta(days=1), actor=None, text="补充材料")
+    report_progress(session, tasks["G"], now=NOW - timedelta(days=1), actor=SYSTEM, text="补充材料")
     assert summary_for(runtime, session).silent_units == []
 
 

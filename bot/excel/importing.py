@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from bot.access import SYSTEM
 from bot.deadlines import calendar_warning
 from bot.excel.reading import LedgerRow, RowError, clean_text, read_ledger
 from bot.ledger import (
@@ -17,8 +18,9 @@ from bot.ledger import (
     LedgerError,
     change_task,
     create_task,
-    free_task_codes,
     guess_unit_kind,
+    next_task_code,
+    reserve_codes,
 )
 from bot.workcalendar import WorkCalendar
 from db.models import Person, ProgressReport, ReportChannel, Role, Task, TaskState, Unit
@@ -70,7 +72,10 @@ def import_ledger(
     calendar: WorkCalendar,
     end_of_day: time,
 ) -> ImportResult:
-    """Import a ledger file: every row checked first, then all written in one transaction."""
+    """Import a ledger file: every row checked first, then all of it written, or none.
+
+    Writes are flushed, not committed: the caller's unit of work commits.
+    """
     rows, errors = read_ledger(path, now=now, zone=zone, calendar=calendar, end_of_day=end_of_day)
     result = ImportResult(errors=errors)
     if errors:
@@ -79,15 +84,12 @@ def import_ledger(
         warning = row.deadline and calendar_warning(row.deadline, now.astimezone(zone), calendar)
         if warning:
             result.warnings.append(RowError(row.row, warning))
-    try:
+    # The caller commits; errors found only while writing undo the file's rows here.
+    with session.begin_nested() as rows_written:
         _apply_rows(session, rows, now=now, result=result)
-        if result.errors:  # found only while writing: still all or nothing
-            session.rollback()
+        if result.errors:  # still all or nothing
+            rows_written.rollback()
             return ImportResult(errors=result.errors)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return result
 
 
@@ -131,7 +133,7 @@ class _LedgerWriter:
         }
         # Codes the file names itself are never handed out to its rows without one.
         self.explicit_codes = {row.code for row in rows if row.code}
-        self.free_codes = free_task_codes(session, avoid=self.explicit_codes)
+        reserve_codes(session, self.explicit_codes)
         self.existing = {
             task.code: task
             for task in session.scalars(
@@ -191,17 +193,17 @@ class _LedgerWriter:
                 )
             task = create_task(
                 session,
-                code=row.code or next(self.free_codes),
+                code=row.code or next_task_code(session),
                 now=now,
+                actor=SYSTEM,
                 allow_past_deadline=True,
-                commit=False,
                 **fields,  # type: ignore[arg-type]
             )
-            change_task(session, task, now=now, note="导入", commit=False, **workflow)
+            change_task(session, task, now=now, actor=SYSTEM, note="导入", **workflow)
             self.result.created.append(task.code)
         else:
             self._note_workflow_differences(row, task)
-            changed = change_task(session, task, now=now, note="导入", commit=False, **fields)
+            changed = change_task(session, task, now=now, actor=SYSTEM, note="导入", **fields)
             if changed or new_report:
                 self.result.updated.append(task.code)
             else:
