@@ -42,6 +42,15 @@ NO_TOKEN_HELP = """\
 
 DEMO_DATABASE = "duban-demo.sqlite3"
 
+EMPTY_LEDGER_HELP = f"""\
+当前数据库（{{database}}）里还没有督办事项。
+
+导入台账：python -m bot import FILE.xlsx
+  （空白模板：python -m bot template FILE.xlsx，填好后再导入）
+看演示数据：先运行 python -m bot demo，再运行
+  DUBAN_DATABASE_URL=sqlite:///{DEMO_DATABASE} python -m bot status
+"""
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -267,7 +276,11 @@ def _status(call: Invocation) -> int:
     from bot.render import summary_table
 
     with call.runtime() as runtime, runtime.sessions() as session:
-        print(summary_table(runtime.summary(session), runtime.zone))
+        summary = runtime.summary(session)
+    if summary.totals.total == 0:
+        print(EMPTY_LEDGER_HELP.format(database=mask_url(call.settings.database_url)), end="")
+    else:
+        print(summary_table(summary, runtime.zone))
     return 0
 
 

@@ -44,6 +44,23 @@ def test_status_prints_the_table(workdir, settings, session, clock, monkeypatch,
     assert "• DB-0001 农村改厕1200户 · 城关镇 · 逾期" in out
 
 
+def test_status_of_an_empty_ledger_says_how_to_fill_it(workdir, clock, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("DUBAN_DATABASE_URL", "sqlite:///ledger.sqlite3")
+    assert main(["status"], clock=clock) == 0
+    out = capsys.readouterr().out
+    assert "当前数据库（sqlite:///ledger.sqlite3）里还没有督办事项。" in out
+    assert "python -m bot import FILE.xlsx" in out
+    assert "python -m bot template FILE.xlsx" in out
+    # The way to the demo's data works as printed.
+    demo_status = re.search(r"^\s+DUBAN_DATABASE_URL=(\S+) python -m bot status$", out, re.M)
+    assert demo_status is not None and "python -m bot demo" in out
+    assert main(["demo"], clock=clock) == 0
+    capsys.readouterr()
+    monkeypatch.setenv("DUBAN_DATABASE_URL", demo_status[1])
+    assert main(["status"], clock=clock) == 0
+    assert re.search(r"^合计\s+.*\s60$", capsys.readouterr().out, re.M)
+
+
 def test_demo_builds_every_state_and_prints_the_digests(workdir) -> None:
     from bot.settings import Settings
 
