@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time as timer
 from collections.abc import Callable, Iterator, Sequence
@@ -97,6 +98,21 @@ class Invocation:
 
 def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:
     """Run one command; `clock` replaces the wall clock (tests pass a fixed one)."""
+    try:
+        try:
+            return _command(argv, clock)
+        finally:
+            sys.stdout.flush()  # a closed pipe shows here, not in Python's shutdown
+    except BrokenPipeError:
+        # The reader went away (`python -m bot demo | head`). As the Python docs
+        # advise (signal module, "Note on SIGPIPE"), point stdout at devnull so the
+        # interpreter's own final flush stays quiet, and stop.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
+def _command(argv: Sequence[str] | None, clock: Clock | None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or "run"
     try:
