@@ -92,7 +92,6 @@ def _save(
     row.created_by_id = person_id(actor)
     row.created_at = now
     session.add(row)
-    session.flush()  # the caller shows the new row's number
     return row
 
 

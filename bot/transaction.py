@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from typing import Final
 
 from sqlalchemy import UniqueConstraint
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -33,6 +33,8 @@ CONFLICTS: Final[dict[str, str]] = {
     "uq_people_telegram_user_id": "这个 Telegram 账号已经绑定过了。",
 }
 STALE: Final = "这项记录刚被他人修改，未保存您的操作。请重新查看后再试。"
+# SQLite: another writer held the database longer than the busy timeout.
+BUSY: Final = "数据库正忙（有其他操作在写入），未保存您的操作。请稍后再发一次。"
 
 
 def _unique_rules() -> dict[tuple[str, frozenset[str]], str]:
@@ -69,10 +71,12 @@ def broken_rule(error: IntegrityError) -> str | None:
     return _RULES.get((tables.pop(), columns))
 
 
-def conflict_refusal(error: IntegrityError | StaleDataError) -> Refusal | None:
+def conflict_refusal(error: IntegrityError | StaleDataError | OperationalError) -> Refusal | None:
     """The refusal to show for a rule the database kept, or None for an unexpected error."""
     if isinstance(error, StaleDataError):
         return Refusal(STALE)
+    if isinstance(error, OperationalError):
+        return Refusal(BUSY) if "database is locked" in str(error.orig) else None
     rule = broken_rule(error)
     return Refusal(CONFLICTS[rule]) if rule in CONFLICTS else None
 
@@ -84,7 +88,7 @@ def unit_of_work(sessions: sessionmaker[Session]) -> Iterator[Session]:
     try:
         yield session
         session.commit()
-    except (IntegrityError, StaleDataError) as error:
+    except (IntegrityError, StaleDataError, OperationalError) as error:
         session.rollback()
         refusal = conflict_refusal(error)
         if refusal is None:

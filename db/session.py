@@ -32,18 +32,29 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         # SQLite ignores foreign keys unless asked, per connection.
         cursor.execute("PRAGMA foreign_keys=ON")
         # Two writers (bot and CLI) wait for each other instead of failing at once.
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA busy_timeout=10000")
         if not in_memory:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _sqlite_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+def make_session_factory(engine: Engine, *, writes: bool = True) -> sessionmaker[Session]:
+    """Sessions for units of work.
+
+    On SQLite a unit of work that may write begins IMMEDIATE: it takes the one
+    writer's place up front, so two of them queue (busy_timeout) instead of
+    both reading and then failing when the second tries to write over an older
+    snapshot. `writes=False` gives plain readers (a test looking at results).
+    """
+    bind = engine
+    if writes and engine.dialect.name == "sqlite":
+        bind = engine.execution_options(sqlite_begin="IMMEDIATE")
     # expire_on_commit=False: services return loaded objects that callers render after commit.
-    return sessionmaker(engine, expire_on_commit=False)
+    return sessionmaker(bind, expire_on_commit=False)

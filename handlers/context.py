@@ -143,16 +143,14 @@ def _work(runtime: Runtime, policy: Policy, answer: Callable[[Call], Reply], val
     try:
         with unit_of_work(runtime.sessions) as session:
             user_id = values["user_id"]
-            person = (
-                identify(
+            person = None
+            if isinstance(user_id, int):
+                person = identify(
                     session,
                     user_id,
                     admins=runtime.settings.admins,
                     display_name=str(values["user_name"]),
                 )
-                if isinstance(user_id, int)
-                else None
-            )
             if person is None and policy == BOUND:
                 return NOT_BOUND
             return answer(Call(runtime, session, person, **values))  # type: ignore[arg-type]

@@ -38,6 +38,7 @@ def holiday(call: Call) -> str:
         row = add_holiday(
             session, name=rest[0], first_day=first, last_day=last, now=now, actor=person
         )
+        session.flush()  # its number goes into the reply
         saved = (
             f"已登记放假：{row.name} {local_day_only(first)} 至 {local_day_only(last)}，"
             f"共 {(last - first).days + 1} 天（编号 {row.id}）。"
@@ -45,6 +46,7 @@ def holiday(call: Call) -> str:
     elif action == "workday" and rest:
         day = read_day(rest[0], now, calendar)
         row = add_makeup_workday(session, day=day, name=" ".join(rest[1:]), now=now, actor=person)
+        session.flush()  # its number goes into the reply
         saved = f"已登记调休上班：{local_day_only(day)} {row.name}（编号 {row.id}）。"
     elif action == "remove" and len(rest) == 1 and rest[0].isdecimal():
         name = remove_override(session, int(rest[0]), actor=person)

@@ -81,8 +81,12 @@ def sessions(engine: Engine) -> Iterator:
 
 
 @pytest.fixture
-def session(sessions) -> Iterator[Session]:  # type: ignore[no-untyped-def]
-    with sessions() as session:
+def session(engine: Engine, sessions) -> Iterator[Session]:  # type: ignore[no-untyped-def]
+    """The test's own session: it sets the scene (committing) and looks at the results.
+
+    A reader, so on SQLite its open read never holds the writer's place the bot needs.
+    """
+    with make_session_factory(engine, writes=False)() as session:
         yield session
 
 

@@ -57,13 +57,13 @@ class RecordingRequest(BaseRequest):
     def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
             return BOT_USER
-        if method in ("sendMessage", "editMessageText"):
+        if method in ("sendMessage", "editMessageText", "sendDocument"):
             return {
                 "message_id": next(self._message_ids),
                 "date": int(datetime.now(UTC).timestamp()),
                 "chat": {"id": int(params["chat_id"]), "type": "private"},
                 "from": BOT_USER,
-                "text": params.get("text", ""),
+                "text": params.get("text", params.get("caption", "")),
             }
         return True
 
