@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
@@ -53,26 +53,128 @@ EMPTY_LEDGER_HELP = f"""\
 """
 
 
+# argparse's own words, which it looks up through gettext each time it needs one.
+ARGPARSE_WORDS = {
+    "usage: ": "用法：",
+    "positional arguments": "参数",
+    "options": "选项",
+    "subcommands": "子命令",
+    "show this help message and exit": "显示本帮助并退出",
+    "show program's version number and exit": "显示版本号并退出",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：出错了：%(message)s\n",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "没有 %(value)r 这一项（可选：%(choices)s）"
+    ),
+    "the following arguments are required: %s": "缺少参数：%s",
+    "unrecognized arguments: %s": "不认识的参数：%s",
+    "expected one argument": "后面要跟一个值",
+    "expected at most one argument": "后面最多跟一个值",
+    "expected at least one argument": "后面至少要跟一个值",
+    "ambiguous option: %(option)s could match %(matches)s": (
+        "选项 %(option)s 不明确，可能是 %(matches)s"
+    ),
+    "invalid %(type)s value: %(value)r": "值 %(value)r 无效（应为 %(type)s）",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "ignored explicit argument %r": "多余的值 %r",
+    "one of the arguments %s is required": "参数 %s 至少要给出一个",
+    "unexpected option string: %s": "多余的选项：%s",
+    "can't open '%(filename)s': %(error)s": "无法打开 %(filename)s：%(error)s",
+}
+ARGPARSE_PLURAL_WORDS = {"expected %s argument": "后面要跟 %s 个值"}
+
+
+@contextmanager
+def _argparse_in_chinese() -> Iterator[None]:
+    """Make argparse's gettext lookups return Chinese while the parser works."""
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+
+    def plural(singular: str, many: str, count: int) -> str:
+        return ARGPARSE_PLURAL_WORDS.get(singular, singular if count == 1 else many)
+
+    argparse._ = lambda words: ARGPARSE_WORDS.get(words, words)  # type: ignore[attr-defined]
+    argparse.ngettext = plural  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """An ArgumentParser whose help and errors are in Chinese; subcommands inherit it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        with _argparse_in_chinese():  # the section titles and -h's help are made here
+            super().__init__(*args, **kwargs)
+
+    def parse_args(self, *args: Any, **kwargs: Any) -> Any:
+        with _argparse_in_chinese():  # "unrecognized arguments" is worded here
+            return super().parse_args(*args, **kwargs)
+
+    def parse_known_args(self, *args: Any, **kwargs: Any) -> Any:
+        with _argparse_in_chinese():
+            return super().parse_known_args(*args, **kwargs)
+
+    def format_usage(self) -> str:
+        with _argparse_in_chinese():
+            return super().format_usage()
+
+    def format_help(self) -> str:
+        with _argparse_in_chinese():
+            return super().format_help()
+
+    def error(self, message: str) -> NoReturn:
+        with _argparse_in_chinese():
+            self.print_usage(sys.stderr)
+            self.exit(2, f"{self.prog}：出错了：{message}\n查看帮助：{self.prog} -h\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ChineseArgumentParser(
         prog="python -m bot",
         description="督办 duban：县督查室督查督办机器人。不带子命令时启动机器人。",
     )
     commands = parser.add_subparsers(dest="command", metavar="子命令")
-    commands.add_parser("run", help="启动机器人（默认）")
-    commands.add_parser("migrate", help="把数据库结构升级到最新")
-    demo = commands.add_parser("demo", help="离线演示：生成示例县的台账，打印总览和明早的汇总")
+
+    def command(name: str, summary: str, details: str = "") -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=summary, description=details or summary)
+
+    command(
+        "run",
+        "启动机器人（默认）",
+        "连接 Telegram，启动机器人（长轮询）。需要 DUBAN_TELEGRAM_TOKEN。",
+    )
+    command(
+        "migrate", "把数据库结构升级到最新", "把 DUBAN_DATABASE_URL 指向的数据库升级到最新结构。"
+    )
+    demo = command(
+        "demo",
+        "离线演示：生成示例县的台账，打印总览和明早的汇总",
+        "不连 Telegram：在一个空数据库里生成示例县的台账，打印红黄绿灯总览"
+        "和下一个工作日早上将发出的每日汇总。",
+    )
     demo.add_argument(
         "--database",
+        metavar="URL",
         help=f"演示用的空数据库（默认 {DEMO_DATABASE}，每次重建）",
     )
-    importer = commands.add_parser("import", help="从 .xlsx 台账导入（全部校验通过才写入）")
-    importer.add_argument("file", type=Path)
-    exporter = commands.add_parser("export", help="把台账导出为 .xlsx")
-    exporter.add_argument("file", type=Path)
-    template = commands.add_parser("template", help="生成空白台账模板 .xlsx")
-    template.add_argument("file", type=Path)
-    commands.add_parser("status", help="打印各单位红黄绿灯总览")
+    importer = command(
+        "import",
+        "从 .xlsx 台账导入（全部校验通过才写入）",
+        "从 .xlsx 台账导入督办事项。先逐行校验，全部无误才写入；有错则列出行号，什么也不写。",
+    )
+    importer.add_argument("file", type=Path, metavar="FILE.xlsx", help="要导入的台账文件（.xlsx）")
+    exporter = command(
+        "export", "把台账导出为 .xlsx", "把全部督办事项连同红黄绿灯和最近进展导出为 .xlsx。"
+    )
+    exporter.add_argument("file", type=Path, metavar="FILE.xlsx", help="导出到这个文件（.xlsx）")
+    template = command(
+        "template", "生成空白台账模板 .xlsx", "生成空白台账模板 .xlsx，附填写说明和示例行。"
+    )
+    template.add_argument(
+        "file", type=Path, metavar="FILE.xlsx", help="模板保存到这个文件（.xlsx）"
+    )
+    command("status", "打印各单位红黄绿灯总览", "打印各单位红黄绿灯总览和逾期事项。")
     return parser
 
 

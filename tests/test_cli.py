@@ -24,6 +24,60 @@ def test_help_lists_every_subcommand() -> None:
         assert re.search(rf"^\s+{command}\s", result.stdout, re.MULTILINE), command
 
 
+ARGPARSE_ENGLISH = (
+    "usage:",
+    "positional arguments",
+    "options:",
+    "show this help",
+    "invalid choice",
+    "the following arguments are required",
+    "unrecognized arguments",
+    "error:",
+    "expected one argument",
+)
+COMMANDS = ("run", "migrate", "demo", "import", "export", "template", "status")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_subcommand_explains_itself_in_chinese(command, capsys) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main([command, "--help"])
+    assert stopped.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"用法：python -m bot {command} [-h]")
+    assert not [words for words in ARGPARSE_ENGLISH if words in out]
+    assert re.search(r"^  -h, --help +显示本帮助并退出$", out, re.M)
+    description = out.split("\n\n")[1]
+    assert re.search(r"[\u4e00-\u9fff]{4}", description), description
+
+
+def test_file_arguments_say_what_file(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["import", "--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("用法：python -m bot import [-h] FILE.xlsx")
+    assert re.search(r"^\s+FILE\.xlsx\s+要导入的台账文件（\.xlsx）$", out, re.M)
+
+
+@pytest.mark.parametrize(
+    ("argv", "complaint"),
+    [
+        (["nosuch"], "参数 子命令：没有 'nosuch' 这一项（可选：'run', 'migrate',"),
+        (["import"], "缺少参数：FILE.xlsx"),
+        (["status", "extra"], "不认识的参数：extra"),
+        (["demo", "--database"], "参数 --database：后面要跟一个值"),
+    ],
+)
+def test_mistyped_commands_are_answered_in_chinese(argv, complaint, capsys) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert complaint in err
+    assert "：出错了：" in err and "查看帮助：python -m bot" in err
+    assert not [words for words in ARGPARSE_ENGLISH if words in err]
+
+
 def test_without_a_token_the_bot_explains_how_to_get_one(workdir, capsys) -> None:
     assert main([]) == 2
     err = capsys.readouterr().err
