@@ -2,7 +2,9 @@
 
 Units get their red and yellow tasks, leaders the open tasks they lead,
 supervisors the county summary plus what changed since the previous digest.
-A recipient with nothing to act on gets nothing (the bot should lighten work).
+What each recipient is shown follows `bot.access.Scope`: a unit sees the tasks
+it leads and, marked as such, those it cooperates on. A recipient with nothing
+to act on gets nothing (the bot should lighten work).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from sqlalchemy.orm import Session
 from bot.lights import LIGHT_ICONS, Light, days_overdue, light_of
 from bot.render import attention_sections, counts_line, cut, local_day, local_time
 from bot.summary import LedgerSummary
-from db.models import Person, Role, Task, TaskEvent, TaskState, Unit
+from db.models import Person, Role, Task, TaskEvent, TaskState, Unit, task_cooperating_units
 
 LIST_LIMIT = 10  # task lines per digest before "……另有 N 项"
 
@@ -51,7 +53,9 @@ class _OpenTask:
     needs_help: bool
 
 
-def _task_line(task: _OpenTask, light: Light, now: datetime, zone: ZoneInfo) -> str:
+def _task_line(
+    task: _OpenTask, light: Light, now: datetime, zone: ZoneInfo, *, cooperating: bool = False
+) -> str:
     if task.deadline is None:
         due = "长期"
     elif light == Light.RED:
@@ -59,7 +63,11 @@ def _task_line(task: _OpenTask, light: Light, now: datetime, zone: ZoneInfo) -> 
     else:
         due = f"截止 {local_time(task.deadline, zone)}"
     help_flag = " · 需协调" if task.needs_help else ""
-    return f"{LIGHT_ICONS[light]} {task.code} {task.title} · {due} · 进度{task.percent}%{help_flag}"
+    role = f" · {task.unit_name}牵头，本单位配合" if cooperating else ""
+    return (
+        f"{LIGHT_ICONS[light]} {task.code} {task.title} · {due} · 进度{task.percent}%"
+        f"{help_flag}{role}"
+    )
 
 
 _LIGHT_ORDER = {Light.RED: 0, Light.YELLOW: 1, Light.GREEN: 2}
@@ -78,6 +86,7 @@ def build_digests(
     now = summary.now
     rows = session.execute(
         select(
+            Task.id,
             Task.code,
             Task.title,
             Unit.id,
@@ -93,14 +102,18 @@ def build_digests(
         # disagree on where NULL sorts.
         .order_by(Task.deadline.is_(None), Task.deadline, Task.code)
     )
-    by_unit: dict[tuple[int, str], list[tuple[Light, _OpenTask]]] = defaultdict(list)
+    helpers = _cooperating_units(session)
+    # Per unit: (light, task, cooperating?) for what needs chasing, own tasks first.
+    by_unit: dict[tuple[int, str], list[tuple[Light, _OpenTask, bool]]] = defaultdict(list)
     by_leader: dict[int, list[tuple[Light, _OpenTask]]] = defaultdict(list)
     for row in rows:
-        task = _OpenTask(*row)
+        task = _OpenTask(*row[1:])
         light = light_of(TaskState.OPEN, task.deadline, now, yellow_until)
         assert light is not None
         if light != Light.GREEN:
-            by_unit[(task.unit_id, task.unit_name)].append((light, task))
+            by_unit[(task.unit_id, task.unit_name)].append((light, task, False))
+            for unit in helpers.get(row[0], ()):
+                by_unit[unit].append((light, task, True))
         if task.leader_id is not None:
             by_leader[task.leader_id].append((light, task))
 
@@ -112,12 +125,21 @@ def build_digests(
         )
     ]
     for (unit_id, unit_name), tasks in sorted(by_unit.items(), key=lambda item: item[0][1]):
-        tasks.sort(key=lambda pair: _LIGHT_ORDER[pair[0]])
-        reds = sum(1 for light, _ in tasks if light == Light.RED)
+        tasks.sort(key=lambda item: (item[2], _LIGHT_ORDER[item[0]]))
+        own = [light for light, _, cooperating in tasks if not cooperating]
+        reds = own.count(Light.RED)
+        helping = len(tasks) - len(own)
+        also = f"；配合其他单位的 {helping} 项" if helping else ""
         lines = [
             f"📋 {unit_name} 今日督办提醒（{local_day(now, zone)}）",
-            f"红灯 {reds} 项，黄灯 {len(tasks) - reds} 项：",
-            *cut([_task_line(task, light, now, zone) for light, task in tasks], limit),
+            f"红灯 {reds} 项，黄灯 {len(own) - reds} 项{also}：",
+            *cut(
+                [
+                    _task_line(task, light, now, zone, cooperating=cooperating)
+                    for light, task, cooperating in tasks
+                ],
+                limit,
+            ),
             "",
             "如有进展或困难，请及时报县督查室。",
         ]
@@ -145,6 +167,20 @@ def build_digests(
             Digest(Audience.LEADER, leaders[leader_id].name, None, leader_id, "\n".join(lines))
         )
     return digests
+
+
+def _cooperating_units(session: Session) -> dict[int, list[tuple[int, str]]]:
+    """Open task id → the (id, name) of each unit cooperating on it."""
+    rows = session.execute(
+        select(task_cooperating_units.c.task_id, Unit.id, Unit.name)
+        .join(Unit, Unit.id == task_cooperating_units.c.unit_id)
+        .join(Task, Task.id == task_cooperating_units.c.task_id)
+        .where(Task.state == TaskState.OPEN)
+    )
+    helpers: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for task_id, unit_id, name in rows:
+        helpers[task_id].append((unit_id, name))
+    return helpers
 
 
 # How changes read in the supervisors' digest: (field, new value) → label.

@@ -120,3 +120,27 @@ def test_long_lists_are_cut_with_a_count(runtime, session) -> None:
     assert supervisor.count("· 城关镇 · 逾期") == 3
     assert unit.count("🔴 DB-") == 3 and "……另有 4 项未列出" in unit
     assert "……另有 4 项未列出" in leader
+
+
+def test_a_unit_also_hears_of_the_tasks_it_cooperates_on(runtime, session) -> None:
+    county = make_county(session)
+    long_ago = local(2026, 4, 1, 9)
+    late = make_task(session, county, deadline=local(2026, 4, 27, 18), now=long_ago)
+    late.cooperating_units = [county.department]
+    make_task(
+        session,
+        county,
+        deadline=local(2026, 5, 7, 18),
+        now=long_ago,
+        title="污水厂提标",
+        unit=county.department,
+    )
+    session.commit()
+    texts = {d.recipient: d.text for d in digests_for(runtime, session)}
+    assert texts["县住建局"].splitlines()[1:4] == [
+        "红灯 0 项，黄灯 1 项；配合其他单位的 1 项：",
+        "🟡 DB-0002 污水厂提标 · 截止 2026-05-07（周四）18:00 · 进度0%",
+        "🔴 DB-0001 农村改厕1200户 · 逾期3天 · 进度0% · 城关镇牵头，本单位配合",
+    ]
+    # The lead unit's digest is unchanged by a helper: its own task, unmarked.
+    assert "🔴 DB-0001 农村改厕1200户 · 逾期3天 · 进度0%" in texts["城关镇"].splitlines()
