@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import time as timer
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,7 +17,14 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from bot.masking import Masker, mask_url, url_secrets
+from bot.masking import (
+    Masker,
+    mask_token,
+    mask_url,
+    masked_log_records,
+    token_secrets,
+    url_secrets,
+)
 from bot.settings import (
     EXPECTED_FORMS,
     Settings,
@@ -261,10 +270,77 @@ def _run(call: Invocation) -> int:
     if not settings.telegram_token:
         print(NO_TOKEN_HELP, file=sys.stderr)
         return 2
+    from telegram.error import TelegramError
+
     from bot.app import run_bot
 
-    run_bot(settings)
+    mask = Masker(
+        token_secrets(settings.telegram_token)
+        + url_secrets(settings.database_url)
+        + url_secrets(settings.telegram_api_url or "")
+    )
+    # httpx and PTB log the request URL, which holds the token.
+    with masked_log_records(mask), _start_up_failure_told_once():
+        try:
+            run_bot(settings)
+        except DBAPIError:
+            raise  # main() explains it, naming DUBAN_DATABASE_URL
+        except TelegramError as error:
+            print(_start_up_trouble(settings, error, mask), file=sys.stderr)
+            return 1
+        except Exception as error:  # a bug: the traceback is needed, but masked
+            print(mask("".join(traceback.format_exception(error))), file=sys.stderr, end="")
+            print("机器人意外停止，上面是出错经过（令牌和密码已隐去）。", file=sys.stderr)
+            return 1
     return 0
+
+
+def _start_up_trouble(settings: Settings, error: Exception, mask: Masker) -> str:
+    """One line: what stopped the bot from starting, and what to check."""
+    from telegram.error import BadRequest, InvalidToken, NetworkError, TimedOut
+
+    own_server = settings.telegram_api_url is not None
+    api = mask_url(settings.telegram_api_url or "https://api.telegram.org")
+    detail = mask(str(error))
+    if isinstance(error, InvalidToken):
+        token = mask_token(settings.telegram_token or "")
+        check = "请到 @BotFather 用 /mybots 核对令牌是否完整、是否已重新生成"
+        if own_server:
+            check += f"，并确认 DUBAN_TELEGRAM_API_URL={api} 是 Bot API 服务器的地址"
+        return f"机器人未启动：{api} 不接受令牌 DUBAN_TELEGRAM_TOKEN={token}。{check}。"
+    check = "请检查网络和代理"
+    if own_server:
+        check = f"请检查 DUBAN_TELEGRAM_API_URL 是否写对、自建的 Bot API 服务器是否在运行，{check}"
+    if isinstance(error, TimedOut):
+        return f"机器人未启动：连接 {api} 超时。{check}。"
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        return f"机器人未启动：无法连接 {api}（{detail}）。{check}。"
+    check = "请稍后重试"
+    if own_server:
+        check = f"请确认 DUBAN_TELEGRAM_API_URL={api} 是 Bot API 服务器的地址"
+    return f"机器人未启动：{api} 返回错误（{detail}）。{check}。"
+
+
+class _BootstrapGiveUp(logging.Filter):
+    """Drops PTB's own report that start-up failed: the CLI says the same in one Chinese line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (
+            record.levelno >= logging.ERROR
+            and record.getMessage().startswith("Network Retry Loop (Bootstrap")
+        )
+
+
+@contextmanager
+def _start_up_failure_told_once() -> Iterator[None]:
+    # PTB logs its network loop's records on the "telegram.ext" logger itself.
+    ptb = logging.getLogger("telegram.ext")
+    give_up = _BootstrapGiveUp()
+    ptb.addFilter(give_up)
+    try:
+        yield
+    finally:
+        ptb.removeFilter(give_up)
 
 
 def _migrate(call: Invocation) -> int:
