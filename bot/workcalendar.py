@@ -70,11 +70,31 @@ class HolidayPeriod:
 
 
 class WorkCalendar:
-    """Answers working-day questions; overrides win over the official data."""
+    """Answers working-day questions; overrides win over the official data.
 
-    def __init__(self, overrides: Iterable[CalendarOverride] = ()) -> None:
-        self._holidays: dict[date, str] = dict(_OFFICIAL_HOLIDAYS)
-        self._workdays: set[date] = set(_OFFICIAL_WORKDAYS)
+    `official_years` narrows the official data to those of chinese-calendar's years
+    (all of them by default). Tests pin it, so that a release publishing one more
+    year does not change what they expect of a year the library did not know.
+    """
+
+    def __init__(
+        self,
+        overrides: Iterable[CalendarOverride] = (),
+        *,
+        official_years: Iterable[int] | None = None,
+    ) -> None:
+        if official_years is None:
+            self._official_years = OFFICIAL_YEARS
+            self._holidays: dict[date, str] = dict(_OFFICIAL_HOLIDAYS)
+            self._workdays: set[date] = set(_OFFICIAL_WORKDAYS)
+        else:
+            self._official_years = OFFICIAL_YEARS & frozenset(official_years)
+            self._holidays = {
+                day: name
+                for day, name in _OFFICIAL_HOLIDAYS.items()
+                if day.year in self._official_years
+            }
+            self._workdays = {day for day in _OFFICIAL_WORKDAYS if day.year in self._official_years}
         self._custom_years: set[int] = set()
         for override in overrides:
             day = override.first_day
@@ -89,7 +109,7 @@ class WorkCalendar:
                 day += timedelta(days=1)
 
     def year_status(self, year: int) -> YearStatus:
-        if year in OFFICIAL_YEARS:
+        if year in self._official_years:
             return YearStatus.OFFICIAL
         if year in self._custom_years:
             return YearStatus.CUSTOM

@@ -2,7 +2,7 @@
 
 Each row: (now key, phrase, expected "YYYY-MM-DD HH:MM", or None = refused).
 
-Calendar facts used (2026 official; 2027 estimated, Mon-Fri):
+Calendar facts used (2026 official; 2027 estimated, Mon-Fri, on CALENDAR below):
  2026 元旦 1/1-3 (1/4 Sun worked); 春节 2/15-23 (2/14 Sat, 2/28 Sat worked);
  清明 4/4-6; 劳动 5/1-5 (5/9 Sat worked); 端午 6/19-21;
  中秋 9/25-27 (9/20 Sun worked); 国庆 10/1-7 (10/10 Sat worked).
@@ -15,6 +15,52 @@ Working days after each now:
  D 2026-12-30 09:00 Wed: 12/31, 1/4, 1/5, 1/6, 1/7, 1/8, 1/11 …
  E 2026-02-10 11:00 Tue: 2/11, 2/12, 2/13, 2/14(Sat), 2/24, 2/25 …
 """
+
+from datetime import date, timedelta
+
+import pytest
+
+from bot import workcalendar
+from bot.workcalendar import WorkCalendar
+
+# The years these results take from chinese-calendar: up to 2026, as 1.11 ships them.
+# Every test that expects 2027 or later to be estimated reads on CALENDAR, so a release
+# that publishes 2027 changes none of them (publish_2027 below simulates one).
+KNOWN_YEARS = range(2004, 2027)
+CALENDAR = WorkCalendar(official_years=KNOWN_YEARS)
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+# A made-up 2027 arrangement, unlike the estimates (春节 2/6-2/14, not 2/5-2/12), so a
+# test that silently used the installed release's 2027 would read differently.
+_HOLIDAYS_2027 = {
+    **dict.fromkeys(_days(date(2027, 1, 1), date(2027, 1, 3)), "元旦"),
+    **dict.fromkeys(_days(date(2027, 2, 6), date(2027, 2, 14)), "春节"),
+    **dict.fromkeys(_days(date(2027, 4, 3), date(2027, 4, 5)), "清明节"),
+    **dict.fromkeys(_days(date(2027, 5, 1), date(2027, 5, 5)), "劳动节"),
+    **dict.fromkeys(_days(date(2027, 6, 9), date(2027, 6, 11)), "端午节"),
+    **dict.fromkeys(_days(date(2027, 9, 15), date(2027, 9, 17)), "中秋节"),
+    **dict.fromkeys(_days(date(2027, 10, 1), date(2027, 10, 7)), "国庆节"),
+}
+_WORKDAYS_2027 = frozenset(
+    {date(2027, 2, 20), date(2027, 4, 25), date(2027, 9, 26), date(2027, 10, 9)}
+)
+
+
+def publish_2027(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make chinese-calendar appear to know 2027, as a later release will, for every
+    WorkCalendar built afterwards."""
+    monkeypatch.setattr(
+        workcalendar, "_OFFICIAL_HOLIDAYS", {**workcalendar._OFFICIAL_HOLIDAYS, **_HOLIDAYS_2027}
+    )
+    monkeypatch.setattr(
+        workcalendar, "_OFFICIAL_WORKDAYS", workcalendar._OFFICIAL_WORKDAYS | _WORKDAYS_2027
+    )
+    monkeypatch.setattr(workcalendar, "OFFICIAL_YEARS", workcalendar.OFFICIAL_YEARS | {2027})
+
 
 NOWS = {
     "A": "2026-04-29 10:00",

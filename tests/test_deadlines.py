@@ -1,8 +1,8 @@
 """Deadline phrases as officials write them; every test passes its own `now`."""
 
-import contextlib
 import random
 from datetime import UTC, date, datetime, time, timedelta, timezone
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,11 +16,22 @@ from bot.deadlines import (
     normalise,
     parse_deadline,
 )
-from bot.workcalendar import CalendarOverride, WorkCalendar
+from bot.workcalendar import OFFICIAL_YEARS, CalendarOverride, WorkCalendar
+from tests.deadline_phrases import CALENDAR, KNOWN_YEARS
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # The issue's reference moment: a Wednesday morning, two days before the 五一 break.
 NOW = datetime(2026, 4, 29, 10, 0, tzinfo=SHANGHAI)
+
+
+def parse(text: str, now: datetime, **options: Any) -> datetime:
+    """parse_deadline on CALENDAR (2027 and later unpublished), whatever release is installed."""
+    options.setdefault("calendar", CALENDAR)
+    return parse_deadline(text, now, **options)
+
+
+def warned(dt: datetime, now: datetime, calendar: WorkCalendar = CALENDAR) -> str | None:
+    return calendar_warning(dt, now, calendar)
 
 
 def at(text: str) -> datetime:
@@ -29,7 +40,7 @@ def at(text: str) -> datetime:
 
 
 def check(phrase: str, expected: str, now: datetime = NOW) -> None:
-    assert parse_deadline(phrase, now) == at(expected), phrase
+    assert parse(phrase, now) == at(expected), phrase
 
 
 ISSUE_EXAMPLES = [
@@ -89,7 +100,7 @@ def test_issue_examples(phrase: str, expected: str) -> None:
 @pytest.mark.parametrize("phrase", ["昨天", "上周一", "2025年1月1日", "随便写写", ""])
 def test_issue_refusals(phrase: str) -> None:
     with pytest.raises(DeadlineError):
-        parse_deadline(phrase, NOW)
+        parse(phrase, NOW)
 
 
 # --- the conventions, one group per rule -------------------------------------------
@@ -128,7 +139,7 @@ def test_bare_weekday_today_after_its_time_is_next_week() -> None:
     check("周三", "2026-05-06 18:00", evening)
     check("周三晚上8点", "2026-04-29 20:00", evening)
     with pytest.raises(DeadlineError):
-        parse_deadline("本周三", evening)  # 本周X is this week's, even when it has passed
+        parse("本周三", evening)  # 本周X is this week's, even when it has passed
 
 
 def test_weeks_start_on_monday() -> None:
@@ -352,8 +363,8 @@ def test_other_everyday_forms(phrase: str, expected: str) -> None:
 
 
 def test_end_of_day_is_a_setting() -> None:
-    assert parse_deadline("明天", NOW, end_of_day=time(17, 30)) == at("2026-04-30 17:30")
-    assert parse_deadline("明天下班前", NOW, end_of_day=time(17, 0)) == at("2026-04-30 17:00")
+    assert parse("明天", NOW, end_of_day=time(17, 30)) == at("2026-04-30 17:30")
+    assert parse("明天下班前", NOW, end_of_day=time(17, 0)) == at("2026-04-30 17:00")
 
 
 # --- holidays: the official calendar, 2025 to 2026 -------------------------------------
@@ -452,12 +463,13 @@ def test_supervisors_holidays_win_over_estimates() -> None:
         [
             CalendarOverride("春节", date(2027, 2, 6), date(2027, 2, 13), is_workday=False),
             CalendarOverride("春节调休", date(2027, 2, 14), date(2027, 2, 14), is_workday=True),
-        ]
+        ],
+        official_years=KNOWN_YEARS,
     )
     now = at("2026-12-20 10:00")
-    assert parse_deadline("春节前", now, calendar=calendar) == at("2027-02-05 18:00")
-    assert parse_deadline("春节后", now, calendar=calendar) == at("2027-02-14 18:00")
-    assert calendar_warning(at("2027-02-05 18:00"), now, calendar) is None
+    assert parse("春节前", now, calendar=calendar) == at("2027-02-05 18:00")
+    assert parse("春节后", now, calendar=calendar) == at("2027-02-14 18:00")
+    assert warned(at("2027-02-05 18:00"), now, calendar) is None
 
 
 # --- sentences, English, time zones -------------------------------------------------------
@@ -656,18 +668,18 @@ def test_more_english(phrase: str, now: str, expected: str) -> None:
 @pytest.mark.parametrize("phrase", ["last Friday", "本月最后一天前", "本周第一个工作日"])
 def test_more_refusals(phrase: str) -> None:
     with pytest.raises(DeadlineError):
-        parse_deadline(phrase, at("2026-11-30 19:00"))
+        parse(phrase, at("2026-11-30 19:00"))
 
 
 def test_naive_now_is_shanghai() -> None:
-    result = parse_deadline("明天", datetime(2026, 4, 29, 10, 0))
+    result = parse("明天", datetime(2026, 4, 29, 10, 0))
     assert result == at("2026-04-30 18:00")
     assert result.utcoffset() is not None
 
 
 def test_result_is_in_nows_zone() -> None:
     now = datetime(2026, 4, 29, 2, 0, tzinfo=UTC)
-    result = parse_deadline("明天下午3点", now)
+    result = parse("明天下午3点", now)
     assert result.tzinfo is UTC
     assert (result.hour, result.minute) == (15, 0)
 
@@ -704,12 +716,114 @@ def test_result_is_in_nows_zone() -> None:
 )
 def test_refusals(phrase: str) -> None:
     with pytest.raises(DeadlineError):
-        parse_deadline(phrase, NOW)
+        parse(phrase, NOW)
+
+
+# --- each 下 counts; what cannot be read exactly is refused, never approximated ----------
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("下下下周五前", "2026-05-22 18:00"),  # three weeks on, not 下下周五 (5月15日)
+        ("下下下个周五", "2026-05-22 18:00"),
+        ("下下下周", "2026-05-24 18:00"),
+        ("下下下下周一", "2026-05-25 18:00"),
+        ("下下个月底", "2026-06-30 18:00"),
+        ("下下下个月底", "2026-07-31 18:00"),  # three months on, not 6月30日
+        ("下下下月10日", "2026-07-10 18:00"),
+        ("下下下季度末", "2027-03-31 18:00"),
+        ("下下下周第一个工作日", "2026-05-18 18:00"),
+    ],
+)
+def test_each_xia_is_one_more_week_month_or_quarter(phrase: str, expected: str) -> None:
+    check(phrase, expected)
+
+
+def test_each_shang_is_one_week_earlier() -> None:
+    assert parse("上上上周一", NOW, allow_past=True) == at("2026-04-06 18:00")
+    with pytest.raises(DeadlineError, match="2026-04-06（周一）18:00，已经过去了"):
+        parse("上上上周一", NOW)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "reason"),
+    [
+        # No such weekday: not the bare 下周 (its Sunday) before it.
+        ("下周八", "没有周八，一周只有周一至周日"),
+        ("下周九前", "没有周九"),
+        ("下下下周八", "没有周八"),
+        ("周零", "没有周零"),
+        ("下周0", "没有周零"),
+        ("下周十", "没有周十"),
+        ("下周一至周八", "没有周八"),
+        ("下周一至八", "没有周八"),
+        # A count with a sign, or none at all: not the count without its sign, nor today.
+        ("-3个工作日内", "期限的数量不能是负数"),
+        ("－3个工作日内", "期限的数量不能是负数"),  # full-width minus
+        ("−3天内", "期限的数量不能是负数"),  # U+2212
+        ("负3天内", "期限的数量不能是负数"),
+        ("-5天后", "期限的数量不能是负数"),
+        ("0个工作日内", "期限的数量不能是0"),
+        ("0天内", "期限的数量不能是0"),
+        ("零个月内", "期限的数量不能是0"),
+        ("0周内", "期限的数量不能是0"),
+        ("0小时内", "期限的数量不能是0"),
+        ("within 0 working days", "期限的数量不能是0"),  # was read as one working day
+        ("in 0 days", "期限的数量不能是0"),
+        ("国庆节后0个工作日", "节后的工作日数要在1到999之间"),  # was read as the first
+        # Quarters, months, days and clock times that do not exist.
+        ("2026年第五季度", "没有第5季度，一年只有四个季度"),  # was read as 2026年 (its end)
+        ("第0季度末", "没有第0季度"),
+        ("Q5", "没有第5季度"),
+        ("第13月", "没有13月"),
+        ("13月底", "没有13月"),
+        ("123月", "没有123月"),  # not 23月
+        ("2月30日", "没有2026年2月30日这一天"),
+        ("6月123日", "没有2026年6月123日这一天"),  # was read as 6月 (its end)
+        ("下月123日", "没有2026年5月123日这一天"),
+        ("32日", "没有32日，一个月最多31天"),
+        ("0号", "没有0日"),
+        ("明天123点", "没有123点0分这个时间"),  # was read as 明天, the clock time dropped
+        ("明天10点123分", "没有10点123分这个时间"),  # was read as 10:12
+        ("明天3点2刻", "没有3点2刻这个时间，可写一刻或三刻"),  # was read as 15:02
+        # Neither this month's 30th nor its 15th.
+        ("6.30日", "没看懂截止时间"),
+        ("12.10-15日", "没看懂截止时间"),
+    ],
+)
+@pytest.mark.parametrize("allow_past", [False, True])
+def test_what_cannot_be_read_exactly_is_refused(phrase: str, reason: str, allow_past: bool) -> None:
+    with pytest.raises(DeadlineError) as caught:
+        parse(phrase, NOW, allow_past=allow_past)
+    message = str(caught.value)
+    assert f"“{phrase}”" in message
+    assert reason in message
+
+
+def test_an_imported_row_with_no_such_weekday_is_refused() -> None:
+    # The Excel import reads a written deadline as here: past allowed, its end of day.
+    with pytest.raises(DeadlineError, match="“下下下周八”：没有周八"):
+        parse("下下下周八", NOW, end_of_day=time(18, 0), allow_past=True)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("3-5天内", "2026-05-04 18:00"),  # a range's dash, not a minus: the later, as 三五天内
+        ("3-5个工作日内", "2026-05-09 18:00"),
+        ("周7", "2026-05-03 18:00"),
+        ("明天3点三刻", "2026-04-30 15:45"),
+        ("国庆节后100个工作日", "2027-02-23 18:00"),  # 2027: Monday to Friday, 1月1日 counts
+    ],
+)
+def test_near_misses_that_are_exact_still_read(phrase: str, expected: str) -> None:
+    check(phrase, expected)
 
 
 def test_refusal_is_a_value_error_in_chinese_with_three_examples() -> None:
     with pytest.raises(ValueError, match="没看懂截止时间“随便写写”") as caught:
-        parse_deadline("随便写写", NOW)
+        parse("随便写写", NOW)
     message = str(caught.value)
     assert all(example in message for example in EXAMPLES)
     assert len(EXAMPLES) == 3
@@ -717,7 +831,7 @@ def test_refusal_is_a_value_error_in_chinese_with_three_examples() -> None:
 
 def test_past_deadline_names_the_resolved_time() -> None:
     with pytest.raises(DeadlineError, match="已经过去") as caught:
-        parse_deadline("今天", datetime(2026, 4, 29, 19, 0, tzinfo=SHANGHAI))
+        parse("今天", datetime(2026, 4, 29, 19, 0, tzinfo=SHANGHAI))
     assert "2026-04-29（周三）18:00" in str(caught.value)
 
 
@@ -734,27 +848,27 @@ def test_past_deadline_names_the_resolved_time() -> None:
     ],
 )
 def test_past_deadlines_are_kept_when_importing_a_ledger(phrase: str, expected: str) -> None:
-    assert describe(parse_deadline(phrase, NOW, allow_past=True)) == expected
+    assert describe(parse(phrase, NOW, allow_past=True)) == expected
 
 
 def test_unreadable_is_refused_even_when_past_is_allowed() -> None:
     with pytest.raises(DeadlineError, match="没看懂"):
-        parse_deadline("随便写写", NOW, allow_past=True)
+        parse("随便写写", NOW, allow_past=True)
 
 
 def test_empty_phrase_says_so() -> None:
     with pytest.raises(DeadlineError, match="没有写截止时间"):
-        parse_deadline("  ", NOW)
+        parse("  ", NOW)
 
 
 def test_impossible_date_is_named() -> None:
     with pytest.raises(DeadlineError, match="没有2026年6月31日这一天"):
-        parse_deadline("6月31日前", NOW)
+        parse("6月31日前", NOW)
 
 
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_the_examples_in_error_messages_work(example: str) -> None:
-    assert parse_deadline(example, NOW) > NOW
+    assert parse(example, NOW) > NOW
 
 
 # --- describe and calendar_warning ---------------------------------------------------------
@@ -767,31 +881,44 @@ def test_describe() -> None:
 
 
 def test_no_warning_for_published_years() -> None:
-    assert calendar_warning(at("2026-12-31 18:00"), NOW) is None
+    assert warned(at("2026-12-31 18:00"), NOW) is None
 
 
 def test_warning_for_an_unpublished_year() -> None:
-    warning = calendar_warning(at("2027-01-08 18:00"), NOW)
+    warning = warned(at("2027-01-08 18:00"), NOW)
     assert warning == (
         "2027年的法定节假日安排尚未收录，工作日按周一至周五计算；督查室可用 /holiday 补充。"
     )
 
 
 def test_warning_names_every_unpublished_year_on_the_way() -> None:
-    warning = calendar_warning(at("2028-03-01 18:00"), NOW)
+    warning = warned(at("2028-03-01 18:00"), NOW)
     assert warning is not None
     assert warning.startswith("2027年、2028年的法定节假日安排尚未收录")
 
 
 def test_no_warning_once_supervisors_entered_the_year() -> None:
     calendar = WorkCalendar(
-        [CalendarOverride("元旦", date(2027, 1, 1), date(2027, 1, 3), is_workday=False)]
+        [CalendarOverride("元旦", date(2027, 1, 1), date(2027, 1, 3), is_workday=False)],
+        official_years=KNOWN_YEARS,
     )
-    assert calendar_warning(at("2027-01-08 18:00"), NOW, calendar) is None
+    assert warned(at("2027-01-08 18:00"), NOW) is not None
+    assert warned(at("2027-01-08 18:00"), NOW, calendar) is None
+
+
+def test_the_installed_release_is_the_default_calendar() -> None:
+    # Whatever chinese-calendar knows: no warning within its years, one for the next.
+    last = max(OFFICIAL_YEARS)
+    assert calendar_warning(at(f"{last}-12-31 18:00"), at(f"{last}-01-01 10:00")) is None
+    warning = calendar_warning(at(f"{last + 1}-01-08 18:00"), at(f"{last}-12-01 10:00"))
+    assert warning is not None
+    assert warning.startswith(f"{last + 1}年的法定节假日安排尚未收录")
+    # 2026, published in every release the project accepts, is read by default.
+    assert parse_deadline("5个工作日内", NOW) == at("2026-05-09 18:00")  # a worked Saturday
 
 
 def test_warning_names_a_long_run_of_years_by_its_ends() -> None:
-    warning = calendar_warning(at("2040-06-30 18:00"), NOW)
+    warning = warned(at("2040-06-30 18:00"), NOW)
     assert warning is not None
     assert warning.startswith("2027年至2040年的法定节假日安排尚未收录")
 
@@ -826,7 +953,7 @@ def _hostile(length: int) -> list[str]:
 def test_text_longer_than_a_deadline_is_refused_unread(length: int) -> None:
     for text in _hostile(length):
         with pytest.raises(DeadlineError, match="截止时间写得太长了"):
-            parse_deadline(text, NOW)
+            parse(text, NOW)
 
 
 def test_a_deadline_at_the_length_limit_is_still_read() -> None:
@@ -835,10 +962,36 @@ def test_a_deadline_at_the_length_limit_is_still_read() -> None:
     check(" " * 10_000 + "下周五前\n", "2026-05-08 18:00")  # spaces around do not count
 
 
-def test_hostile_text_within_the_limit_reads_or_is_refused() -> None:
-    for text in _hostile(MAX_LENGTH):
-        with contextlib.suppress(DeadlineError):
-            assert parse_deadline(text, NOW) > NOW
+def _reading(text: str, now: datetime = NOW, **options: Any) -> str | None:
+    """The deadline as 'YYYY-MM-DD HH:MM' in now's zone, None if refused."""
+    try:
+        return parse(text, now, **options).strftime("%Y-%m-%d %H:%M")
+    except DeadlineError:
+        return None
+
+
+def test_hostile_text_within_the_limit_reads_exactly_or_is_refused() -> None:
+    readings = [_reading(text) for text in _hostile(MAX_LENGTH)]
+    assert readings == [
+        "2026-05-08 18:00",  # 下周五前 repeated: the first
+        None,  # 1111…
+        None,  # 前前前…
+        None,  # punctuation
+        None,  # emoji
+        None,  # control characters
+        None,  # NUL
+        None,  # lone surrogates
+        None,  # full-width digits
+        None,  # 9999…
+        None,  # 2026-2026-…
+        None,  # brackets
+        None,  # 一一一…
+        "2027-01-01 18:00",  # 1月1月…: the first 1月1, passed this year
+        None,  # a a a …
+        "2026-04-29 13:01",  # 1点1点…: the first 1点1, a bare 1点 being the afternoon
+        "2026-12-31 18:00",  # 2026年2026年…: the year
+        "2026-04-30 15:00",  # 明天下午3点前，2026-06-30 …: the first, marked by 前
+    ]
 
 
 def test_a_long_run_of_chinese_digits_is_text_not_an_error() -> None:
@@ -871,13 +1024,13 @@ def test_a_long_run_of_chinese_digits_is_text_not_an_error() -> None:
 def test_years_beyond_what_a_deadline_can_name_are_refused(phrase: str, allow_past: bool) -> None:
     year = phrase[:4] if phrase[0].isdigit() else phrase[-4:]
     with pytest.raises(DeadlineError, match=f"{year}年不在1900年至2999年之间"):
-        parse_deadline(phrase, NOW, allow_past=allow_past)
+        parse(phrase, NOW, allow_past=allow_past)
 
 
 def test_years_at_the_edges_are_read() -> None:
     check("2999年12月31日", "2999-12-31 18:00")
-    assert parse_deadline("1900年1月1日", NOW, allow_past=True) == at("1900-01-01 18:00")
-    warning = calendar_warning(at("2999-12-31 18:00"), NOW)
+    assert parse("1900年1月1日", NOW, allow_past=True) == at("1900-01-01 18:00")
+    warning = warned(at("2999-12-31 18:00"), NOW)
     assert warning is not None
     assert warning.startswith("2027年至2999年的")
 
@@ -910,34 +1063,151 @@ KEYWORDS = [
 @pytest.mark.parametrize("now", ODD_NOWS, ids=str)
 def test_random_keyword_soup_reads_or_is_refused(now: datetime) -> None:
     rng = random.Random(now.isoformat())
+    aware_now = now.replace(tzinfo=now.tzinfo or SHANGHAI)
+    read = refused = 0
     for _ in range(300):
         text = "".join(rng.choice(KEYWORDS) for _ in range(rng.randint(1, 8)))
         end_of_day = rng.choice([time(0, 0), time(23, 59), time(18, 0)])
         allow_past = rng.random() < 0.3
         try:
-            deadline = parse_deadline(text, now, end_of_day=end_of_day, allow_past=allow_past)
-        except DeadlineError:
+            deadline = parse(text, now, end_of_day=end_of_day, allow_past=allow_past)
+        except DeadlineError as error:
+            refused += 1
+            assert str(error).endswith(f"请写成：{'、'.join(EXAMPLES)} 这样的期限。"), text
             continue
-        assert deadline.tzinfo is not None, text
-        assert allow_past or deadline > now.replace(tzinfo=now.tzinfo or SHANGHAI), text
-        assert describe(deadline)
-        calendar_warning(deadline, now)
+        read += 1
+        assert deadline.utcoffset() == aware_now.utcoffset(), text  # in now's zone
+        assert allow_past or deadline > aware_now, text
+        weekday = "一二三四五六日"[deadline.weekday()]
+        assert describe(deadline) == f"{deadline:%Y-%m-%d}（周{weekday}）{deadline:%H:%M}", text
+        # The warning names the first year on the way that CALENDAR does not know, if any.
+        years = range(min(aware_now.year, deadline.year), max(aware_now.year, deadline.year) + 1)
+        unknown = [year for year in years if year not in KNOWN_YEARS]
+        warning = warned(deadline, now)
+        if unknown:
+            assert warning is not None, text
+            assert warning.startswith(f"{unknown[0]}年"), text
+            assert "的法定节假日安排尚未收录" in warning, text
+        else:
+            assert warning is None, text
+    assert read > 0
+    assert refused > 0
 
 
-@pytest.mark.parametrize("now", ODD_NOWS, ids=str)
-@pytest.mark.parametrize("end_of_day", [time(0, 0), time(23, 59)])
-def test_the_issue_examples_at_odd_moments(now: datetime, end_of_day: time) -> None:
-    for phrase, _ in ISSUE_EXAMPLES:
+# The issue's examples at the ends of what a deadline may see, with end_of_day 23:59.
+# 2099 and 2028 are estimated (Monday to Friday; 元旦 2100 is a working day in the
+# count), 2004 is official (劳动节 5月1日-7日, 5月8日 worked; 端午 was no holiday then).
+ODD_MOMENTS = [
+    datetime(2099, 12, 31, 23, 59, tzinfo=SHANGHAI),  # a Thursday, the year's last minute
+    datetime(2004, 1, 1, 0, 0, tzinfo=SHANGHAI),  # the first minute of a holiday
+    datetime(2028, 2, 29, 12, 0, tzinfo=SHANGHAI),  # a leap day, a Tuesday
+]
+ODD_MOMENT_READINGS = {
+    "今天": (None, "2004-01-01 23:59", "2028-02-29 23:59"),
+    "明天": ("2100-01-01 23:59", "2004-01-02 23:59", "2028-03-01 23:59"),
+    "后天下午3点": ("2100-01-02 15:00", "2004-01-03 15:00", "2028-03-02 15:00"),
+    "明天上午10点": ("2100-01-01 10:00", "2004-01-02 10:00", "2028-03-01 10:00"),
+    "明天下午三点前": ("2100-01-01 15:00", "2004-01-02 15:00", "2028-03-01 15:00"),
+    "今天17:30": (None, "2004-01-01 17:30", "2028-02-29 17:30"),
+    "今晚8点": (None, "2004-01-01 20:00", "2028-02-29 20:00"),
+    "今天下班前": (None, "2004-01-01 23:59", "2028-02-29 23:59"),
+    "tomorrow 5pm": ("2100-01-01 17:00", "2004-01-02 17:00", "2028-03-01 17:00"),
+    "周五": ("2100-01-01 23:59", "2004-01-02 23:59", "2028-03-03 23:59"),
+    "本周五": ("2100-01-01 23:59", "2004-01-02 23:59", "2028-03-03 23:59"),
+    "下周五前": ("2100-01-08 23:59", "2004-01-09 23:59", "2028-03-10 23:59"),
+    "下周三": ("2100-01-06 23:59", "2004-01-07 23:59", "2028-03-08 23:59"),
+    "下周一上午9点": ("2100-01-04 09:00", "2004-01-05 09:00", "2028-03-06 09:00"),
+    "下下周一": ("2100-01-11 23:59", "2004-01-12 23:59", "2028-03-13 23:59"),
+    "本月底": (None, "2004-01-31 23:59", "2028-02-29 23:59"),
+    "5月底前": ("2100-05-31 23:59", "2004-05-31 23:59", "2028-05-31 23:59"),
+    "6月中旬": ("2100-06-20 23:59", "2004-06-20 23:59", "2028-06-20 23:59"),
+    "下个月10号": ("2100-01-10 23:59", "2004-02-10 23:59", "2028-03-10 23:59"),
+    "10号前": ("2100-01-10 23:59", "2004-01-10 23:59", "2028-03-10 23:59"),
+    "6月15日前": ("2100-06-15 23:59", "2004-06-15 23:59", "2028-06-15 23:59"),
+    "五月二十日": ("2100-05-20 23:59", "2004-05-20 23:59", "2028-05-20 23:59"),
+    "2026年6月30日": (None, "2026-06-30 23:59", None),
+    "2026-06-30": (None, "2026-06-30 23:59", None),
+    "2026.6.30": (None, "2026-06-30 23:59", None),
+    "6/30": ("2100-06-30 23:59", "2004-06-30 23:59", "2028-06-30 23:59"),
+    "6.30": ("2100-06-30 23:59", "2004-06-30 23:59", "2028-06-30 23:59"),
+    "30 June": ("2100-06-30 23:59", "2004-06-30 23:59", "2028-06-30 23:59"),
+    "三天内": ("2100-01-03 23:59", "2004-01-04 23:59", "2028-03-03 23:59"),
+    "3天后": ("2100-01-03 23:59", "2004-01-04 23:59", "2028-03-03 23:59"),
+    "一周内": ("2100-01-07 23:59", "2004-01-08 23:59", "2028-03-07 23:59"),
+    "两周内": ("2100-01-14 23:59", "2004-01-15 23:59", "2028-03-14 23:59"),
+    "半个月内": ("2100-01-15 23:59", "2004-01-16 23:59", "2028-03-15 23:59"),
+    "一个月内": ("2100-01-31 23:59", "2004-02-01 23:59", "2028-03-29 23:59"),
+    "3个工作日内": ("2100-01-05 23:59", "2004-01-06 23:59", "2028-03-03 23:59"),
+    "5个工作日内": ("2100-01-07 23:59", "2004-01-08 23:59", "2028-03-07 23:59"),
+    "五一前": ("2100-04-30 23:59", "2004-04-30 23:59", "2028-04-28 23:59"),
+    "五一假期后": ("2100-05-06 23:59", "2004-05-08 23:59", "2028-05-08 23:59"),
+    "节后第一个工作日": ("2100-01-04 23:59", "2004-01-02 23:59", "2028-04-05 23:59"),
+    "端午节前": ("2100-06-09 23:59", None, "2028-05-26 23:59"),
+    "国庆节前": ("2100-09-30 23:59", "2004-09-30 23:59", "2028-09-29 23:59"),
+    "第二季度末": ("2100-06-30 23:59", "2004-06-30 23:59", "2028-06-30 23:59"),
+    "上半年": ("2100-06-30 23:59", "2004-06-30 23:59", "2028-06-30 23:59"),
+    "年底前": (None, "2004-12-31 23:59", "2028-12-31 23:59"),
+    "请于下周五前报送材料": ("2100-01-08 23:59", "2004-01-09 23:59", "2028-03-10 23:59"),
+}
+
+
+def test_odd_moments_cover_every_issue_example() -> None:
+    assert list(ODD_MOMENT_READINGS) == [phrase for phrase, _ in ISSUE_EXAMPLES]
+
+
+def _at_end_of_day(reading: str | None, end_of_day: time, now: datetime) -> str | None:
+    """A reading taken with end_of_day 23:59 (or 18:00), as it is with `end_of_day`:
+    a phrase without a clock time takes end_of_day, refused once that is not after now.
+    """
+    if reading is None or not reading.endswith(("23:59", "18:00")):
+        return reading
+    moved = f"{reading[:10]} {end_of_day:%H:%M}"
+    aware_now = now.replace(tzinfo=now.tzinfo or SHANGHAI)
+    later = datetime.fromisoformat(moved).replace(tzinfo=aware_now.tzinfo) > aware_now
+    return moved if later else None
+
+
+@pytest.mark.parametrize("index", range(len(ODD_MOMENTS)))
+@pytest.mark.parametrize("end_of_day", [time(23, 59), time(0, 0)])
+def test_the_issue_examples_at_odd_moments(index: int, end_of_day: time) -> None:
+    now = ODD_MOMENTS[index]
+    readings = {
+        phrase: _reading(phrase, now, end_of_day=end_of_day) for phrase, _ in ISSUE_EXAMPLES
+    }
+    assert readings == {
+        phrase: _at_end_of_day(expected[index], end_of_day, now)
+        for phrase, expected in ODD_MOMENT_READINGS.items()
+    }
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        datetime(2026, 4, 29, 10, 0),  # naive: Shanghai
+        datetime(2026, 4, 29, 2, 0, tzinfo=UTC),  # the same moment, read in UTC
+        datetime(2026, 4, 29, 10, 0, tzinfo=timezone(timedelta(hours=14))),
+    ],
+    ids=str,
+)
+@pytest.mark.parametrize("end_of_day", [time(23, 59), time(0, 0)])
+def test_the_issue_examples_in_other_zones(now: datetime, end_of_day: time) -> None:
+    """Wall-clock dates and times in now's own zone, the same as in Shanghai on that day."""
+    zone = now.tzinfo or SHANGHAI
+    for phrase, expected in ISSUE_EXAMPLES:
+        deadline = _at_end_of_day(expected, end_of_day, now)
         try:
-            deadline = parse_deadline(phrase, now, end_of_day=end_of_day)
+            got = parse(phrase, now, end_of_day=end_of_day)
         except DeadlineError:
+            assert deadline is None, phrase
             continue
-        assert deadline > now.replace(tzinfo=now.tzinfo or SHANGHAI), phrase
+        assert got.tzinfo is not None
+        assert got.utcoffset() == now.replace(tzinfo=zone).utcoffset(), phrase
+        assert got.strftime("%Y-%m-%d %H:%M") == deadline, phrase
 
 
 def test_refusal_quotes_the_phrase_without_control_characters() -> None:
     with pytest.raises(DeadlineError) as caught:
-        parse_deadline("随便\x00写\u202e写\ud800", NOW)
+        parse("随便\x00写\u202e写\ud800", NOW)
     message = str(caught.value)
     assert "“随便 写 写”" in message
     assert message.isprintable()

@@ -68,7 +68,7 @@ def _registrar(rules: list[_Rule]) -> Callable[[str], Callable[[_Resolver], _Res
 def _date(year: int, month: int, day: int) -> date:
     try:
         return date(year, month, day)
-    except ValueError:
+    except (ValueError, OverflowError):  # 6月31日; 6月99999999999999999999日
         raise _Unreadable(f"没有{year}年{month}月{day}日这一天") from None
 
 
@@ -85,13 +85,18 @@ def _add_months(day: date, months: int) -> date:
 
 _YEAR = r"(?:(?P<year>\d{4})年|(?P<rel_year>今|本|明|后|来|次|去|前)年度?)"
 _REL_YEAR = {"今": 0, "本": 0, "明": 1, "来": 1, "次": 1, "后": 2, "去": -1, "前": -2}
-# 下个月, 这周, 下下个季度, 次月 …: the word before the unit, without 个.
-_REL = r"下下个?|下个?|本|这个?|当|次|上上个?|上个?"
-_REL_STEP = {"本": 0, "这": 0, "当": 0, "下": 1, "次": 1, "下下": 2, "上": -1, "上上": -2}
+# 下个月, 这周, 下下个季度, 次月 …: the word before the unit. Each 下 (上) is one unit
+# later (earlier), however many there are: 下下下周五 is three weeks on, never read as
+# the 下下周五 inside it.
+_REL = r"下+个?|本|这个?|当|次|上+个?"
+_REL_STEP = {"本": 0, "这": 0, "当": 0, "次": 1}
 
 
 def _rel_step(word: str) -> int:
-    return _REL_STEP[word.removesuffix("个")]
+    word = word.removesuffix("个")
+    if word in _REL_STEP:
+        return _REL_STEP[word]
+    return len(word) if word[0] == "下" else -len(word)
 
 
 # The years a deadline may name: far wider than any real one, and narrow enough that

@@ -17,7 +17,7 @@ _PERIOD = (
 )
 _CLOCK = re.compile(
     rf"(?P<period>{_PERIOD}|早|(?<!最)晚)?(?:"
-    r"(?<![\d.])(?P<hour>\d{1,2})(?P<unit>点|时)(?:(?P<half>半)|(?P<quarter>[13])刻|(?P<minute>\d{1,2})分?)?"
+    r"(?<![\d.])(?P<hour>\d+)(?P<unit>点|时)(?:(?P<half>半)|(?P<quarter>\d+)刻|(?P<minute>\d+)分?)?"
     r"(?!意见|建议|要求|措施|问题|内容)"
     r"|(?<![\d.])(?P<hh>\d{1,2}):(?P<mm>\d{2})(?::\d{2})?\s?(?P<ampm1>am|pm)?"
     r"|(?<![\d.])(?P<eh>\d{1,2})\s?(?P<ampm2>am|pm)\b"
@@ -79,9 +79,11 @@ def _find_clock(text: str, ctx: _Context) -> list[_Clock]:
             if earlier and _SEPARATORS.fullmatch(text, earlier[-1].end(), match.start()):
                 period = earlier[-1][0]
         if match["hour"]:
+            hour = int(match["hour"])
+            if match["quarter"] and match["quarter"] not in ("1", "3"):
+                raise _Unreadable(f"没有{hour}点{match['quarter']}刻这个时间，可写一刻或三刻")
             minute = 30 if match["half"] else 15 * int(match["quarter"] or 0)
             minute = int(match["minute"]) if match["minute"] else minute
-            hour = int(match["hour"])
             if period is None and match["unit"] == "点" and 1 <= hour <= 6:
                 period = "下午"  # 今天5点前: nobody sets a deadline at 5 a.m.
             at = _clock_time(period, hour, minute, None)

@@ -43,9 +43,34 @@ def _relative_day(match: re.Match[str], ctx: _Context) -> _Resolved:
     return _Resolved(ctx.today + timedelta(days=_DAY_WORDS[match[0]]))
 
 
-@_rule(rf"(?:(?P<rel>{_REL})|(?<![\d个]))周(?P<weekday>[1-7日天末](?!\d))?(?P<part>内|前|末|初)?")
+# 周 and a number that is no weekday (周八, 周零, 周10): refused, never read as the bare
+# 下周 (its Sunday) before it.
+_NOT_A_WEEKDAY = r"(?P<bad>\d+)"
+
+
+def _no_such_weekday(number: str) -> _Unreadable:
+    return _Unreadable(f"没有周{_chinese_number(int(number))}，一周只有周一至周日")
+
+
+def _chinese_number(number: int) -> str:
+    """8 → 八, 10 → 十, 23 → 二十三: a number as the user wrote it, for a refusal."""
+    digits = "零一二三四五六七八九"
+    if number < 10:
+        return digits[number]
+    if number < 100:
+        tens, ones = divmod(number, 10)
+        return (digits[tens] if tens > 1 else "") + "十" + (digits[ones] if ones else "")
+    return str(number)
+
+
+@_rule(
+    rf"(?:(?P<rel>{_REL})|(?<![\d个]))周"
+    rf"(?:(?P<weekday>[1-7日天末](?!\d))|{_NOT_A_WEEKDAY})?(?P<part>内|前|末|初)?"
+)
 def _week(match: re.Match[str], ctx: _Context) -> _Resolved | None:
     """周五, 本周五, 下周五, 下下周一, 周末 and 本周内/下周 (the week's Sunday), 下周初."""
+    if match["bad"]:
+        raise _no_such_weekday(match["bad"])
     rel, weekday = match["rel"], match["weekday"]
     if weekday is None and match["part"] == "初":
         weekday = "1"  # 下周初: the week's first day (a choice: the spec does not say)
@@ -57,9 +82,14 @@ def _week(match: re.Match[str], ctx: _Context) -> _Resolved | None:
     return resolved
 
 
-@_rule(rf"(?P<rel>{_REL})?周[1-7](?:至|到|~|-|—)周?(?P<weekday>[1-7日天])")
+@_rule(
+    rf"(?P<rel>{_REL})?周[1-7](?:至|到|~|-|—)"
+    rf"(?:周?(?P<weekday>[1-7日天](?!\d))|周{_NOT_A_WEEKDAY}|(?P<bare_bad>\d+)(?![\d日号]))"
+)
 def _weekday_range(match: re.Match[str], ctx: _Context) -> _Resolved:
     """下周一至周五: the range's last day, in the week the range starts in."""
+    if match["bad"] or match["bare_bad"]:
+        raise _no_such_weekday(match["bad"] or match["bare_bad"])
     return _weekday(match["rel"], match["weekday"], ctx)
 
 
@@ -98,7 +128,9 @@ def _short_date(match: re.Match[str], ctx: _Context) -> _Resolved | None:
     return _this_or_next_year(ctx, lambda year: _date(year, month, day))
 
 
-@_rule(rf"{_YEAR}?(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})(?:日|号|(?!\d))")
+# Numbers are matched whole (\d+, not \d{1,2}) and then checked: 6月123日 is refused,
+# not read as the 6月 before it, and 123月 is not 23月.
+@_rule(rf"{_YEAR}?(?<!\d)(?P<m>\d+)月(?P<d>\d+)(?:日|号)?")
 def _month_day(match: re.Match[str], ctx: _Context) -> _Resolved:
     month, day = int(match["m"]), int(match["d"])
     year = _year_of(match, ctx)
@@ -107,13 +139,14 @@ def _month_day(match: re.Match[str], ctx: _Context) -> _Resolved:
     return _this_or_next_year(ctx, lambda y: _date(y, month, day))
 
 
-@_rule(rf"(?P<rel>{_REL})月(?P<d>\d{{1,2}})(?:日|号)")
+@_rule(rf"(?P<rel>{_REL})月(?P<d>\d+)(?:日|号)")
 def _relative_month_day(match: re.Match[str], ctx: _Context) -> _Resolved:
     first = _add_months(ctx.today.replace(day=1), _rel_step(match["rel"]))
     return _Resolved(_date(first.year, first.month, int(match["d"])))
 
 
-@_rule(r"(?:(?<=每月)|(?<![\d月]))(?P<d>\d{1,2})(?:日|号)(?!内|后)")
+# Not after 6.30 or 12.10-: 6.30日 and 12.10-15日 are not this month's 30th or 15th.
+@_rule(r"(?:(?<=每月)|(?<![\d月./-]))(?P<d>\d+)(?:日|号)(?!内|后)")
 def _day_of_month(match: re.Match[str], ctx: _Context) -> _Resolved | None:
     """10号前: this month's 10th, or next month's once it has passed.
 
@@ -121,7 +154,7 @@ def _day_of_month(match: re.Match[str], ctx: _Context) -> _Resolved | None:
     """
     day = int(match["d"])
     if not 1 <= day <= 31:
-        return None
+        raise _Unreadable(f"没有{day}日，一个月最多31天")
     first = ctx.today.replace(day=1)
     for months in range(3):  # 31号 in April is May's 31st
         month = _add_months(first, months)
@@ -150,7 +183,7 @@ _PARTS = r"上中旬|中下旬|[上中下]旬|[上下]半月|初|中(?!秋)|底|
 _MONTH_PART = rf"(?P<part>{_PARTS}|前|份)?"
 
 
-@_rule(rf"{_YEAR}?(?:(?P<rel>{_REL})月|(?P<m>\d{{1,2}})月){_MONTH_PART}")
+@_rule(rf"{_YEAR}?(?:(?P<rel>{_REL})月|(?<!\d)(?P<m>\d+)月){_MONTH_PART}")
 def _month(match: re.Match[str], ctx: _Context) -> _Resolved:
     """5月底, 6月中旬, 下月初, 本月内, 明年3月, 3月前 (the end of March)."""
     part = match["part"]
@@ -185,8 +218,8 @@ _RANGE = r"(?:至|到|~|-|—)"
 
 
 @_rule(
-    rf"{_YEAR}?(?P<m>\d{{1,2}})月\d{{1,2}}(?:日|号)?{_RANGE}"
-    r"(?:(?P<m2>\d{1,2})月)?(?P<d>\d{1,2})(?:日|号)"
+    rf"{_YEAR}?(?<!\d)(?P<m>\d+)月\d+(?:日|号)?{_RANGE}"
+    r"(?:(?P<m2>\d+)月)?(?P<d>\d+)(?:日|号)"
 )
 def _day_range(match: re.Match[str], ctx: _Context) -> _Resolved:
     """4月10日至15日: a range's last day is the deadline."""

@@ -20,6 +20,7 @@ from bot.deadlines._context import (
     _Resolved,
     _Rule,
     _this_or_next_year,
+    _Unreadable,
     _written_year,
 )
 from bot.deadlines.clock import _Clock
@@ -48,6 +49,8 @@ def _english_duration(match: re.Match[str], ctx: _Context) -> _Resolved:
     """in 3 days, within a week, within two weeks, within 5 working days."""
     number, unit = match["n"], match["unit"]
     count = int(number) if number.isdigit() else _NUMBERS[number]
+    if count == 0:
+        raise _Unreadable("期限的数量不能是0")
     if unit == "hour":
         return _Resolved(ctx.today, moment=ctx.now + timedelta(hours=count))
     if unit == "month":
@@ -56,7 +59,7 @@ def _english_duration(match: re.Match[str], ctx: _Context) -> _Resolved:
         return _Resolved(ctx.today + timedelta(weeks=count))
     if unit == "day":
         return _Resolved(ctx.today + timedelta(days=count))
-    return _Resolved(ctx.calendar.add_workdays(ctx.today, max(count, 1)))  # working days
+    return _Resolved(ctx.calendar.add_workdays(ctx.today, count))  # working days
 
 
 @_rule(

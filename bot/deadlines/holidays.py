@@ -32,9 +32,11 @@ _HOLIDAY_KEYS = {
 }  # fmt: skip
 _AFTER = (
     r"(?P<after>后|收假后|结束后|过后|上班后|返岗后)(?:上班)?"
-    r"(?:第?(?P<nth>\d{1,2})个?(?:工作日|天))?"
+    r"(?:第?(?P<nth>\d+)个?(?:工作日|天))?"
 )
 _BEFORE_OR_AFTER = rf"(?:(?P<before>前)|{_AFTER})"
+# 节后N个工作日: a count the duration rule could also take (at most 999).
+_MOST_WORKING_DAYS_AFTER = 999
 
 
 @_rule(
@@ -73,7 +75,10 @@ def _around(
     if match["after"] is None:  # X节前: the last working day before the break
         return _Resolved(ctx.calendar.previous_workday(period.first_day), weak=weak)
     nth = int(match["nth"]) if match["nth"] else 1
-    return _Resolved(ctx.calendar.add_workdays(period.last_day, max(nth, 1)))
+    if not 1 <= nth <= _MOST_WORKING_DAYS_AFTER:
+        # Neither 节后0个工作日 read as the first nor 节后100个工作日 as 节后 alone.
+        raise _Unreadable(f"节后的工作日数要在1到{_MOST_WORKING_DAYS_AFTER}之间")
+    return _Resolved(ctx.calendar.add_workdays(period.last_day, nth))
 
 
 def _holiday(ctx: _Context, key: str | None, year: int | None) -> HolidayPeriod:

@@ -65,7 +65,7 @@ _NUMBER_RANGE = re.compile(
 _CN_NUMBER = re.compile(f"[{_CN_DIGIT}]+")
 # 周五(12月4日): the date in brackets says which Friday; the weekday goes.
 _WEEKDAY_WITH_DATE = re.compile(
-    r"(?:下下|下|本|这|上)?个?周[1-7日天]"
+    r"(?:下+|上+|本|这)?个?周[1-7日天]"
     r"\((?P<date>(?:\d{4}[年./-])?\d{1,2}[月./-]\d{1,2}[日号]?)\)"
 )
 _CN_VALUES = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}

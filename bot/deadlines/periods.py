@@ -16,6 +16,7 @@ from bot.deadlines._context import (
     _Resolved,
     _Rule,
     _this_or_next_year,
+    _Unreadable,
     _year_of,
 )
 
@@ -27,8 +28,8 @@ _rule = _registrar(RULES)
 
 
 @_rule(
-    rf"{_YEAR}?(?:第?(?<!\d)(?P<q>[1-4])季度?|(?P<rel>{_REL})季度|(?<![\d第个])季度(?=末|底|内)|(?<![\d第个度])季(?=末|底))"
-    r"(?P<part>末|底|内|前)?|(?<![a-z])q(?P<eq>[1-4])\b"
+    rf"{_YEAR}?(?:第?(?<!\d)(?P<q>\d+)季度?|(?P<rel>{_REL})季度|(?<![\d第个])季度(?=末|底|内)|(?<![\d第个度])季(?=末|底))"
+    r"(?P<part>末|底|内|前)?|(?<![a-z])q(?P<eq>\d+)\b"
 )
 def _quarter(match: re.Match[str], ctx: _Context) -> _Resolved:
     """一季度, 第三季度末, 本季度末, 季末, 2026年第三季度: the quarter's last day."""
@@ -38,6 +39,8 @@ def _quarter(match: re.Match[str], ctx: _Context) -> _Resolved:
         year, quarter = divmod(index, 4)
         return _Resolved(_month_end(year, quarter * 3 + 3))
     quarter = int(match["q"] or match["eq"])
+    if not 1 <= quarter <= 4:  # 2026年第五季度 is not 2026年 (its end)
+        raise _Unreadable(f"没有第{quarter}季度，一年只有四个季度")
     year = _year_of(match, ctx) if match["q"] else None
     if year is not None:
         return _Resolved(_month_end(year, quarter * 3))
@@ -72,8 +75,13 @@ def _year_end(match: re.Match[str], ctx: _Context) -> _Resolved:
 # --- rules: durations ----------------------------------------------------------------
 
 
+# A minus sign right before the count (-3个工作日内, 负3天): not a range's dash, which
+# follows a number (3-5天内 is the later of the two, as 三五天内).
+_MINUS = r"(?P<minus>负|(?<![\d.])[-\u2212])?"
+
+
 @_rule(
-    r"(?<![\d.])(?P<n>\d{1,3}|(?<![上下])半)(?P<ge>个)?(?P<half>半)?"
+    rf"{_MINUS}(?<![\d.])(?P<n>\d{{1,3}}|(?<![上下])半)(?P<ge>个)?(?P<half>半)?"
     r"(?P<unit>工作日|自然日|天|日|周|月|季度|年|小时|钟头|分钟)(?P<dir>内|后|前)?"
 )
 def _duration(match: re.Match[str], ctx: _Context) -> _Resolved | None:
@@ -86,7 +94,12 @@ def _duration(match: re.Match[str], ctx: _Context) -> _Resolved | None:
         return None  # 3月, 3月内 and 3月前 are about March; 一季度 is the first quarter
     if unit == "年" and match["n"] != "半" and not has_ge and direction is None:
         return None
+    # Not read as the count without its sign, nor as today: neither is what was written.
+    if match["minus"]:
+        raise _Unreadable("期限的数量不能是负数")
     count = 0.5 if match["n"] == "半" else float(match["n"])
+    if count == 0:
+        raise _Unreadable("期限的数量不能是0")
     if match["half"]:
         count += 0.5
     sign = -1 if direction == "前" else 1  # 3天前 is three days ago: refused as past
@@ -94,7 +107,7 @@ def _duration(match: re.Match[str], ctx: _Context) -> _Resolved | None:
         minutes = count * (1 if unit == "分钟" else 60)
         return _Resolved(ctx.today, moment=ctx.now + sign * timedelta(minutes=minutes))
     if unit == "工作日":
-        if not count.is_integer() or count < 1 or sign < 0:
+        if not count.is_integer() or sign < 0:
             return None
         return _Resolved(ctx.calendar.add_workdays(ctx.today, int(count)))
     if unit in ("天", "日", "自然日", "周"):
