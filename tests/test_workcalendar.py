@@ -6,24 +6,50 @@ import pytest
 
 from bot.workcalendar import (
     OFFICIAL_CALENDAR,
+    OFFICIAL_YEARS,
     CalendarOverride,
     HolidayPeriod,
     WorkCalendar,
     YearStatus,
 )
+from tests.deadline_phrases import KNOWN_YEARS, publish_2027
 
-# 2027's arrangement is not published in chinesecalendar 1.11.
+# 2027's arrangement is not published in chinesecalendar 1.11. The tests that rely on
+# that read on UNTIL_2026, so a release that publishes it changes none of them.
 UNPUBLISHED = 2027
+UNTIL_2026 = WorkCalendar(official_years=KNOWN_YEARS)
 
 
 def test_year_status() -> None:
-    assert OFFICIAL_CALENDAR.year_status(2026) == YearStatus.OFFICIAL
-    assert OFFICIAL_CALENDAR.year_status(UNPUBLISHED) == YearStatus.ASSUMED
+    assert UNTIL_2026.year_status(2026) == YearStatus.OFFICIAL
+    assert UNTIL_2026.year_status(UNPUBLISHED) == YearStatus.ASSUMED
     custom = WorkCalendar(
-        [CalendarOverride("元旦", date(2027, 1, 1), date(2027, 1, 1), is_workday=False)]
+        [CalendarOverride("元旦", date(2027, 1, 1), date(2027, 1, 1), is_workday=False)],
+        official_years=KNOWN_YEARS,
     )
     assert custom.year_status(UNPUBLISHED) == YearStatus.CUSTOM
     assert custom.year_status(2026) == YearStatus.OFFICIAL  # overrides never demote a year
+
+
+def test_the_default_calendar_knows_every_year_the_release_ships() -> None:
+    last = max(OFFICIAL_YEARS)
+    assert OFFICIAL_CALENDAR.year_status(last) == YearStatus.OFFICIAL
+    assert OFFICIAL_CALENDAR.year_status(last + 1) == YearStatus.ASSUMED
+
+
+def test_official_years_pins_the_release(monkeypatch: pytest.MonkeyPatch) -> None:
+    publish_2027(monkeypatch)
+    upgraded, pinned = WorkCalendar(), WorkCalendar(official_years=KNOWN_YEARS)
+    assert upgraded.year_status(2027) == YearStatus.OFFICIAL
+    assert upgraded.holiday_name(date(2027, 2, 8)) == "春节"
+    assert upgraded.is_workday(date(2027, 2, 20))  # the simulated make-up Saturday
+    assert pinned.year_status(2027) == YearStatus.ASSUMED
+    assert pinned.holiday_name(date(2027, 2, 8)) is None
+    assert pinned.is_workday(date(2027, 2, 8))  # Monday to Friday
+    assert not pinned.is_workday(date(2027, 2, 20))
+    # Years outside the release are not made official by naming them.
+    assert WorkCalendar(official_years=[2026, 3000]).year_status(3000) == YearStatus.ASSUMED
+    assert WorkCalendar(official_years=[2026]).year_status(2025) == YearStatus.ASSUMED
 
 
 @pytest.mark.parametrize(
@@ -41,7 +67,7 @@ def test_year_status() -> None:
     ],
 )
 def test_is_workday(day: date, expected: bool) -> None:
-    assert OFFICIAL_CALENDAR.is_workday(day) is expected
+    assert UNTIL_2026.is_workday(day) is expected
 
 
 def test_holiday_names_are_chinese() -> None:
@@ -100,7 +126,7 @@ def test_next_holiday() -> None:
     assert mid_autumn is not None
     assert mid_autumn.first_day == date(2025, 10, 1)  # a name contained in the period's
     # Nothing published after 2026: no next 春节 from the autumn of 2026.
-    assert OFFICIAL_CALENDAR.next_holiday(date(2026, 11, 1), "春节") is None
+    assert UNTIL_2026.next_holiday(date(2026, 11, 1), "春节") is None
 
 
 def test_holidays_between() -> None:
@@ -114,7 +140,8 @@ def test_overrides_define_an_unpublished_year() -> None:
         [
             CalendarOverride("春节", date(2027, 2, 6), date(2027, 2, 13), is_workday=False),
             CalendarOverride("春节调休", date(2027, 2, 20), date(2027, 2, 20), is_workday=True),
-        ]
+        ],
+        official_years=KNOWN_YEARS,
     )
     assert not calendar.is_workday(date(2027, 2, 8))  # a Monday off
     assert calendar.is_workday(date(2027, 2, 20))  # a Saturday worked
@@ -123,8 +150,8 @@ def test_overrides_define_an_unpublished_year() -> None:
         "春节", date(2027, 2, 6), date(2027, 2, 13)
     )
     assert calendar.add_workdays(date(2027, 2, 5), 1) == date(2027, 2, 15)
-    # The official calendar is untouched.
-    assert OFFICIAL_CALENDAR.is_workday(date(2027, 2, 8))
+    # The calendar without overrides is untouched.
+    assert UNTIL_2026.is_workday(date(2027, 2, 8))
 
 
 def test_overrides_win_over_official_data() -> None:
