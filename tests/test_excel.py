@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from pathlib import Path
+from zipfile import ZipFile
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -426,13 +427,26 @@ def test_a_cut_off_file_or_an_over_long_milestone_is_reported(session, tmp_path)
     assert [str(e) for e in result.errors] == [
         "第 2 行：节点无法识别：节点名称超过 300 个字，请精简"
     ]
+    # Cut off: the zip's directory at its end is gone, so the workbook does not open.
     cut_off = tmp_path / "cut.xlsx"
     cut_off.write_bytes(good.read_bytes()[:-200])
     with pytest.raises(LedgerFileError) as refused:
         import_file(session, cut_off)
-    assert str(refused.value).startswith("无法读取 cut.xlsx") or "已损坏或不完整" in str(
-        refused.value
+    assert str(refused.value) == "无法读取 cut.xlsx：请提供用 Excel 或 WPS 保存的 .xlsx 格式台账。"
+    # The workbook opens but its sheet's XML breaks off: found only while reading rows.
+    broken = tmp_path / "broken.xlsx"
+    with ZipFile(good) as source, ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]
+            target.writestr(item, data)
+    with pytest.raises(LedgerFileError) as refused:
+        import_file(session, broken)
+    assert str(refused.value) == (
+        "broken.xlsx 已损坏或不完整，无法读取：请用 Excel 或 WPS 重新保存后再导入。"
     )
+    assert count(session, Task) == 0
 
 
 def test_export_keeps_formula_like_text_as_text_and_replaces_files_whole(

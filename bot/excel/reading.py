@@ -399,13 +399,6 @@ def _read_row(
     )
 
 
-def _words(value: object) -> str | None:
-    """The deadline as written, when it was words (下周五前) rather than a date, to echo."""
-    if isinstance(value, str) and not FULL_DATE.match(_text(value)):
-        return _text(value)
-    return None
-
-
 def _read_percent(value: object, *, as_fraction: bool) -> int | None:
     """60, "60%", 0.6 in a percent-formatted cell → 60; None when it is not a percentage."""
     text = _text(value).rstrip("%％")
