@@ -17,6 +17,7 @@ from bot.excel import (
     EXPORT_COLUMNS,
     TEMPLATE_COLUMNS,
     ImportResult,
+    LedgerFileError,
     export_ledger,
     import_ledger,
     read_ledger,
@@ -254,13 +255,15 @@ def test_export_then_import_gives_the_same_ledger(session, runtime, tmp_path) ->
 def test_template_is_empty_and_its_example_imports(tmp_path) -> None:
     path = tmp_path / "template.xlsx"
     write_template(path)
-    assert read_ledger(path, **OPTIONS) == ([], [])  # nothing to import by mistake
+    template = read_ledger(path, **OPTIONS)
+    assert (template.sheet, template.rows, template.errors) == ("督办台账", [], [])
+    assert (template.ignored_columns, template.warnings) == ([], [])  # nothing to import by mistake
     notes = load_workbook(path)["填写说明"]
     example = [list(row) for row in notes.iter_rows(values_only=True)][-2:]
     copied = write_sheet(tmp_path / "filled.xlsx", [example[1]], header=example[0])
-    rows, errors = read_ledger(copied, **OPTIONS)
-    assert errors == []
-    assert [(r.title, r.lead_unit, r.lead_leader, len(r.milestones)) for r in rows] == [
+    filled = read_ledger(copied, **OPTIONS)
+    assert filled.errors == []
+    assert [(r.title, r.lead_unit, r.lead_leader, len(r.milestones)) for r in filled.rows] == [
         ("引进亿元以上项目3个", "县商务局", "王建国", 2)
     ]
 
@@ -271,8 +274,6 @@ def test_shipped_template_has_the_template_columns() -> None:
 
 
 def test_a_file_that_is_not_a_ledger_is_refused_clearly(session, tmp_path) -> None:
-    from bot.excel import LedgerFileError
-
     text_file = tmp_path / "notes.xlsx"
     text_file.write_text("not a workbook")
     with pytest.raises(LedgerFileError, match=r"请提供用 Excel 或 WPS 保存的 \.xlsx 格式台账"):
@@ -417,8 +418,6 @@ def test_deadlines_written_in_words_are_echoed(session, tmp_path) -> None:
 
 
 def test_a_cut_off_file_or_an_over_long_milestone_is_reported(session, tmp_path) -> None:
-    from bot.excel import LedgerFileError
-
     good = write_sheet(
         tmp_path / "good.xlsx",
         [["", "事项", "城关镇", "", "", "2026-06-30", "2026-05-30 " + "节" * 301, ""]],
@@ -472,8 +471,6 @@ def test_export_keeps_formula_like_text_as_text_and_replaces_files_whole(
 
 
 def test_damaged_or_odd_sheets_are_read_or_refused_clearly(session, tmp_path) -> None:
-    from bot.excel import LedgerFileError
-
     # A hidden lookup sheet first, a title row that reads 督办事项, full-width and
     # invisible characters in names, a time-only deadline and an #N/A cell.
     workbook = Workbook()
@@ -582,3 +579,95 @@ def test_reimport_does_not_repeat_a_report_whose_spacing_excel_changed(
     assert import_file(session, path).unchanged == 1
     session.refresh(task)
     assert [r.text for r in task.reports] == ["已通水  完成"]
+
+
+def test_two_columns_that_mean_the_same_are_refused_naming_both(session, tmp_path) -> None:
+    header = [*TEMPLATE_COLUMNS, "责任单位", "截止日期"]
+    row = ["", "农村改厕", "城关镇", "", "", "2026-06-30", "", "", "东关镇", "2026-05-31"]
+    path = write_sheet(tmp_path / "台账.xlsx", [row], header=header)
+    with pytest.raises(LedgerFileError) as refused:
+        import_file(session, path)
+    assert str(refused.value) == (
+        "台账.xlsx 工作表“Sheet”第 1 行的表头里，"
+        "“牵头单位”（C 列）和“责任单位”（I 列）都表示“牵头单位”；"
+        "“截止时间”（F 列）和“截止日期”（J 列）都表示“截止时间”，"
+        "无法确定以哪一列为准，未导入任何内容：请只保留其中一列（删除或改名其余的列）后再导入。"
+    )
+    assert (count(session, Task), count(session, Unit)) == (0, 0)
+
+
+def ledger_workbook(path: Path, sheets: dict[str, list[list[object]]], hidden=()) -> Path:  # type: ignore[no-untyped-def]
+    """A workbook with these sheets in this order, each given as its rows."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+        if title in hidden:
+            sheet.sheet_state = "hidden"
+    workbook.save(path)
+    return path
+
+
+def test_the_ledger_sheet_is_found_by_its_header_and_named(session, tmp_path) -> None:
+    notes = [["填表说明"], ["各单位于每月5日前报送"]]
+    ledger = [TEMPLATE_COLUMNS, ["", "农村改厕", "城关镇", "", "", "2026-06-30", "", ""]]
+    path = ledger_workbook(tmp_path / "a.xlsx", {"说明": notes, "2026年": ledger})
+    result = import_file(session, path)
+    assert (result.sheet, result.created, result.warnings) == ("2026年", ["DB-0001"], [])
+
+
+def test_the_sheet_named_like_the_template_wins_and_other_ledgers_are_named(
+    session, tmp_path
+) -> None:
+    old = [TEMPLATE_COLUMNS, ["", "去年的事项", "东关镇", "", "", "2026-06-30", "", ""]]
+    current = [TEMPLATE_COLUMNS, ["", "农村改厕", "城关镇", "", "", "2026-06-30", "", ""]]
+    path = ledger_workbook(tmp_path / "a.xlsx", {"2025年": old, "督办台账": current})
+    result = import_file(session, path)
+    assert (result.sheet, result.new_units) == ("督办台账", ["城关镇"])
+    assert result.grouped_warnings() == [
+        "只导入了工作表“督办台账”；工作表“2025年”也有台账表头，未导入"
+        "（一次导入一个工作表：请把它另存为单独的文件再导入）"
+    ]
+    assert session.scalars(select(Task.title)).all() == ["农村改厕"]
+
+
+def test_a_ledger_only_on_a_hidden_sheet_is_refused_naming_it(session, tmp_path) -> None:
+    ledger = [TEMPLATE_COLUMNS, ["", "农村改厕", "城关镇", "", "", "2026-06-30", "", ""]]
+    path = ledger_workbook(
+        tmp_path / "a.xlsx", {"说明": [["填表说明"]], "旧台账": ledger}, hidden={"旧台账"}
+    )
+    with pytest.raises(LedgerFileError) as refused:
+        import_file(session, path)
+    assert str(refused.value) == (
+        "a.xlsx 里只有隐藏的工作表“旧台账”有台账表头。隐藏的表不导入"
+        "（常是旧表或下拉选项表）：如要导入，请在 Excel 或 WPS 中取消隐藏后再导入。"
+    )
+    assert count(session, Task) == 0
+
+
+def test_sheets_without_a_header_are_all_named_in_the_refusal(session, tmp_path) -> None:
+    path = ledger_workbook(tmp_path / "a.xlsx", {"说明": [["填表说明"]], "汇总": [["合计"]]})
+    with pytest.raises(LedgerFileError) as refused:
+        import_file(session, path)
+    assert str(refused.value) == (
+        "a.xlsx 的 2 个工作表（“说明”、“汇总”）前 10 行里都找不到表头列：事项、牵头单位、截止时间。"
+        "请使用模板的列：编号、事项、牵头单位、配合单位、包联领导、截止时间、节点、备注"
+    )
+
+
+def test_columns_that_are_not_ledger_columns_are_listed_as_ignored(session, tmp_path) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["2026年重点工作督办台账"])
+    sheet.append([*TEMPLATE_COLUMNS, "联系人", "序号", "红黄绿灯", "说明"])
+    sheet.append(["", "农村改厕", "城关镇", "", "", "2026-06-30", "", "", "李娜", 1, "", "无"])
+    path = tmp_path / "台账.xlsx"
+    workbook.save(path)
+    result = import_file(session, path)
+    assert (result.created, result.ignored_columns) == (["DB-0001"], ["联系人", "说明"])
+    # 序号 and 红黄绿灯 (the export's own column) are known, so not worth a warning.
+    assert result.grouped_warnings() == [
+        "第 2 行：表头中的“联系人”（I 列）、“说明”（L 列）不是台账的列，已忽略，未导入"
+    ]

@@ -8,6 +8,7 @@ written; one bad row means nothing is written and every error is reported with
 its row.
 
 - `columns`: the column names, their aliases, and the words cells may hold;
+- `sheets`: which sheet is the ledger, and where its columns are;
 - `reading`: one file → checked `LedgerRow`s and `RowError`s, no database;
 - `importing`: checked rows → tasks, in one transaction;
 - `writing`: the template and the export.
@@ -15,7 +16,8 @@ its row.
 
 from bot.excel.columns import EXPORT_COLUMNS, TEMPLATE_COLUMNS
 from bot.excel.importing import ImportResult, import_ledger
-from bot.excel.reading import LedgerFileError, LedgerRow, RowError, read_ledger
+from bot.excel.reading import LedgerRow, LedgerSheet, RowError, read_ledger
+from bot.excel.sheets import LedgerFileError
 from bot.excel.writing import export_ledger, write_template
 
 __all__ = [
@@ -24,6 +26,7 @@ __all__ = [
     "ImportResult",
     "LedgerFileError",
     "LedgerRow",
+    "LedgerSheet",
     "RowError",
     "export_ledger",
     "import_ledger",

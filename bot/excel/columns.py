@@ -20,6 +20,9 @@ EXPORT_COLUMNS = [
     "最近进展时间",
 ]
 REQUIRED_COLUMNS = ("事项", "牵头单位", "截止时间")
+# Known but not imported: the light is computed from the deadline, 序号 numbers the rows.
+UNREAD_COLUMNS = frozenset({"红黄绿灯", "序号"})
+READ_COLUMNS = frozenset(EXPORT_COLUMNS) - UNREAD_COLUMNS
 # Other names the same columns go by in ledgers in the wild.
 COLUMN_ALIASES = {
     "事项名称": "事项",

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.access import SYSTEM
 from bot.deadlines import calendar_warning
-from bot.excel.reading import LedgerRow, RowError, clean_text, read_ledger
+from bot.excel.reading import WHOLE_FILE, LedgerRow, RowError, clean_text, read_ledger
 from bot.ledger import (
     STATE_LABELS,
     LedgerError,
@@ -35,6 +35,8 @@ class ImportResult:
     """What an import did, or (with errors) why it wrote nothing."""
 
     errors: list[RowError] = field(default_factory=list)
+    sheet: str = ""  # the worksheet read (a workbook may have several)
+    ignored_columns: list[str] = field(default_factory=list)  # headers not imported, as written
     warnings: list[RowError] = field(default_factory=list)  # saved, but worth a look
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
@@ -53,7 +55,10 @@ class ImportResult:
         rows: dict[str, list[int]] = {}
         for warning in self.warnings:
             rows.setdefault(warning.message, []).append(warning.row)
-        return [f"第 {_row_list(numbers)} 行：{message}" for message, numbers in rows.items()]
+        return [
+            message if numbers == [WHOLE_FILE] else f"第 {_row_list(numbers)} 行：{message}"
+            for message, numbers in rows.items()
+        ]
 
 
 def _row_list(numbers: list[int], shown: int = 10) -> str:
@@ -76,10 +81,16 @@ def import_ledger(
 
     Writes are flushed, not committed: the caller's unit of work commits.
     """
-    rows, errors = read_ledger(path, now=now, zone=zone, calendar=calendar, end_of_day=end_of_day)
-    result = ImportResult(errors=errors)
-    if errors:
+    ledger = read_ledger(path, now=now, zone=zone, calendar=calendar, end_of_day=end_of_day)
+    result = ImportResult(
+        errors=ledger.errors,
+        sheet=ledger.sheet,
+        ignored_columns=ledger.ignored_columns,
+        warnings=list(ledger.warnings),
+    )
+    if result.errors:
         return result
+    rows = ledger.rows
     for row in rows:
         warning = row.deadline and calendar_warning(row.deadline, now.astimezone(zone), calendar)
         if warning:
@@ -89,7 +100,9 @@ def import_ledger(
         _apply_rows(session, rows, now=now, result=result)
         if result.errors:  # still all or nothing
             rows_written.rollback()
-            return ImportResult(errors=result.errors)
+            return ImportResult(
+                errors=result.errors, sheet=result.sheet, ignored_columns=result.ignored_columns
+            )
     return result
 
 

@@ -6,9 +6,9 @@ import math
 import os
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import islice
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,16 +17,14 @@ from openpyxl import Workbook, load_workbook
 
 from bot.deadlines import DeadlineError, parse_deadline
 from bot.excel.columns import (
-    COLUMN_ALIASES,
-    FOLDED_ALIASES,
     LIST_SEPARATORS,
     MILESTONE_DATE,
     MILESTONE_SEPARATORS,
-    REQUIRED_COLUMNS,
     STANDING_DEADLINES,
     STATES_BY_LABEL,
-    TEMPLATE_COLUMNS,
 )
+from bot.excel.sheets import Header, LedgerFileError, column_label, find_header, sheet_rows
+from bot.excel.text import cell_name, cell_text
 from bot.ledger import MilestoneInput
 from bot.workcalendar import WorkCalendar
 from db.models import Milestone, TaskState
@@ -40,17 +38,17 @@ MILESTONE_TITLE_LENGTH = Milestone.__table__.c.title.type.length
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
 
 
-class LedgerFileError(Exception):
-    """The file as a whole cannot be read (not xlsx, no header row)."""
+# The row of a message about the file as a whole rather than one of its rows.
+WHOLE_FILE = 0
 
 
 @dataclass
 class RowError:
-    row: int
+    row: int  # WHOLE_FILE for the file as a whole
     message: str
 
     def __str__(self) -> str:
-        return f"第 {self.row} 行：{self.message}"
+        return self.message if self.row == WHOLE_FILE else f"第 {self.row} 行：{self.message}"
 
 
 @dataclass
@@ -74,36 +72,17 @@ class LedgerRow:
     deadline_text: str | None = None  # the words the deadline was read from, to echo back
 
 
-# Characters that look like nothing but make two names differ.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
-_SPACES = re.compile(r"[ \t\u3000]+")
 EXCEL_ERRORS = {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!"}
-
-
-def _text(value: object) -> str:
-    """A cell as clean text: no invisible characters, runs of spaces made one."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).translate(_INVISIBLE)
-    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.strip().splitlines())
 
 
 def clean_text(value: object) -> str:
     """How a cell's text is compared with what is stored (public for the importer)."""
-    return _text(value)
-
-
-def _name(value: object) -> str:
-    """A unit's or leader's name on one line. Full-width brackets stay: 县委办（县档案局）
-    is how the unit is written everywhere, and folding it would make a second unit."""
-    return _text(value).replace("\n", " ")
+    return cell_text(value)
 
 
 def _code(value: object) -> str:
     """A task code, full-width letters and digits folded: ＤＢ-０００３ is DB-0003."""
-    return unicodedata.normalize("NFKC", _name(value)).upper()
+    return unicodedata.normalize("NFKC", cell_name(value)).upper()
 
 
 def parse_ledger_deadline(
@@ -131,7 +110,7 @@ def parse_ledger_deadline(
         if moment.time() == time() and not shows_clock:
             moment = datetime.combine(moment.date(), end_of_day)
         return moment.replace(tzinfo=zone)
-    text = _text(value)
+    text = cell_text(value)
     if not text:
         raise DeadlineError("截止时间为空（没有期限请写“长期”）")
     if text in STANDING_DEADLINES:
@@ -166,6 +145,17 @@ def _parse_milestones(text: str, **deadline_options: object) -> list[MilestoneIn
     return milestones
 
 
+@dataclass
+class LedgerSheet:
+    """One file's ledger sheet, read and checked: its rows, or the errors that stop them."""
+
+    sheet: str  # the sheet's name, to say which one was read
+    rows: list[LedgerRow]
+    errors: list[RowError]
+    ignored_columns: list[str]  # headers as written that are not ledger columns
+    warnings: list[RowError]  # about the file rather than a row's values
+
+
 def read_ledger(
     path: Path,
     *,
@@ -173,57 +163,48 @@ def read_ledger(
     zone: ZoneInfo,
     calendar: WorkCalendar,
     end_of_day: time,
-) -> tuple[list[LedgerRow], list[RowError]]:
+) -> LedgerSheet:
     """Read and check every row; nothing touches the database here."""
     workbook = _open_workbook(path)
     try:
-        return _read_rows(workbook, path, now, zone, calendar, end_of_day)
+        header = find_header(workbook, path)
+        options = {"now": now, "zone": zone, "calendar": calendar, "end_of_day": end_of_day}
+        rows, errors = _read_rows(header, path, options)
     finally:
         workbook.close()
-
-
-def _sheet_rows(sheet: Any, path: Path) -> Iterator[tuple[Any, ...]]:
-    """The sheet's rows; a damaged sheet (cut-off download, broken XML) is a file error.
-
-    Only openpyxl's reading is wrapped: an error in checking a row is a bug,
-    not a damaged file, and must not be reported as one.
-    """
-    rows = sheet.iter_rows()
-    while True:
-        try:
-            cells = next(rows)
-        except StopIteration:
-            return
-        except Exception as error:  # openpyxl has no single error type for damage
-            raise LedgerFileError(
-                f"{path.name} 已损坏或不完整，无法读取：请用 Excel 或 WPS 重新保存后再导入。"
-            ) from error
-        yield cells
+    warnings = []
+    if header.ignored:
+        labels = "、".join(column_label(text, index) for text, index in header.ignored)
+        warnings.append(RowError(header.row, f"表头中的{labels}不是台账的列，已忽略，未导入"))
+    if header.other_ledgers:
+        others = "、".join(f"“{title}”" for title in header.other_ledgers)
+        warnings.append(
+            RowError(
+                WHOLE_FILE,
+                f"只导入了工作表“{header.title}”；工作表{others}也有台账表头，未导入"
+                "（一次导入一个工作表：请把它另存为单独的文件再导入）",
+            )
+        )
+    return LedgerSheet(
+        sheet=header.title,
+        rows=rows,
+        errors=errors,
+        ignored_columns=[text for text, _ in header.ignored],
+        warnings=warnings,
+    )
 
 
 def _read_rows(
-    workbook: Workbook,
-    path: Path,
-    now: datetime,
-    zone: ZoneInfo,
-    calendar: WorkCalendar,
-    end_of_day: time,
+    header: Header, path: Path, options: dict[str, Any]
 ) -> tuple[list[LedgerRow], list[RowError]]:
-    if not workbook.worksheets:
-        raise LedgerFileError(f"{path.name} 里没有工作表。")
-    sheet = _ledger_sheet(workbook)
-    # A stale <dimension> (written by some tools) would hide rows from a read-only sheet.
-    sheet.reset_dimensions()
-    rows = _sheet_rows(sheet, path)
-    header_row, columns = _find_header(rows, path)
-    options = {"now": now, "zone": zone, "calendar": calendar, "end_of_day": end_of_day}
     parsed: list[LedgerRow] = []
     errors: list[RowError] = []
     seen_codes: dict[str, int] = {}
-    for number, cells in enumerate(rows, start=header_row + 1):
-        if all(_text(cell.value) == "" for cell in cells):
+    rows = islice(sheet_rows(header.sheet, path), header.row, None)  # the rows under the header
+    for number, cells in enumerate(rows, start=header.row + 1):
+        if all(cell_text(cell.value) == "" for cell in cells):
             continue
-        row, problems = _read_row(number, _Cells(cells, columns), options)
+        row, problems = _read_row(number, _Cells(cells, header.columns), options)
         if row is not None and row.code:
             if row.code in seen_codes:
                 problems.append(f"编号 {row.code} 与第 {seen_codes[row.code]} 行重复")
@@ -248,40 +229,6 @@ def _open_workbook(path: Path) -> Workbook:
         ) from error
 
 
-def _ledger_sheet(workbook: Workbook) -> Any:
-    """The first visible sheet (a hidden one is usually a lookup list), else the first."""
-    visible = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]
-    return (visible or workbook.worksheets)[0]
-
-
-def _header_names(cells: tuple[Any, ...]) -> list[str]:
-    names = []
-    for cell in cells:
-        name = _name(cell.value)
-        folded = unicodedata.normalize("NFKC", name)  # 进度(%) and 进度（%） alike
-        names.append(COLUMN_ALIASES.get(name) or FOLDED_ALIASES.get(folded) or name)
-    return names
-
-
-def _find_header(rows: Iterator[tuple[Any, ...]], path: Path) -> tuple[int, dict[str, int]]:
-    """The header row (within the first 10: ledgers often start with a title row,
-    which may itself read 督办事项)."""
-    missing = list(REQUIRED_COLUMNS)
-    for number, cells in enumerate(rows, start=1):
-        names = _header_names(cells)
-        if "事项" in names:
-            columns = {name: index for index, name in reversed(list(enumerate(names))) if name}
-            missing = [name for name in REQUIRED_COLUMNS if name not in columns]
-            if not missing:
-                return number, columns
-        if number >= 10:
-            break
-    raise LedgerFileError(
-        f"{path.name} 的前 10 行里找不到表头列：{'、'.join(missing)}。"
-        f"请使用模板的列：{'、'.join(TEMPLATE_COLUMNS)}"
-    )
-
-
 class _Cells:
     """One data row, addressed by column name; absent columns read as empty."""
 
@@ -297,7 +244,7 @@ class _Cells:
         return self.cells[index].value if index is not None and index < len(self.cells) else None
 
     def text(self, name: str) -> str:
-        return _text(self.value(name))
+        return cell_text(self.value(name))
 
     def number_format(self, name: str) -> str:
         index = self.columns.get(name)
@@ -324,7 +271,7 @@ def _read_row(
     code = _code(row.value("编号")) or None
     if code and code.isdigit():
         code = None  # a plain 序号 (1, 2, 3…) is not a task code
-    title, lead_unit = row.text("事项"), _name(row.value("牵头单位"))
+    title, lead_unit = row.text("事项"), cell_name(row.value("牵头单位"))
     for column, value in (("事项", title), ("牵头单位", lead_unit)):
         if not value:
             problems.append(f"{column}为空（如用了合并单元格，请取消合并并逐行填写）")
@@ -334,11 +281,15 @@ def _read_row(
     cooperating = list(
         dict.fromkeys(  # each unit once, in the order written
             name
-            for name in LIST_SEPARATORS.split(_name(row.value("配合单位")))
+            for name in LIST_SEPARATORS.split(cell_name(row.value("配合单位")))
             if name and name != lead_unit
         )
     )
-    named = {"编号": code or "", "牵头单位": lead_unit, "包联领导": _name(row.value("包联领导"))}
+    named = {
+        "编号": code or "",
+        "牵头单位": lead_unit,
+        "包联领导": cell_name(row.value("包联领导")),
+    }
     for column, limit in MAX_LENGTHS.items():
         values = cooperating if column == "配合单位" else [named.get(column, row.text(column))]
         if any(len(value) > limit for value in values):
@@ -401,14 +352,14 @@ def _read_row(
 
 def _read_percent(value: object, *, as_fraction: bool) -> int | None:
     """60, "60%", 0.6 in a percent-formatted cell → 60; None when it is not a percentage."""
-    text = _text(value).rstrip("%％")
+    text = cell_text(value).rstrip("%％")
     try:
         number = float(text)
     except ValueError:
         return None
     if not math.isfinite(number):
         return None
-    if as_fraction and not _text(value).endswith(("%", "％")):
+    if as_fraction and not cell_text(value).endswith(("%", "％")):
         number *= 100
     elif 0 < number < 1:
         number *= 100  # 0.6 typed into a plain cell
