@@ -671,3 +671,36 @@ def test_columns_that_are_not_ledger_columns_are_listed_as_ignored(session, tmp_
     assert result.grouped_warnings() == [
         "第 2 行：表头中的“联系人”（I 列）、“说明”（L 列）不是台账的列，已忽略，未导入"
     ]
+
+
+def test_a_new_unit_one_character_from_a_known_one_is_flagged(session, tmp_path) -> None:
+    session.add_all([Unit(name="县财政局"), Unit(name="城东街道"), Unit(name="县人社局")])
+    session.commit()
+    path = write_sheet(
+        tmp_path / "台账.xlsx",
+        [
+            ["", "预算公开", "县财正局", "", "", "2026-06-30", "", ""],  # one changed
+            ["", "确权登记", "县自然资源局", "县财正局", "", "2026-06-30", "", ""],
+            ["", "耕地保护", "县自然资源", "", "", "2026-06-30", "", ""],  # one left out
+            ["", "社保扩面", "县人社保局", "", "", "2026-06-30", "", ""],  # one added
+            # Real units that differ in a number or a direction are not flagged.
+            ["", "校舍改造", "县第二中学", "县第一中学", "", "2026-06-30", "", ""],
+            ["", "城区绿化", "城西街道", "县财政局", "", "2026-06-30", "", ""],
+        ],
+    )
+    result = import_file(session, path)
+    assert result.ok and len(result.created) == 6
+    assert result.new_units == [
+        "县财正局",
+        "县自然资源局",
+        "县自然资源",
+        "县人社保局",
+        "县第二中学",
+        "县第一中学",
+        "城西街道",
+    ]
+    assert result.grouped_warnings() == [
+        "第 2 行：新单位“县财正局”与已有单位“县财政局”只差一个字，是否写错？",
+        "第 4 行：新单位“县自然资源”与第 3 行的新单位“县自然资源局”只差一个字，是否写错？",
+        "第 5 行：新单位“县人社保局”与已有单位“县人社局”只差一个字，是否写错？",
+    ]

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.access import SYSTEM
 from bot.deadlines import calendar_warning
+from bot.excel.names import NearNames
 from bot.excel.reading import WHOLE_FILE, LedgerRow, RowError, clean_text, read_ledger
 from bot.ledger import (
     STATE_LABELS,
@@ -127,6 +128,9 @@ class _LedgerWriter:
         self.now = now
         self.result = result
         self.units = {unit.name: unit for unit in session.scalars(select(Unit))}
+        # To flag a new unit one character from a known one; the row each new one came from.
+        self.unit_names = NearNames(list(self.units))
+        self.new_unit_rows: dict[str, int] = {}
         # A leader by that name, else a supervisor (a county leader may also sit in the
         # office); never a unit member who happens to share a common name like 王伟.
         people = session.scalars(
@@ -157,12 +161,28 @@ class _LedgerWriter:
         }
         self.last_reports = latest_reports(session, [task.id for task in self.existing.values()])
 
-    def unit(self, name: str) -> Unit:
+    def unit(self, name: str, row: int) -> Unit:
         if name not in self.units:
+            self._flag_near_names(name, row)
             self.units[name] = Unit(name=name, kind=guess_unit_kind(name))
             self.session.add(self.units[name])
             self.result.new_units.append(name)
+            self.new_unit_rows[name] = row
+            self.unit_names.add(name)
         return self.units[name]
+
+    def _flag_near_names(self, name: str, row: int) -> None:
+        """Warn when a new unit is one character from a known one: usually a typo."""
+        near = self.unit_names.near(name)
+        if not near:
+            return
+        known = "、".join(
+            f"第 {self.new_unit_rows[other]} 行的新单位“{other}”"
+            if other in self.new_unit_rows
+            else f"已有单位“{other}”"
+            for other in near
+        )
+        self.result.warnings.append(RowError(row, f"新单位“{name}”与{known}只差一个字，是否写错？"))
 
     def leader(self, name: str | None) -> Person | None:
         if not name:
@@ -239,7 +259,7 @@ class _LedgerWriter:
         """The task's fields from the columns the file has; a missing column changes nothing."""
         fields: dict[str, object] = {
             "title": row.title,
-            "lead_unit": self.unit(row.lead_unit),
+            "lead_unit": self.unit(row.lead_unit, row.row),
             "deadline": row.deadline,
         }
         optional = {
@@ -248,7 +268,7 @@ class _LedgerWriter:
             "包联领导": ("lead_leader", lambda: self.leader(row.lead_leader)),
             "配合单位": (
                 "cooperating_units",
-                lambda: [self.unit(name) for name in row.cooperating_units],
+                lambda: [self.unit(name, row.row) for name in row.cooperating_units],
             ),
             "节点": ("milestones", lambda: row.milestones),
         }
