@@ -11,7 +11,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.access import SYSTEM
+from bot.access import SYSTEM, Scope
 from bot.cli import main
 from bot.excel import (
     EXPORT_COLUMNS,
@@ -704,3 +704,19 @@ def test_a_new_unit_one_character_from_a_known_one_is_flagged(session, tmp_path)
         "第 4 行：新单位“县自然资源”与第 3 行的新单位“县自然资源局”只差一个字，是否写错？",
         "第 5 行：新单位“县人社保局”与已有单位“县人社局”只差一个字，是否写错？",
     ]
+
+
+def test_export_holds_only_the_callers_scope(session, runtime, tmp_path) -> None:
+    build_ledger(session)  # DB-0001 and DB-0003 led by 城关镇 with 县住建局 on DB-0001
+    department = session.scalar(select(Unit).where(Unit.name == "县住建局"))
+    cutoff = runtime.yellow_until(session, NOW)
+    path = tmp_path / "ledger.xlsx"
+    options = {"now": NOW, "zone": SHANGHAI, "yellow_until": cutoff}
+    # Its own DB-0002, and DB-0001 that it cooperates on; not 城关镇's DB-0003.
+    assert export_ledger(session, path, scope=Scope(unit_id=department.id), **options) == 2
+    assert [row[:3] for row in sheet_values(path)[1:]] == [
+        ["DB-0001", "引进亿元以上项目3个", "城关镇"],
+        ["DB-0002", "县城污水处理厂提标改造", "县住建局"],
+    ]
+    assert export_ledger(session, path, scope=Scope(), **options) == 0
+    assert sheet_values(path) == [EXPORT_COLUMNS]

@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from bot.access import COUNTY, Scope
 from bot.excel.columns import EXPORT_COLUMNS, TEMPLATE_COLUMNS
 from bot.ledger import STATE_LABELS
 from bot.lights import LIGHT_LABELS, light_of
@@ -116,10 +117,13 @@ def export_ledger(
     now: datetime,
     zone: ZoneInfo,
     yellow_until: datetime,
+    scope: Scope = COUNTY,
 ) -> int:
-    """Write the whole ledger with state, light, percent and last report; returns the row count."""
+    """Write the tasks in `scope` (all of them by default: the office's own export) with
+    state, light, percent and last report; returns the row count."""
     tasks = session.scalars(
         select(Task)
+        .where(scope.tasks())
         .options(
             selectinload(Task.lead_unit),
             selectinload(Task.lead_leader),
@@ -128,7 +132,8 @@ def export_ledger(
         )
         .order_by(Task.code)
     ).all()
-    reports = latest_reports(session)
+    # Every report at once for the whole county; a narrower scope asks for its tasks only.
+    reports = latest_reports(session, None if scope.county else [task.id for task in tasks])
     workbook, sheet = _new_sheet(EXPORT_COLUMNS)
 
     def local(moment: datetime | None) -> datetime | None:
