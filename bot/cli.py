@@ -387,9 +387,9 @@ def _demo(call: Invocation) -> int:
 
 
 def _import(call: Invocation) -> int:
-    from bot.deadlines import describe
     from bot.excel import LedgerFileError, import_ledger
     from bot.render import cut
+    from bot.timefmt import describe
 
     settings, args = call.settings, call.args
 

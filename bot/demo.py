@@ -25,9 +25,10 @@ from bot.ledger import (
     report_progress,
     request_extension,
 )
-from bot.render import local_time, summary_table
+from bot.render import summary_table
 from bot.runtime import open_runtime
 from bot.settings import Settings
+from bot.timefmt import local_time
 from db.models import Person, ReportChannel, Task, Unit, UnitKind, utcnow
 
 AUDIENCE_LABELS = {

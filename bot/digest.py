@@ -19,8 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.lights import LIGHT_ICONS, Light, days_overdue, light_of
-from bot.render import attention_sections, counts_line, cut, local_day, local_time
+from bot.render import attention_sections, counts_line, cut
 from bot.summary import LedgerSummary
+from bot.timefmt import local_day, local_time
 from db.models import Person, Role, Task, TaskEvent, TaskState, Unit, task_cooperating_units
 
 LIST_LIMIT = 10  # task lines per digest before "……另有 N 项"

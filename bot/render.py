@@ -4,34 +4,13 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.calendar_overrides import CalendarOverview
-from bot.deadlines import describe
 from bot.lights import days_overdue
 from bot.summary import Counts, LedgerSummary
-from bot.workcalendar import WEEKDAY_NAMES, YearStatus
-
-
-def local_day(moment: datetime, zone: ZoneInfo) -> str:
-    """`2026-05-08（周五）` in the configured zone."""
-    return local_day_only(moment.astimezone(zone).date())
-
-
-def local_day_only(day: date) -> str:
-    """`2026-05-08（周五）` for a calendar day."""
-    return f"{day:%Y-%m-%d}（周{WEEKDAY_NAMES[day.weekday()]}）"
-
-
-def local_time(moment: datetime, zone: ZoneInfo) -> str:
-    """`2026-05-08（周五）18:00` in the configured zone: how every time is shown."""
-    return describe(moment.astimezone(zone))
-
-
-def short_date(moment: datetime, zone: ZoneInfo) -> str:
-    local = moment.astimezone(zone)
-    return f"{local.month}月{local.day}日"
+from bot.timefmt import local_day_only, local_time, short_date
+from bot.workcalendar import YearStatus
 
 
 def counts_line(counts: Counts) -> str:

@@ -36,9 +36,6 @@ _OFFICIAL_WORKDAYS: frozenset[date] = frozenset(chinese_calendar.workdays)
 OFFICIAL_YEARS: frozenset[int] = frozenset(day.year for day in _OFFICIAL_HOLIDAYS)
 
 
-WEEKDAY_NAMES = "一二三四五六日"  # 周一 … 周日, indexed by date.weekday()
-
-
 class YearStatus(StrEnum):
     OFFICIAL = "official"  # published by the State Council, shipped in chinese-calendar
     CUSTOM = "custom"  # not published in the library; supervisors entered overrides

@@ -12,7 +12,8 @@ from bot.calendar_overrides import (
     remove_override,
 )
 from bot.day_spans import read_day, read_span
-from bot.render import holiday_overview_text, local_day_only
+from bot.render import holiday_overview_text
+from bot.timefmt import local_day_only
 from handlers.context import BOUND, Call, handler
 
 USAGE = (

@@ -54,6 +54,16 @@ def local(*args: int) -> datetime:
     return datetime(*args, tzinfo=SHANGHAI)
 
 
+@pytest.fixture(autouse=True)
+def _simulated_calendar_release(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`DUBAN_TEST_SIMULATE_2027=1 pytest` runs the suite as if chinesecalendar knew 2027,
+    to show an upgrade keeps it green (tests that need an unknown year pin their own)."""
+    if os.environ.get("DUBAN_TEST_SIMULATE_2027"):
+        from tests.deadline_phrases import publish_2027
+
+        publish_2027(monkeypatch)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return _database_url_for_tests(tmp_path_factory)

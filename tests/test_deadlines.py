@@ -12,10 +12,10 @@ from bot.deadlines import (
     MAX_LENGTH,
     DeadlineError,
     calendar_warning,
-    describe,
     normalise,
     parse_deadline,
 )
+from bot.timefmt import describe
 from bot.workcalendar import OFFICIAL_YEARS, CalendarOverride, WorkCalendar
 from tests.deadline_phrases import CALENDAR, KNOWN_YEARS
 

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, date, datetime
 
+import pytest
 from sqlalchemy import select
 
+from bot import calendar_overrides
 from bot.calendar_overrides import load_calendar
+from bot.workcalendar import WorkCalendar
 from db.models import CalendarOverrideRow
 from tests.conftest import ADMIN_ID
 from tests.factories import make_county
 from tests.telegram_fakes import send
 
 NOV_26 = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)  # Thursday 10:00 in Shanghai
+
+
+@pytest.fixture(autouse=True)
+def unpublished_2027(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests need a year the State Council has not published: pin the official
+    data to 2004-2026, so a chinesecalendar release that knows 2027 keeps them green."""
+    pinned = functools.partial(WorkCalendar, official_years=range(2004, 2027))
+    monkeypatch.setattr(calendar_overrides, "WorkCalendar", pinned)
 
 
 async def test_listing_warns_that_next_year_is_unknown(bot_app, clock) -> None:

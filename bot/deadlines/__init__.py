@@ -25,7 +25,8 @@ from bot.deadlines._context import _Context, _Resolved, _Resolver, _Rule, _Unrea
 from bot.deadlines.clock import _Clock, _clock_at, _find_clock
 from bot.deadlines.english import _LETTER, _parse_english, _without
 from bot.deadlines.normalisation import normalise
-from bot.workcalendar import OFFICIAL_CALENDAR, WEEKDAY_NAMES, WorkCalendar, YearStatus
+from bot.timefmt import describe
+from bot.workcalendar import OFFICIAL_CALENDAR, WorkCalendar, YearStatus
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Shown in every error message; each is tested to parse.
@@ -197,11 +198,6 @@ def _parse(text: str, ctx: _Context) -> datetime | None:
     if clocks and not settled:  # 下午3点前, by EOD: today
         return datetime.combine(ctx.today, clocks[0].at, tzinfo=ctx.now.tzinfo)
     return None
-
-
-def describe(dt: datetime) -> str:
-    """As 2026-05-08 (周五) 18:00 with full-width brackets, in the datetime's own zone."""
-    return f"{dt:%Y-%m-%d}（周{WEEKDAY_NAMES[dt.weekday()]}）{dt:%H:%M}"
 
 
 def calendar_warning(
