@@ -30,7 +30,9 @@ from bot.access import (
     require,
     require_office,
 )
+from bot.messages import IncomingFile
 from db.models import (
+    Attachment,
     CodeCounter,
     ExtensionRequest,
     ExtensionState,
@@ -344,8 +346,12 @@ def apply_action(
     actor: Actor,
     reason: str = "",
     channel: ReportChannel = ReportChannel.COMMAND,
+    evidence: Sequence[IncomingFile] = (),
 ) -> Task:
-    """Move a task through the state machine, or refuse with the reason in Chinese."""
+    """Move a task through the state machine, or refuse with the reason in Chinese.
+
+    Reporting done leaves a progress report, with any evidence attached to it.
+    """
     require(actor, TaskAction(action.value), task)
     state = TaskState(task.state)
     target = TRANSITIONS.get((state, action))
@@ -370,6 +376,7 @@ def apply_action(
                 percent=100,
                 state_change=target.value,
                 channel=channel,
+                attachments=_attachments(evidence),
             )
         )
     return task
@@ -385,6 +392,7 @@ def report_progress(
     percent: int | None = None,
     needs_help: bool = False,
     channel: ReportChannel = ReportChannel.COMMAND,
+    evidence: Sequence[IncomingFile] = (),
 ) -> ProgressReport:
     """Record a progress report (a note, a percentage, a call for help) on an open task."""
     require(actor, TaskAction.REPORT_PROGRESS, task)
@@ -407,9 +415,23 @@ def report_progress(
         percent=percent,
         needs_help=needs_help,
         channel=channel,
+        attachments=_attachments(evidence),
     )
     session.add(report)
     return report
+
+
+def _attachments(evidence: Sequence[IncomingFile]) -> list[Attachment]:
+    """Evidence (佐证材料) as rows: Telegram keeps the files, the ledger their ids."""
+    return [
+        Attachment(
+            kind=file.kind,
+            telegram_file_id=file.file_id,
+            file_name=file.file_name,
+            file_size=file.file_size,
+        )
+        for file in evidence
+    ]
 
 
 def request_extension(

@@ -12,6 +12,16 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class IncomingFile:
+    """A file that came with the user's message (a photo or document as 佐证材料)."""
+
+    kind: str  # photo | document
+    file_id: str
+    file_name: str | None = None
+    file_size: int | None = None
+
+
+@dataclass(frozen=True)
 class Button:
     """A button under a message; `data` is an opaque reference the server resolves."""
 
@@ -30,26 +40,29 @@ class Message:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()  # rows of buttons
     document: Document | None = None  # sent with `text` as its caption
+    about: tuple[int, ...] = ()  # task ids: a reply to this message reports on them
+    reply_kind: str | None = None  # what a reply means, if not a report (db.models.MessageKind)
+    resend: tuple[IncomingFile, ...] = ()  # files (evidence) sent again by their ids
+    to_chat: int | None = None  # another chat than the caller's (e.g. supervisors)
+
+
+@dataclass(frozen=True)
+class ChatMenu:
+    """The command menu one chat should show (setMyCommands scoped to that chat)."""
+
+    chat_id: int
+    commands: tuple[tuple[str, str], ...]
 
 
 # A handler's answer: nothing, one message, or several in order. A bare string is one message.
-Reply = str | Message | Sequence[Message] | None
+Reply = str | Message | ChatMenu | Sequence[Message | ChatMenu] | None
 
 
-def messages_of(reply: Reply) -> list[Message]:
+def messages_of(reply: Reply) -> list[Message | ChatMenu]:
     if reply is None:
         return []
     if isinstance(reply, str):
         return [Message(reply)]
-    if isinstance(reply, Message):
+    if isinstance(reply, Message | ChatMenu):
         return [reply]
     return list(reply)
-
-
-@dataclass(frozen=True)
-class IncomingFile:
-    """A file that came with the user's message (a photo or document as 佐证材料)."""
-
-    kind: str  # photo | document
-    file_id: str
-    file_name: str | None = None

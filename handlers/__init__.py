@@ -1,17 +1,22 @@
 """Thin Telegram handlers. Each area module has `register(app)`; the order is set here.
 
-Group 0 holds commands; later groups (free-text replies, buttons) go after
-them so a command is never swallowed by a catch-all text handler.
+Group 0 holds commands and buttons; replies and plain messages go in group 1,
+after them, so a command is never swallowed by a catch-all text handler.
 """
 
 from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import common, holiday, status
+from handlers import accounts, common, holiday, replies, status, tasks
+
+REPLIES_GROUP = 1
 
 
 def register_all(app: Application) -> None:
-    common.register(app)  # /start, /help
-    status.register(app)  # /status
+    accounts.register(app)  # /start [CODE], /invite, /bind, /units
+    common.register(app)  # /help
+    status.register(app)  # /status, /digest, /export
+    tasks.register(app)  # /tasks, /task, /overdue, /newtask, /verify, /return
     holiday.register(app)  # /holiday
+    replies.register(app, group=REPLIES_GROUP)  # buttons, replies, plain messages

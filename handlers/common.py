@@ -1,18 +1,11 @@
-"""/start and /help."""
+"""/help."""
 
 from __future__ import annotations
 
 from telegram.ext import Application, CommandHandler
 
-from handlers.context import ANYONE, BOUND, NOT_BOUND, Call, handler
+from handlers.context import BOUND, Call, handler
 from handlers.menu import help_text
-
-
-@handler(ANYONE)  # /start CODE must reach people who are not bound yet
-def start(call: Call) -> str:
-    if call.person is None:
-        return NOT_BOUND
-    return f"{call.person.name}，您好！督办机器人已就绪。\n\n{help_text(call.person.role)}"
 
 
 @handler(BOUND)
@@ -21,5 +14,4 @@ def help_command(call: Call) -> str:
 
 
 def register(app: Application) -> None:
-    app.add_handler(CommandHandler("start", start))
     app.add_handler(CommandHandler("help", help_command))

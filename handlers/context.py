@@ -23,17 +23,26 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy.orm import Session
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    ReplyParameters,
+    Update,
+)
 from telegram import Message as TelegramMessage
 from telegram.ext import ContextTypes
 
 from bot.access import Refusal
-from bot.messages import IncomingFile, Message, Reply, messages_of
+from bot.messages import ChatMenu, IncomingFile, Message, Reply, messages_of
 from bot.people import identify
 from bot.render import fit_message
 from bot.runtime import Runtime
+from bot.task_messages import remember
 from bot.transaction import unit_of_work
-from db.models import Person
+from db.models import MessageKind, Person
 
 NOT_BOUND = "您还没有绑定督办账号。请向县督查室索取邀请码，然后发送 /start 邀请码。"
 CAPTION_LIMIT = 1024
@@ -59,12 +68,14 @@ class Call:
     user_name: str
     chat_id: int
     chat_type: str  # private | group | supergroup | channel
+    chat_title: str
     message_id: int | None
     reply_to_message_id: int | None  # the bot's message this one answers, if any
     text: str
     args: list[str]
     files: list[IncomingFile] = field(default_factory=list)
     button: str | None = None  # the pressed button's data
+    bot_username: str | None = None  # for t.me deep links
 
     @property
     def caller(self) -> Person:
@@ -89,9 +100,13 @@ def _files_of(message: TelegramMessage | None) -> list[IncomingFile]:
         return []
     files = []
     if message.photo:  # several sizes of one picture: keep the largest
-        files.append(IncomingFile("photo", message.photo[-1].file_id))
+        photo = message.photo[-1]
+        files.append(IncomingFile("photo", photo.file_id, None, photo.file_size))
     if message.document is not None:
-        files.append(IncomingFile("document", message.document.file_id, message.document.file_name))
+        document = message.document
+        files.append(
+            IncomingFile("document", document.file_id, document.file_name, document.file_size)
+        )
     return files
 
 
@@ -107,13 +122,22 @@ def _call_skeleton(update: Update, context: ContextTypes.DEFAULT_TYPE) -> dict[s
         "user_name": user.full_name if user else "",
         "chat_id": chat.id if chat else (user.id if user else 0),
         "chat_type": chat.type if chat else "private",
+        "chat_title": (chat.title or "") if chat else "",
         "message_id": message.message_id if message else None,
         "reply_to_message_id": replied.message_id if replied else None,
         "text": text,
         "args": list(context.args or []),
         "files": _files_of(message) if query is None else [],
         "button": query.data if query is not None else None,
+        "bot_username": _username(context),
     }
+
+
+def _username(context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    try:
+        return context.bot.username
+    except RuntimeError:  # not initialised (getMe not called yet)
+        return None
 
 
 def handler(
@@ -131,7 +155,7 @@ def handler(
             runtime = runtime_of(context)
             values = _call_skeleton(update, context)
             reply = await asyncio.to_thread(_work, runtime, policy, answer, values)
-            await _send(update, context, messages_of(reply))
+            await _send(update, context, runtime, messages_of(reply))
 
         return callback
 
@@ -170,22 +194,68 @@ def _markup(message: Message) -> InlineKeyboardMarkup | None:
 
 
 async def _send(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, messages: list[Message]
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    runtime: Runtime,
+    outputs: list[Message | ChatMenu],
 ) -> None:
     if update.callback_query is not None:
         await update.callback_query.answer()  # stops the button's spinner
     chat = update.effective_chat
     if chat is None:
         return
-    for message in messages:
-        if message.document is not None:
-            await context.bot.send_document(
-                chat.id,
-                InputFile(message.document.content, filename=message.document.file_name),
-                caption=fit_message(message.text, CAPTION_LIMIT) or None,
-                reply_markup=_markup(message),
+    # In a group, answer as a reply to the person's message so the thread stays readable.
+    quote = None
+    if chat.type != "private" and update.callback_query is None and update.effective_message:
+        quote = ReplyParameters(
+            update.effective_message.message_id, allow_sending_without_reply=True
+        )
+    sent_about: list[tuple[int, int, tuple[int | None, ...], str]] = []
+    for output in outputs:
+        if isinstance(output, ChatMenu):
+            await context.bot.set_my_commands(
+                [BotCommand(name, text) for name, text in output.commands],
+                scope=BotCommandScopeChat(output.chat_id),
+            )
+            continue
+        chat_id = output.to_chat if output.to_chat is not None else chat.id
+        replying = quote if output.to_chat is None else None
+        if output.document is not None:
+            sent = await context.bot.send_document(
+                chat_id,
+                InputFile(output.document.content, filename=output.document.file_name),
+                caption=fit_message(output.text, CAPTION_LIMIT) or None,
+                reply_markup=_markup(output),
+                reply_parameters=replying,
             )
         else:
-            await context.bot.send_message(
-                chat.id, fit_message(message.text), reply_markup=_markup(message)
+            sent = await context.bot.send_message(
+                chat_id,
+                fit_message(output.text),
+                reply_markup=_markup(output),
+                reply_parameters=replying,
+            )
+        if output.about or output.reply_kind:
+            kind = output.reply_kind or MessageKind.CARD
+            sent_about.append((chat_id, sent.message_id, output.about or (None,), kind))
+        for file in output.resend:
+            send_file = (
+                context.bot.send_photo if file.kind == "photo" else context.bot.send_document
+            )
+            await send_file(chat_id, file.file_id)
+    if sent_about:
+        await asyncio.to_thread(_remember, runtime, sent_about)
+
+
+def _remember(runtime: Runtime, sent: list[tuple[int, int, tuple[int | None, ...], str]]) -> None:
+    """Map each sent task message to its tasks, so replies to it land there."""
+    with unit_of_work(runtime.sessions) as session:
+        for chat_id, message_id, task_ids, kind in sent:
+            remember(
+                session,
+                chat_id=chat_id,
+                message_id=message_id,
+                task_ids=task_ids,
+                kind=MessageKind(kind),
+                now=runtime.now(),
             )

@@ -26,11 +26,35 @@ COMMANDS: tuple[Command, ...] = (
         "status",
         "红黄绿灯总览",
         {
-            Role.SUPERVISOR: "各单位红黄绿灯总览",
+            Role.SUPERVISOR: "各单位红黄绿灯总览；/status 单位 或 /status 编号 看一个",
             Role.LEADER: "您包联事项的总览",
             Role.MEMBER: "本单位事项总览",
         },
     ),
+    Command(
+        "tasks",
+        "我的督办事项",
+        {
+            Role.SUPERVISOR: "全部推进中的事项，最紧急的在前",
+            Role.LEADER: "您包联的事项",
+            Role.MEMBER: "本单位牵头和配合的事项",
+        },
+    ),
+    Command(
+        "task",
+        "事项详情与操作",
+        dict.fromkeys(_EVERYONE, "编号：查看事项卡片，报告进展、报完成、申请延期"),
+    ),
+    Command("overdue", "逾期事项", dict.fromkeys(_EVERYONE, "您范围内的逾期事项")),
+    Command("digest", "今日汇总", dict.fromkeys(_EVERYONE, "现在就看您今天早上的汇总")),
+    Command("export", "导出台账", dict.fromkeys(_EVERYONE, "把您范围内的台账导出为 Excel")),
+    Command(
+        "newtask",
+        "新建督办事项",
+        {Role.SUPERVISOR: "单位 | 标题 | 截止 | 包联领导：新建事项（确认后保存）"},
+    ),
+    Command("verify", "销号", {Role.SUPERVISOR: "编号：给已报完成的事项销号"}),
+    Command("return", "退回", {Role.SUPERVISOR: "编号 理由：退回已报完成的事项"}),
     Command(
         "holiday",
         "节假日与调休安排",
@@ -40,6 +64,16 @@ COMMANDS: tuple[Command, ...] = (
             Role.MEMBER: "节假日安排",
         },
     ),
+    Command("invite", "生成邀请码", {Role.SUPERVISOR: "单位 成员 / 姓名 领导：生成一次性邀请码"}),
+    Command(
+        "bind",
+        "把本群绑定为单位工作群",
+        {
+            Role.SUPERVISOR: "单位名称：在群里绑定该单位工作群",
+            Role.MEMBER: "在单位工作群里发送，绑定本群",
+        },
+    ),
+    Command("units", "责任单位与人员", {Role.SUPERVISOR: "各责任单位的人员和工作群"}),
     Command("help", "我能做什么", dict.fromkeys(_EVERYONE, "本说明")),
 )
 

@@ -20,6 +20,23 @@ BOT_USER = {"id": 999, "is_bot": True, "first_name": "督办", "username": "duba
 class SentCall:
     method: str
     params: dict[str, Any]
+    result: Any = None
+
+    @property
+    def message_id(self) -> int:
+        return int(self.result["message_id"])
+
+    def buttons(self) -> dict[str, str]:
+        """Label → callback data of the inline keyboard sent with this call."""
+        markup = self.params.get("reply_markup")
+        if not markup:
+            return {}
+        keyboard = json.loads(markup) if isinstance(markup, str) else markup
+        return {
+            button["text"]: button["callback_data"]
+            for row in keyboard["inline_keyboard"]
+            for button in row
+        }
 
 
 @dataclass
@@ -51,13 +68,14 @@ class RecordingRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
         params = request_data.parameters if request_data else {}
-        self.calls.append(SentCall(api_method, params))
-        return 200, json.dumps({"ok": True, "result": self._result(api_method, params)}).encode()
+        result = self._result(api_method, params)
+        self.calls.append(SentCall(api_method, params, result))
+        return 200, json.dumps({"ok": True, "result": result}).encode()
 
     def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
             return BOT_USER
-        if method in ("sendMessage", "editMessageText", "sendDocument"):
+        if method in ("sendMessage", "editMessageText", "sendDocument", "sendPhoto"):
             return {
                 "message_id": next(self._message_ids),
                 "date": int(datetime.now(UTC).timestamp()),
@@ -66,6 +84,15 @@ class RecordingRequest(BaseRequest):
                 "text": params.get("text", params.get("caption", "")),
             }
         return True
+
+    def sent(self, chat_id: int | None = None) -> list[SentCall]:
+        """Every message sent (text or document), to one chat or all."""
+        return [
+            call
+            for call in self.calls
+            if call.method in ("sendMessage", "sendDocument", "sendPhoto")
+            and (chat_id is None or int(call.params["chat_id"]) == chat_id)
+        ]
 
     def texts(self, chat_id: int | None = None) -> list[str]:
         return [
@@ -105,3 +132,92 @@ async def send(bot_app: tuple[Application, RecordingRequest], user_id: int, text
     before = len(request.texts(user_id))
     await app.process_update(command_update(app.bot, user_id, text))
     return request.texts(user_id)[before:]
+
+
+def _chat(chat_id: int, user_id: int) -> dict[str, Any]:
+    if chat_id == user_id:
+        return {"id": chat_id, "type": "private", "first_name": "测试"}
+    return {"id": chat_id, "type": "supergroup", "title": "工作群"}
+
+
+def message_update(
+    bot: Bot,
+    user_id: int,
+    text: str = "",
+    *,
+    chat_id: int | None = None,
+    reply_to: int | None = None,
+    photo: str | None = None,
+    document: tuple[str, str] | None = None,
+    first_name: str = "测试",
+) -> Update:
+    """A message as Telegram delivers it: in a private chat or a group, maybe a reply,
+    maybe with a photo or a document (then `text` is its caption)."""
+    chat = _chat(chat_id if chat_id is not None else user_id, user_id)
+    message: dict[str, Any] = {
+        "message_id": next(_update_ids),
+        "date": int(datetime.now(UTC).timestamp()),
+        "chat": chat,
+        "from": {"id": user_id, "is_bot": False, "first_name": first_name},
+    }
+    key = "caption" if photo or document else "text"
+    if text:
+        message[key] = text
+        if text.startswith("/"):
+            length = len(text.split()[0])
+            message["entities" if key == "text" else "caption_entities"] = [
+                {"type": "bot_command", "offset": 0, "length": length}
+            ]
+    if photo:
+        message["photo"] = [
+            {
+                "file_id": photo,
+                "file_unique_id": photo + "u",
+                "width": 800,
+                "height": 600,
+                "file_size": 120_000,
+            }
+        ]
+    if document:
+        file_id, name = document
+        message["document"] = {
+            "file_id": file_id,
+            "file_unique_id": file_id + "u",
+            "file_name": name,
+            "file_size": 5_000,
+        }
+    if reply_to is not None:
+        message["reply_to_message"] = {
+            "message_id": reply_to,
+            "date": 0,
+            "chat": chat,
+            "from": BOT_USER,
+            "text": "…",
+        }
+    return Update.de_json({"update_id": next(_update_ids), "message": message}, bot)
+
+
+def button_update(
+    bot: Bot, user_id: int, data: str, *, message_id: int = 1, chat_id: int | None = None
+) -> Update:
+    """A press on an inline button whose callback data is `data`."""
+    chat = _chat(chat_id if chat_id is not None else user_id, user_id)
+    return Update.de_json(
+        {
+            "update_id": next(_update_ids),
+            "callback_query": {
+                "id": str(next(_update_ids)),
+                "from": {"id": user_id, "is_bot": False, "first_name": "测试"},
+                "chat_instance": "1",
+                "data": data,
+                "message": {
+                    "message_id": message_id,
+                    "date": 0,
+                    "chat": chat,
+                    "from": BOT_USER,
+                    "text": "…",
+                },
+            },
+        },
+        bot,
+    )

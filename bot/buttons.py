@@ -1,0 +1,112 @@
+"""Buttons whose meaning stays on the server: the callback data is only a token.
+
+A task button (报告进展, 已完成, 申请延期, 销号, 退回) is one `ButtonRef` row per
+task and action, reused by every card. A confirmation (确认 a new task, 批准 an
+extension) carries its values, belongs to one person and is spent once, with
+a conditional UPDATE so a double press acts once. Pressing always goes back
+through `bot.access` with the presser, so copied or forged data changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.access import Actor, Refusal, person_id
+from bot.messages import Button
+from db.models import ButtonRef, Task
+
+PREFIX = "b:"
+STALE_BUTTON = "这个按钮已失效，请重新发送命令。"
+CONFIRMATION_HOURS = 24
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(12)  # 16 characters; callback data may hold 64 bytes
+
+
+def task_button(session: Session, task: Task, action: str, label: str) -> Button:
+    """The button for `action` on `task`, the same row for every card."""
+    with session.no_autoflush:
+        ref = session.scalar(
+            select(ButtonRef).where(
+                ButtonRef.task_id == task.id,
+                ButtonRef.action == action,
+                ButtonRef.payload.is_(None),
+            )
+        )
+    if ref is None:
+        ref = ButtonRef(token=_token(), action=action, task_id=task.id)
+        session.add(ref)
+    return Button(label, PREFIX + ref.token)
+
+
+def confirmation_button(
+    session: Session,
+    *,
+    owner: Actor,
+    action: str,
+    payload: dict[str, Any],
+    label: str,
+    now: datetime,
+    task: Task | None = None,
+) -> Button:
+    """A one-time button carrying `payload`, valid for a day, for `owner` alone."""
+    ref = ButtonRef(
+        token=_token(),
+        action=action,
+        task_id=task.id if task is not None else None,
+        person_id=person_id(owner),
+        payload=json.dumps(payload, ensure_ascii=False),
+        created_at=now,
+        expires_at=now + timedelta(hours=CONFIRMATION_HOURS),
+    )
+    session.add(ref)
+    return Button(label, PREFIX + ref.token)
+
+
+@dataclass(frozen=True)
+class Pressed:
+    ref_id: int
+    action: str
+    task: Task | None
+    payload: dict[str, Any] | None
+    one_time: bool
+
+
+def pressed(session: Session, data: str | None, *, presser: Actor, now: datetime) -> Pressed:
+    """What a press means, or a refusal when the button is unknown, expired, used or not yours."""
+    if not data or not data.startswith(PREFIX):
+        raise Refusal(STALE_BUTTON)
+    ref = session.scalar(select(ButtonRef).where(ButtonRef.token == data[len(PREFIX) :]))
+    if ref is None or ref.used_at is not None:
+        raise Refusal(STALE_BUTTON)
+    if ref.expires_at is not None and ref.expires_at <= now:
+        raise Refusal(STALE_BUTTON)
+    if ref.person_id is not None and ref.person_id != person_id(presser):
+        raise Refusal("这个按钮是发给别人的，您不能代为操作。")
+    task = session.get(Task, ref.task_id) if ref.task_id is not None else None
+    if ref.task_id is not None and task is None:
+        raise Refusal(STALE_BUTTON)
+    payload = json.loads(ref.payload) if ref.payload else None
+    return Pressed(ref.id, ref.action, task, payload, ref.payload is not None)
+
+
+def spend(session: Session, press: Pressed, *, now: datetime) -> None:
+    """Use a one-time button: of two presses at once, only one gets through."""
+    if not press.one_time:
+        return
+    spent = session.execute(
+        update(ButtonRef)
+        .where(ButtonRef.id == press.ref_id, ButtonRef.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if spent != 1:
+        raise Refusal("这个按钮已经按过了。")
