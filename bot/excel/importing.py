@@ -20,7 +20,6 @@ from bot.ledger import (
     change_task,
     create_task,
     guess_unit_kind,
-    next_task_code,
     reserve_codes,
 )
 from bot.workcalendar import WorkCalendar
@@ -226,7 +225,7 @@ class _LedgerWriter:
                 )
             task = create_task(
                 session,
-                code=row.code or next_task_code(session),
+                code=row.code,  # None: create_task draws the next DB-N code itself
                 now=now,
                 actor=SYSTEM,
                 allow_past_deadline=True,
