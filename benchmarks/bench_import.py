@@ -65,7 +65,13 @@ def main(url: str | None) -> None:
         write_ledger(ledger)
         print(f"{engine.dialect.name}, {ROWS} rows, 300 units, 40 leaders")
         with sessions() as session:
-            result = timed("import (new tasks)", lambda: import_ledger(session, ledger, **options))
+
+            def import_and_commit():  # type: ignore[no-untyped-def]
+                imported = import_ledger(session, ledger, **options)
+                session.commit()  # the caller owns the transaction, as the CLI does
+                return imported
+
+            result = timed("import (new tasks)", import_and_commit)
             assert len(result.created) == ROWS, result.errors[:3]
         with sessions() as session:
             cutoff = yellow_cutoff(NOW, OFFICIAL_CALENDAR, 3, ZONE)

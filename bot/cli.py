@@ -272,8 +272,9 @@ def _run(call: Invocation) -> int:
         return 2
     from telegram.error import TelegramError
 
-    from bot.app import run_bot
+    from bot.app import configure_logging, run_bot
 
+    configure_logging()
     mask = Masker(
         token_secrets(settings.telegram_token)
         + url_secrets(settings.database_url)
@@ -414,7 +415,8 @@ def _import(call: Invocation) -> int:
             print(f"  {error}", file=sys.stderr)
         return 1
     print(
-        f"导入完成：新增 {len(result.created)} 项，更新 {len(result.updated)} 项，"
+        f"导入完成（工作表“{result.sheet}”）：新增 {len(result.created)} 项，"
+        f"更新 {len(result.updated)} 项，"
         f"未变 {result.unchanged} 项。"
     )
     if result.resolved:

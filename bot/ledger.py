@@ -180,6 +180,30 @@ def next_task_code(session: Session) -> str:
                 return code
 
 
+class DrawnCode(str):
+    """A code the counter handed out: unique already, so `create_task` need not check it."""
+
+
+def next_task_codes(session: Session, count: int) -> list[DrawnCode]:
+    """`count` fresh codes with one counter bump (a ledger import draws them all at once)."""
+    codes: list[DrawnCode] = []
+    with session.no_autoflush:
+        _ensure_counter(session)
+        while len(codes) < count:
+            wanted = count - len(codes)
+            last = session.execute(
+                update(CodeCounter)
+                .where(CodeCounter.name == TASK_CODES)
+                .values(value=CodeCounter.value + wanted)
+                .returning(CodeCounter.value)
+                .execution_options(synchronize_session=False)
+            ).scalar_one()
+            block = [f"{CODE_PREFIX}{n:04d}" for n in range(last - wanted + 1, last + 1)]
+            taken = set(session.scalars(select(Task.code).where(Task.code.in_(block))))
+            codes += [DrawnCode(code) for code in block if code not in taken]
+    return codes
+
+
 def reserve_codes(session: Session, codes: Iterable[str]) -> None:
     """Move the counter past `DB-N` codes given by hand, so it never draws them later."""
     highest = max((int(m[1]) for code in codes if (m := _NUMBERED.fullmatch(code))), default=0)
@@ -218,7 +242,10 @@ def create_task(
         raise LedgerError("事项标题不能为空。")
     if deadline is not None and deadline <= now and not allow_past_deadline:
         raise LedgerError("截止时间已经过去，请给一个将来的时间。")
-    code = _given_code(session, code) if code else next_task_code(session)
+    if isinstance(code, DrawnCode):
+        pass  # drawn from the counter just now: clear of every other code
+    else:
+        code = _given_code(session, code) if code else next_task_code(session)
     task = Task(
         code=code,
         title=title,

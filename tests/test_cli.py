@@ -209,7 +209,7 @@ def test_an_imported_ledger_is_saved(workdir, clock, monkeypatch, capsys) -> Non
     workbook.save(workdir / "台账.xlsx")
     assert main(["import", "台账.xlsx"], clock=clock) == 0
     out = capsys.readouterr().out
-    assert "导入完成：新增 2 项，更新 0 项，未变 0 项。" in out
+    assert "导入完成（工作表“Sheet”）：新增 2 项，更新 0 项，未变 0 项。" in out
     assert "第 3 行 “下周五前” → 2026-05-08（周五）18:00" in out
     # A later command, with its own connection, sees what the import wrote.
     assert main(["status"], clock=clock) == 0

@@ -20,6 +20,7 @@ from bot.ledger import (
     change_task,
     create_task,
     guess_unit_kind,
+    next_task_codes,
     reserve_codes,
 )
 from bot.workcalendar import WorkCalendar
@@ -150,6 +151,8 @@ class _LedgerWriter:
         # Codes the file names itself are never handed out to its rows without one.
         self.explicit_codes = {row.code for row in rows if row.code}
         reserve_codes(session, self.explicit_codes)
+        # Rows without 编号 are new tasks: their codes are drawn in one go.
+        self.drawn_codes = iter(next_task_codes(session, sum(1 for row in rows if not row.code)))
         self.existing = {
             task.code: task
             for task in session.scalars(
@@ -225,7 +228,7 @@ class _LedgerWriter:
                 )
             task = create_task(
                 session,
-                code=row.code,  # None: create_task draws the next DB-N code itself
+                code=row.code or next(self.drawn_codes),
                 now=now,
                 actor=SYSTEM,
                 allow_past_deadline=True,
