@@ -22,8 +22,10 @@ from handlers.menu import menu
 
 logger = logging.getLogger(__name__)
 
-# The menu Telegram shows next to the input box (setMyCommands), in Chinese.
-COMMAND_MENU = [BotCommand(name, description) for name, description in menu()]
+# The menu Telegram shows next to the input box (setMyCommands), in Chinese: for
+# people not bound yet just /start and /help; each person's chat gets their role's
+# menu when they bind or ask for /help.
+COMMAND_MENU = [BotCommand(name, description) for name, description in menu(None)]
 
 
 def build_application(
@@ -75,5 +77,39 @@ async def report_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> No
         )
 
 
+def configure_logging() -> None:
+    """Timestamped INFO lines for the running bot; httpx's line per request stays out
+    (it is noise every few seconds, and its URL holds the token)."""
+    logging.basicConfig(
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
+    )
+    for chatty in ("httpx", "httpcore", "alembic.runtime.plugins"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
+
+
 def run_bot(settings: Settings) -> None:
-    build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
+    """Long polling by default; a webhook server when DUBAN_WEBHOOK_URL is set.
+
+    The webhook refuses every request without Telegram's secret-token header
+    (PTB answers 403). Ctrl-C and SIGTERM stop either cleanly.
+    """
+    application = build_application(settings)
+    if settings.webhook_url:
+        logger.info("webhook on %s:%s", settings.webhook_listen, settings.webhook_port)
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=webhook_path(settings),
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+def webhook_path(settings: Settings) -> str:
+    """The local path the webhook listens on: the public URL's path."""
+    from urllib.parse import urlsplit
+
+    return urlsplit(settings.webhook_url or "").path.lstrip("/")

@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.masking import mask_token, mask_url
@@ -35,6 +35,10 @@ EXPECTED_FORMS = {
     "yellow_workdays": "正整数（工作日数），如 3",
     "stale_report_days": "正整数（天数），如 7",
     "invitation_days": "正整数（天数），如 7",
+    "webhook_url": "Telegram 推送更新的公网 https 地址，形如 https://duban.example.gov.cn/telegram",
+    "webhook_secret": "1 到 256 个字母、数字、_ 或 -（设置 DUBAN_WEBHOOK_URL 时必填）",
+    "webhook_listen": "本机监听地址，如 127.0.0.1（由反向代理转发）",
+    "webhook_port": "1 到 65535 之间的端口号，如 8080",
 }
 
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -94,8 +98,16 @@ class Settings(BaseSettings):
     yellow_workdays: int = Field(default=3, ge=1)
     stale_report_days: int = Field(default=7, ge=1)
     invitation_days: int = Field(default=7, ge=1)
+    # Webhook instead of long polling: Telegram posts updates to webhook_url, which a
+    # reverse proxy forwards to webhook_listen:webhook_port; requests must carry the secret.
+    webhook_url: str | None = None
+    webhook_secret: str | None = Field(default=None, validate_default=True)
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
 
-    @field_validator("telegram_token", "telegram_api_url", mode="before")
+    @field_validator(
+        "telegram_token", "telegram_api_url", "webhook_url", "webhook_secret", mode="before"
+    )
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
@@ -113,6 +125,24 @@ class Settings(BaseSettings):
         if value is not None and not re.match(r"^https?://[^/\s]+", value):
             raise ValueError("not an http(s) URL")
         return value.rstrip("/") if value else value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url_shape(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https://[^/\s]+", value.strip()):
+            raise ValueError("not an https URL")
+        return value.strip() if value else value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret_shape(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            if info.data.get("webhook_url"):
+                raise ValueError("a webhook needs its secret")
+            return None
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.strip()):
+            raise ValueError("not a webhook secret")
+        return value.strip()
 
     @field_validator("database_url")
     @classmethod
@@ -177,4 +207,6 @@ def _masked_input(field: str, given: Any) -> Any:
         return given
     if field == "telegram_token":
         return mask_token(given)
+    if field == "webhook_secret":
+        return "***"
     return mask_url(given)

@@ -43,7 +43,9 @@ def start(call: Call) -> Reply:
     greeting = f"{call.person.name}，您好！督办机器人已就绪。\n\n{help_text(call.person.role)}"
     if call.args:
         greeting = "您已经绑定过账号了，无需再用邀请码。\n\n" + greeting
-    return greeting
+    if call.in_group:
+        return greeting
+    return [Message(greeting), ChatMenu(call.chat_id, tuple(menu(call.person.role)))]
 
 
 @handler(BOUND)

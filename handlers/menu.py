@@ -90,8 +90,8 @@ def help_text(role: Role | str) -> str:
     return "\n".join([ROLE_INTRO[role], *lines])
 
 
-def menu(role: Role | str | None = None) -> list[tuple[str, str]]:
-    """(command, description) pairs for a role's menu; without a role, every command."""
-    return [
-        (c.name, c.menu) for c in COMMANDS if role is None or not c.help or Role(role) in c.help
-    ]
+def menu(role: Role | str | None) -> list[tuple[str, str]]:
+    """(command, description) pairs for a role's menu; without a role, /start and /help."""
+    if role is None:
+        return [(c.name, c.menu) for c in COMMANDS if c.name in ("start", "help")]
+    return [(c.name, c.menu) for c in COMMANDS if not c.help or Role(role) in c.help]

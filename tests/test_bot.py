@@ -76,13 +76,28 @@ async def test_a_failing_handler_tells_the_user_and_the_bot_keeps_going(bot_app,
     assert "督查室成员" in after
 
 
-async def test_the_command_menu_is_registered_in_chinese(bot_app) -> None:
+async def test_the_command_menu_is_registered_in_chinese_per_role(bot_app, session) -> None:
     app, request = bot_app
     await app.post_init(app)
-    (call,) = [c for c in request.calls if c.method == "setMyCommands"]
-    menu = {item["command"]: item["description"] for item in call.params["commands"]}
-    assert menu["status"] == "红黄绿灯总览"
-    assert {"start", "help", "status", "holiday"} <= set(menu)
+    (default,) = [c for c in request.calls if c.method == "setMyCommands"]
+    assert "scope" not in default.params  # everyone not bound: just the way in
+    assert [item["command"] for item in default.params["commands"]] == ["start", "help"]
+    county = make_county(session)
+
+    def menu_of(user_id: int) -> dict[str, str]:
+        scoped = [
+            c
+            for c in request.calls
+            if c.method == "setMyCommands" and str(user_id) in str(c.params.get("scope"))
+        ]
+        return {item["command"]: item["description"] for item in scoped[-1].params["commands"]}
+
+    await send(bot_app, ADMIN_ID, "/help")
+    await send(bot_app, county.member.telegram_user_id, "/help")
+    office, member = menu_of(ADMIN_ID), menu_of(county.member.telegram_user_id)
+    assert office["status"] == "红黄绿灯总览" and office["newtask"] == "新建督办事项"
+    assert {"tasks", "task", "status", "holiday", "help"} <= set(member)
+    assert not {"newtask", "verify", "invite", "units"} & set(member)
 
 
 def test_a_self_hosted_bot_api_server_is_used_when_configured(settings, runtime) -> None:
