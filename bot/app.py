@@ -12,7 +12,13 @@ from __future__ import annotations
 import logging
 
 from telegram import BotCommand, Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ApplicationHandlerStop,
+    ContextTypes,
+)
 from telegram.request import BaseRequest
 
 from bot.runtime import Runtime, open_runtime
@@ -75,6 +81,7 @@ async def report_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> No
         await update.effective_message.reply_text(
             "抱歉，处理这条消息时出错了，已记录下来。请稍后再试，或联系县督查室。"
         )
+    raise ApplicationHandlerStop  # one answer per update: no later handler group runs
 
 
 def configure_logging() -> None:

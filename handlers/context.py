@@ -33,7 +33,7 @@ from telegram import (
     Update,
 )
 from telegram import Message as TelegramMessage
-from telegram.ext import ContextTypes
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.access import Refusal
 from bot.messages import ChatMenu, IncomingFile, Message, Reply, messages_of
@@ -156,6 +156,7 @@ def handler(
             values = _call_skeleton(update, context)
             reply = await asyncio.to_thread(_work, runtime, policy, answer, values)
             await _send(update, context, runtime, messages_of(reply))
+            raise ApplicationHandlerStop  # answered: no later handler group sees it
 
         return callback
 

@@ -309,6 +309,11 @@ def _decide(call: Call, button: Pressed, task: Task) -> Reply:
     return messages
 
 
+@handler(BOUND)
+def unknown_command(call: Call) -> str:
+    return "没有这个命令。发送 /help 查看您可以使用的命令。"
+
+
 reply = handler(BOUND)(answer_reply)
 plain = handler(BOUND)(answer_plain)
 
@@ -319,3 +324,6 @@ def register(app: Application, *, group: int) -> None:
     # Replies to the bot's own messages (what a group shows a bot with privacy mode on).
     app.add_handler(MessageHandler(content & filters.REPLY, reply), group=group)
     app.add_handler(MessageHandler(content & filters.ChatType.PRIVATE, plain), group=group)
+    # A command no handler answered (each answer stops the update), in a private chat.
+    unknown = filters.COMMAND & filters.ChatType.PRIVATE
+    app.add_handler(MessageHandler(unknown, unknown_command), group=group)

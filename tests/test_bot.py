@@ -177,3 +177,19 @@ async def test_a_huge_status_is_cut_to_what_telegram_accepts(bot_app, session) -
     (reply,) = await send(bot_app, ADMIN_ID, "/status")
     assert len(reply) <= 4096
     assert reply.endswith("……内容过长，以下从略。")  # the lists alone would pass the limit
+
+
+def test_every_command_the_bot_answers_is_in_the_one_command_table(bot_app) -> None:
+    from telegram.ext import CommandHandler
+
+    from handlers.menu import COMMANDS
+
+    app, _ = bot_app
+    handled = {
+        command
+        for handlers in app.handlers.values()
+        for h in handlers
+        if isinstance(h, CommandHandler)
+        for command in h.commands
+    }
+    assert handled == {command.name for command in COMMANDS}
