@@ -43,10 +43,9 @@ def parse_progress(text: str) -> Progress:
     if not normal:
         return Progress(done=False, percent=None, needs_help=False, note=note)
     clauses = _clauses(normal)
-    percent = _progress_percent(normal, clauses)
-    done, all_of_it = _done(clauses, percent)
-    if done and percent is None and all_of_it:
-        percent = 100
+    figure = _progress_figure(normal, clauses)
+    done, all_of_it = _done(clauses, figure)
+    percent = 100 if all_of_it else figure.value if figure else None
     return Progress(done=done, percent=percent, needs_help=_needs_help(clauses), note=note)
 
 
@@ -69,6 +68,7 @@ _NO_WORDS = frozenset(("So", "Sk", "Co", "Cn", "Mn", "Cf"))
 _WORD_SPACE = re.compile(r"(?<=[a-z0-9])[^\S\n]+(?=[a-z0-9])")
 _SPACE = re.compile(r"[^\S\n]+")
 _BEFORE = re.compile(r"[之以]前")
+_SLIP = re.compile(r"以(?=经?(?:完成|办结|完工|竣工|整改))")  # 以完成: a slip of the pen for 已完成
 
 
 def _normalise(text: str) -> str:
@@ -77,7 +77,7 @@ def _normalise(text: str) -> str:
     kept = "".join(ch for ch in folded if unicodedata.category(ch) not in _NO_WORDS)
     kept = _WORD_SPACE.sub("_", kept)  # keep "not done" two words
     kept = _SPACE.sub("", kept).replace("_", " ")
-    kept = _BEFORE.sub("前", kept)
+    kept = _SLIP.sub("已", _BEFORE.sub("前", kept))
     return _IDIOMS.sub("", kept)
 
 
@@ -147,12 +147,16 @@ _CN_NUM = rf"[{_CN}\d]+(?:点[{_CN}\d]+)?"
 _RANGE = r"(?:-|~|—|–|到|至)"
 # Each form of a share of the work; a range (60%-70%, 六七成, 六到七成) keeps its lower end.
 _PERCENT = re.compile(
-    rf"(?<![\d.])(?P<pct>{_NUM})(?:%?{_RANGE}{_NUM})?%"
+    rf"(?<![\d.])(?P<pct>{_NUM})(?:%?{_RANGE}{_NUM})?(?:%| ?percent)"
     rf"|(?P<den>[{_CN}\d]+)分之(?P<num>{_CN_NUM})"
     rf"|(?<![\d{_CN}统唯万第之千])(?P<tenths>十|\d{{1,2}}|[一二三四五六七八九两])"
     rf"(?:{_RANGE}?(?:十|\d|[一二三四五六七八九]))?成(?P<half>半|五)?"
     rf"(?![立员为功果本绩熟效交型品都长人分份年是能会要]|不变)"
     r"|(?P<halfway>一半|过半|近半|半数)"
+    # 完成2/3; a bare 2/3 may be a date.
+    r"|(?:(?<=完成)|(?<=完成了)|(?<=进度)|(?<=约))(?P<over>\d{1,2})/(?P<under>\d{1,2})(?![\d/])"
+    # 进度80 without the sign, when nothing follows that makes 80 a count.
+    rf"|(?<=进度|成率)(?:[:为是达到约近]|已达)*(?P<bare>\d{{1,3}})(?=$|左右|以上|多)"
 )
 _POINTS = re.compile(r"个?百分点")
 
@@ -170,13 +174,15 @@ _CONTEXT = re.compile(
     r"|(?P<metric>率|满意度|知晓度|认可度|参与度|透明度|覆盖度|信任度|支持度|温度|湿度|占比|"
     r"比重|比例|份额|占|时间|时序|工期|同比|环比)"
     r"|(?P<change>增长|下降|提高|提升|降低|减少|增加|上升|上涨|下跌|回落|增幅|降幅|增速|"
-    r"超出|高出|[增降涨跌])"
+    r"超出|高出|滞后|落后|超前|[增降涨跌])"
+    r"|(?P<rest>剩余|剩下|还剩|尚余|余下|还差|未完成|尚有|还有)"
     r"|(?P<target>计划|预计|力争|争取|确保|有望|预期|拟|目标|要求|下一?步|[日号底末]前)"
     r"|(?P<past>上周|上个?月|上季度|上半年|上次|此前|原来|原先|昨天|昨日|前天|去年|往年|同期)"
     r"|(?P<current>目前|现在|现已|当前|本周|本月|今天|今日|如今|截至目前|截止目前)"
     r"|(?P<overall>整体|总体|累计|总进度|整个|全县|全镇|全乡|全局|综合|共计|合计|总计)"
 )
-_DECISIVE = ("money", "progress", "metric", "change")
+_DECISIVE = ("money", "progress", "metric", "change", "rest")
+_PROGRESS_NOUNS = frozenset(("进度", "进展", "完成率", "完成度", "形象进度"))
 _FROM = re.compile(r"(?:由|从)(?:原来|之前|上周|上月)?的?(?:约|大约|近)?$")
 
 
@@ -184,13 +190,20 @@ _FROM = re.compile(r"(?:由|从)(?:原来|之前|上周|上月)?的?(?:约|大�
 class _Figure:
     value: int
     position: int
-    kind: str  # "progress", "earlier" (a figure of the past), "other"
+    kind: str  # "progress", "remaining" (100 less 还剩30%), "earlier" (上周40%), "other"
     overall: bool
+    clause: int  # index in the reply's clauses
+    scope: int  # what the figure is of: as _subject_scope
 
 
 def _value(match: re.Match[str]) -> float | None:
     if match["pct"]:
         return float(match["pct"])
+    if match["bare"]:
+        return float(match["bare"])
+    if match["over"]:
+        under = int(match["under"])
+        return 100 * int(match["over"]) / under if under else None
     if match["den"]:
         den = _integer(match["den"])
         return 100 * _number(match["num"]) / den if den else None
@@ -201,22 +214,32 @@ def _value(match: re.Match[str]) -> float | None:
 
 
 def _kind(clause: str, start: int, end: int) -> tuple[str, bool]:
+    """What the figure at start:end measures: "progress", "rest" (还剩30%), "earlier"
+    (上周40%, 由40%…) or "other"; and whether it is for the whole task (整体, 累计)."""
     before = clause[:start]
     decisive = None
-    target = past = overall = False
+    money_end = -2  # where the last money word ended
+    target_end = -1  # where the last target word ended
+    past = overall = False
     for token in _CONTEXT.finditer(before):
         group = token.lastgroup
         if group in _DECISIVE:
+            # 资金支付进度, 投资进度: a progress noun right after money measures the money.
+            after_money = token.start() <= money_end + 1
+            if group == "progress" and token[0] in _PROGRESS_NOUNS and after_money:
+                group = "money"
+            if group == "money":
+                money_end = token.end()
             decisive = group
         elif group == "target":
-            target = True
+            target_end = token.end()
         elif group == "past":
             past = True
         elif group == "current":
-            past = target = False
+            past = False
         elif group == "overall":
             overall = True
-    if target and "已" not in before[before.rfind("计") :]:
+    if target_end >= 0 and "已" not in before[target_end:]:
         return "other", overall
     if decisive is None:
         # Nothing before the figure: what follows it may say (30%的资金已到位).
@@ -224,6 +247,8 @@ def _kind(clause: str, start: int, end: int) -> tuple[str, bool]:
             if token.lastgroup in _DECISIVE:
                 decisive = "progress" if token.lastgroup == "progress" else "other"
                 break
+    if decisive == "rest":
+        return "rest", overall
     if decisive not in (None, "progress"):
         return "other", overall
     if past or _FROM.search(before):
@@ -231,26 +256,38 @@ def _kind(clause: str, start: int, end: int) -> tuple[str, bool]:
     return "progress", overall
 
 
-def _progress_percent(text: str, clauses: list[_Clause]) -> int | None:
+def _progress_figure(text: str, clauses: list[_Clause]) -> _Figure | None:
+    """The reply's progress percentage, if it gives one."""
     figures = []
-    for clause in clauses:
+    for index, clause in enumerate(clauses):
         for match in _PERCENT.finditer(clause.text):
             value = _value(match)
             if value is None or value > 100 or _POINTS.match(clause.text, match.end()):
                 continue
+            before = clause.text[: match.start()]
             kind, overall = _kind(clause.text, match.start(), match.end())
-            figures.append(_Figure(int(value), clause.start + match.start(), kind, overall))
-    present = [f for f in figures if f.kind == "progress"]
+            if kind == "rest":  # 还剩30%: 70% is done
+                value, kind = 100 - value, "remaining"
+            scope = _subject_scope(_CONTEXT.sub("", before))
+            position = clause.start + match.start()
+            figures.append(_Figure(int(value), position, kind, overall, index, scope))
+    present = [f for f in figures if f.kind == "progress"] or [
+        f for f in figures if f.kind == "remaining"
+    ]
     if not present:
         earlier = [f for f in figures if f.kind == "earlier"]
-        return earlier[-1].value if earlier else None
+        return earlier[-1] if earlier else None
     overall = [f for f in present if f.overall]
     if overall:
-        return min(f.value for f in overall)
+        return min(overall, key=_by_value)
     # 完成60%，其中A村80%: what follows 其中 are the parts of the figure before it.
     parts_from = text.find("其中")
     whole = [f for f in present if parts_from < 0 or f.position < parts_from]
-    return min(f.value for f in whole or present)
+    return min(whole or present, key=_by_value)
+
+
+def _by_value(figure: _Figure) -> tuple[int, int]:
+    return figure.value, figure.scope  # of equal figures, the one of a part
 
 
 # --- done -----------------------------------------------------------------------------------
@@ -259,15 +296,17 @@ def _progress_percent(text: str, clauses: list[_Clause]) -> int | None:
 # means it is not. "close" words (通过验收, 请销号) say so too, but 待验收 is no
 # admission that the work is unfinished.
 _COMPLETION = re.compile(
-    r"(?P<core>完成|办结|完工|竣工|完毕|建成投用|建成|整改到位|整改完毕|已整改|做完|干完|弄完|搞完|"
-    r"搞定|(?<![a-z])(?:done|finished|completed?)(?![a-z]))"
-    r"|(?P<close>落实到位|已落实|通过[^,:]{0,6}?验收|验收合格|验收通过|已验收|投入使用|交付使用|已投用|"
-    r"(?:申请|请求|请予|恳请|请)销号)"
+    r"(?P<close>(?:申请|请求|请予|恳请|请)(?:销号|办结)|已销号|"
+    r"(?:落实|拆除|清理|整治|安装|处置|清运|修复|治理|配备)到位|通过[^,:]{0,6}?验收|验收合格|"
+    r"验收已?通过|已验收|投入使用|交付使用|已投用)"
+    r"|(?P<core>完成|办结|完工|竣工|完毕|建成投用|建成|整改到位|整改完毕|已整改|做完|干完|弄完|搞完|"
+    r"搞定|弄好|办好|搞好|做好|(?<![a-z])(?:done|finished|completed?)(?![a-z]))"
 )
 _CANNOT = re.compile(r"完不成|办不结|干不完|做不完|完不了|办不完")
 _NEGATED_BEFORE = re.compile(
     r"(?:尚未|还未|仍未|并未|暂未|从未|未能|未|还没有?|没有?|没能|不能|不会|不可能|不|无法|难以|"
-    r"无力|来不及|待|是否|能否|可否|有没有|not|n't|never|yet to)[^已]{0,8}$"
+    r"无力|来不及|待|not|n't|never|yet to)[^已]{0,8}$"
+    r"|(?:是否|能否|可否|有没有)[^,]{0,8}$"
 )
 _NEGATED_AFTER = re.compile(r"不了|不成|不完|不到|不下来|不掉|吗|么|\?")
 _HEDGED = re.compile(
@@ -282,16 +321,16 @@ _PROMISED = re.compile(
 # Steps on the way to the task's end: 已完成选址 and 一期已完成 report progress, not the end.
 _STEP = re.compile(
     r"第[\d一二三四五六七八九十]+(?:阶段|期|批|步|部分|项|轮|次|个|标段|组)|[\d一二三四五六七八九十两]期|"
-    r"前期|初步|初期|部分|首批|首期|阶段|一半|大部|多数|选址|招标|投标|设计|方案|立项|可研|审批|批复|"
+    r"前期|初步|初期|部分|首批|首期|阶段|一半|大部|大头|主要|多数|选址|招标|投标|设计|方案|立项|可研|审批|批复|"
     r"备案|环评|勘察|勘测|测绘|测量|摸排|摸底|调研|评审|论证|公示|采购|进场|开工|放线|基础(?!设施)|"
     r"主体|封顶|手续|报批|规划|图纸|部署|动员|培训|自查|初审|初验|预验收|清表"
 )
 _COUNT = re.compile(
     r"(?:\d+|[一二三四五六七八九十两]+)(?:个|家|户|处|条|座|所|项|名|人|栋|套|间|公里|千米|米|亩|件|批|次|"
-    r"轮|台|块|吨|平方米?|村|组)"
+    r"轮|台|块|吨|平方米?)"
 )
 _ALL = re.compile(r"全部|所有|全|均|都|各|悉数|整体|皆")
-_ALL_OF_IT = re.compile(r"全部|全面|百分之?百|100%")
+_ALL_OF_IT = re.compile(r"全部|百分之?百|100%")
 # What may stand before a completion word without narrowing it to a part of the task:
 # time, manner, the reporting unit, words for "the task" itself.
 _WHOLE_SUBJECT = re.compile(
@@ -300,14 +339,14 @@ _WHOLE_SUBJECT = re.compile(
     r"按计划|按照计划|按规定|按节点|提前|及时|超额|高质量|高标准|保质保量|如数|彻底|完全|总体|整体|"
     r"我们|我|本|该|此|这|各|相关|上述|以上|所有|工作|任务|事项|项目|工程|整改|督办|交办|建设|施工|"
     r"目标|件|项|个|的|了|也|并|且|经过?|通过|努力|积极|全力|加班加点|但|不过|然而|可是|只是|于|在|"
-    r"[\u4e00-\u9fff]{0,6}?(?:镇|乡|街道|社区|局|委|办|公司|中心|站|所|队|院|厅|部门|单位|村|组|科|股)|"
+    r"[\u4e00-\u9fff]{0,6}?(?:镇|乡|街道|社区|局|委|办|公司|中心|站|所|队|院|厅|部门|单位|科|股)|"
     r"\d{2,4}年|\d{1,2}月|\d{1,2}[日号]|底|初|中旬|上旬|下旬|前|[a-z ]+"
 )
 _PARTICLES = re.compile(r"(?:了|啦|的|咯|喽|哈|呀|啊|哦|噢|嘞|嗯|呢|滴|~|!)*")
 _WHOLE_OBJECT = re.compile(
     r"(?:全部|所有|各项|本项|该项|此项|这项|既定|年度|全年|整体|整个|相关|上述|以上|预定|预期|督办|交办)*"
     r"的?(?:目标任务|工作任务|整改任务|建设任务|督办事项|交办事项|工作|任务|目标|工程|项目|事项|内容|"
-    r"整改|建设|施工|验收|工程量|工作量)?(?:了|啦|的|咯|哈|!)*"
+    r"整改|建设|施工|验收|销号|工程量|工作量)?(?:了|啦|的|咯|哈|!)*"
 )
 # After the completion word, a new thought may start without punctuation: 已完成请审核.
 _OPENER = re.compile(
@@ -342,15 +381,21 @@ def _object_scope(after: str) -> int:
     tail = rest[whole.end() :]
     if not tail or _OPENER.match(tail):
         return 2
-    if _STEP.search(rest) or _PERCENT.search(rest) or re.search(r"\d", rest):
+    if _STEP.search(rest) or _PERCENT.search(rest):
         return 0
+    if _COUNT.search(rest) or re.search(r"\d", rest):
+        return 1 if _ALL.search(rest) else 0  # 完成全部18户改造, not 完成3个村
     return 1 if _TASK_NOUN.search(rest) else 0
 
 
-def _done(clauses: list[_Clause], percent: int | None) -> tuple[bool, bool]:
+def _done(clauses: list[_Clause], figure: _Figure | None) -> tuple[bool, bool]:
     """Whether the reply reports the task done, and whether it says all of it (全部完成)."""
-    finished = False  # a completion of the whole task
-    named = []  # clause indexes of completions of a named part (道路硬化已完成)
+    if figure is not None and figure.value < 100:
+        return False, False
+    finished = figure is not None and figure.scope == 2  # the whole task is finished
+    named = []  # clauses where a named part is finished (道路硬化已完成), perhaps the task
+    if figure is not None and figure.scope == 1:
+        named.append(figure.clause)
     all_of_it = False
     for index, clause in enumerate(clauses):
         if _CANNOT.search(clause.text):
@@ -359,7 +404,8 @@ def _done(clauses: list[_Clause], percent: int | None) -> tuple[bool, bool]:
             for match in _COMPLETION.finditer(part):
                 before, after = part[: match.start()], part[match.end() :]
                 if _NEGATED_BEFORE.search(before) or _NEGATED_AFTER.match(after):
-                    if match["core"]:
+                    # 审计结算还没完成 is paperwork after the work, not work left.
+                    if match["core"] and not _PAPERWORK.search(part):
                         return False, False
                     continue
                 if _HEDGED.search(before) or ("已" not in before and _PROMISED.search(before)):
@@ -371,15 +417,14 @@ def _done(clauses: list[_Clause], percent: int | None) -> tuple[bool, bool]:
                     named.append(index)
                 if scope:
                     all_of_it = all_of_it or bool(_ALL_OF_IT.search(before + after[:4]))
-    if percent is not None:
-        return percent == 100, False
     if not finished and named:
+        # A named part is the task unless another clause says work remains or is stuck.
         finished = not any(
-            _REMAINING.search(c.text) and not _PAPERWORK.search(c.text)
+            (_REMAINING.search(c.text) and not _PAPERWORK.search(c.text)) or _TROUBLE.search(c.text)
             for i, c in enumerate(clauses)
             if i not in named
         )
-    return finished, finished and all_of_it
+    return finished, finished and all_of_it and figure is None
 
 
 # --- needs help -----------------------------------------------------------------------------
@@ -389,30 +434,34 @@ _TROUBLE = re.compile(
     r"困难(?!群众|户|家庭|职工|学生|人员|党员|老人|儿童|对象|人群|企业|残疾|退役|帮扶|救助|补助|户籍)"
     r"|难题|阻力|障碍|瓶颈|卡点|堵点|卡在|卡住|卡壳|卡脖子|被卡|受阻|阻工|阻挠|停滞|推不动|推进不了|"
     r"进行不下去|干不下去|开展不了|无法(?:推进|开展|施工|进场|实施|动工)|不能推进|推进难|"
-    r"难以(?!置信)|难度(?:较大|很大|大|极大|不小|较高|很高|高)"
-    r"|(?:需|需要|亟需|急需|亟待|急待|请求|恳请|请|希望|建议|盼|望|敬请|烦请)[^,。;!?:]{0,12}?"
-    r"(?:协调|支持|帮助|帮忙|支援|协助|出面|调度|解决|研究|支援)"
+    r"难以(?!置信)|难度(?:较大|很大|大|极大|不小|较高|很高|高)|有难度|迟迟(?:未|没|不)|配合不(?:到位|力|够)"
+    r"|(?:需|需要|亟需|急需|亟待|急待|请求|恳请|请|希望|建议|盼|望|敬请|烦请|麻烦|拜托|劳烦)[^,。;!?:]{0,12}?"
+    r"(?:协调|支持|帮助|帮忙|支援|协助|出面|调度|解决|研究|配合)"
     r"|(?:资金|经费|钱|款|人手|人员|力量|设备|材料|指标|用地)[^,。;!?:]{0,4}?(?:缺口|不足|短缺|紧张|紧缺|"
-    r"未到位|没到位|不到位|没有到位|尚未到位|迟迟未|没有着落|无着落|困难|跟不上|不够)"
+    r"未到位|没到位|不到位|没有到位|尚未到位|未落实|没落实|没有落实|迟迟未|没有着落|无着落|困难|跟不上|不够)"
     r"|缺口|缺资金|缺钱|缺人|缺少资金|缺乏资金|没有资金|没钱|急需|亟需|亟待"
     r"|不配合|不同意|不愿意|拒绝|拒不|抵触|阻拦|钉子户|纠纷|上访|求助|求援"
-    r"|(?:存在|遇到|碰到|面临)[^,。;!?:]{0,8}?(?:问题|矛盾)|问题(?:较多|很多|突出|较大|比较多|比较大|严重)"
+    r"|(?:存在|遇到|碰到|面临)[^,。;!?:]{0,8}?(?:问题|矛盾|麻烦)|难做|难办|难搞|问题(?:较多|很多|突出|较大|比较多|比较大|严重)"
     r"|(?:未|没|没有|尚未|仍未|还未|还没|无法|难以|不能)(?:得到)?解决|解决不了"
     r"|(?<![a-z])(?:need(?:s)? help|help|blocked|stuck)(?![a-z])"
 )
 # 没有困难, 无需协调, 不存在问题, 克服困难: the difficulty word names no difficulty here.
 _NO_TROUBLE_BEFORE = re.compile(
-    r"(?:(?:没有|没|无|暂无|尚无|并无|不存在|未|从未|不|毫无|别无|no|not)"
+    r"(?:(?:如果?|若|假如|一旦|万一)(?:有|遇到|碰到|存在|出现|需要?)?"
+    r"|(?:没有|没|无|暂无|尚无|并无|不存在|未|从未|不|毫无|别无|no|not)"
     r"(?:遇到|碰到|发现|存在|出现|发生|有|什么|任何|太大的?|大的|明显的?|特别的?|其他的?|别的|啥|"
     r"多大的?|较大的?|重大的?|太多的?|再|须|必|用)*"
     r"|(?:克服|战胜|化解|破解|排除|攻克|解决|帮扶|慰问|走访|救助|帮助|关爱|纾解)"
     r"(?:了|各种|重重|诸多|一系列|种种|一些|部分|很多|许多)*)$"
 )
-_NO_TROUBLE_AFTER = re.compile(r"不大|不多|较小|很小|可控")
+# 困难不大, 有困难再联系; a form's heading answered "none" (存在问题：无, 需协调事项：暂无).
+_NO_TROUBLE_AFTER = re.compile(
+    r"不大|不多|较小|很小|可控|再|的话|时|将?及时|[^,。;:]{0,10}:(?:无|暂无|没有|否|/|-)"
+)
 _SOLVED = re.compile(
     r"(?:已|已经|现已|均已|都已|得到|得以|顺利|成功)(?:(?!需|请|要|待|未|没|不|还)[^,。;!?:]){0,8}?"
     r"(?:解决|化解|打通|排除|克服|消除|理顺|疏通|补齐|补足|到位|落实|批复|批下来|办妥|谈妥|搞定|协调好|"
-    r"处理好|签订|达成一致|拿到|取得|疏解|缓解|攻克|做通|同意)"
+    r"处理好|签订|达成一致|拿到|取得|疏解|缓解|攻克|做通|同意|恢复)"
     r"|(?:解决|化解|打通|克服|消除|补齐|搞定|协调好|处理好|谈妥|做通)了"
 )
 # Before 已解决 in its clause, only words that point back at the difficulty (现已解决,
