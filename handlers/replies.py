@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
-from bot.access import Refusal, TaskAction, require, visible_task
+from bot.access import Refusal, TaskAction, require
 from bot.buttons import Pressed, confirmation_button, pressed, spend
 from bot.cards import (
     DONE,
@@ -87,7 +87,7 @@ def answer_reply(call: Call) -> Reply:
     kind = about[0][1]
     if kind == MessageKind.NEW_TASK:
         return new_task_draft(call, call.text)
-    tasks = [visible_task(call.session, call.caller, _code(call, task_id)) for task_id, _ in about]
+    tasks = [_visible(call, task_id) for task_id, _ in about]
     if len(tasks) > 1:
         return _choose(call, tasks)
     (task,) = tasks
@@ -106,11 +106,12 @@ def answer_reply(call: Call) -> Reply:
     return _report(call, task, ReportChannel.REPLY)
 
 
-def _code(call: Call, task_id: int | None) -> str:
+def _visible(call: Call, task_id: int | None) -> Task:
     task = call.session.get(Task, task_id) if task_id is not None else None
     if task is None:
         raise Refusal("这项事项已不存在。")
-    return task.code
+    require(call.caller, TaskAction.VIEW, task)
+    return task
 
 
 def answer_plain(call: Call) -> Reply:
