@@ -68,7 +68,9 @@ _NO_WORDS = frozenset(("So", "Sk", "Co", "Cn", "Mn", "Cf"))
 _WORD_SPACE = re.compile(r"(?<=[a-z0-9])[^\S\n]+(?=[a-z0-9])")
 _SPACE = re.compile(r"[^\S\n]+")
 _BEFORE = re.compile(r"[之以]前")
-_SLIP = re.compile(r"以(?=经?(?:完成|办结|完工|竣工|整改))")  # 以完成: a slip of the pen for 已完成
+# Slips of the pen: 以完成 for 已完成 (not 可以完成, 难以完成), 完城 for 完成.
+_SLIP = re.compile(r"(?<![可所难得足予加用借是以据并从])以(?=经?(?:完成|办结|完工|竣工|整改))")
+_SLIP_CITY = re.compile(r"(?<=完)城")
 
 
 def _normalise(text: str) -> str:
@@ -77,7 +79,7 @@ def _normalise(text: str) -> str:
     kept = "".join(ch for ch in folded if unicodedata.category(ch) not in _NO_WORDS)
     kept = _WORD_SPACE.sub("_", kept)  # keep "not done" two words
     kept = _SPACE.sub("", kept).replace("_", " ")
-    kept = _SLIP.sub("已", _BEFORE.sub("前", kept))
+    kept = _SLIP_CITY.sub("成", _SLIP.sub("已", _BEFORE.sub("前", kept)))
     return _IDIOMS.sub("", kept)
 
 
@@ -182,6 +184,7 @@ _CONTEXT = re.compile(
     r"|(?P<overall>整体|总体|累计|总进度|整个|全县|全镇|全乡|全局|综合|共计|合计|总计)"
 )
 _DECISIVE = ("money", "progress", "metric", "change", "rest")
+_SHARE_OF_WORK = re.compile(r"(?:总|全部|整个|年度)?(?:任务|工作量|工程量|总量|总数|户数)")
 _PROGRESS_NOUNS = frozenset(("进度", "进展", "完成率", "完成度", "形象进度"))
 _FROM = re.compile(r"(?:由|从)(?:原来|之前|上周|上月)?的?(?:约|大约|近)?$")
 
@@ -228,6 +231,8 @@ def _kind(clause: str, start: int, end: int) -> tuple[str, bool]:
             after_money = token.start() <= money_end + 1
             if group == "progress" and token[0] in _PROGRESS_NOUNS and after_money:
                 group = "money"
+            if group == "metric" and token[0] == "占" and _SHARE_OF_WORK.match(before, token.end()):
+                group = "progress"  # 占总任务的50%, not 占年度投资的50%
             if group == "money":
                 money_end = token.end()
             decisive = group
@@ -440,7 +445,7 @@ _TROUBLE = re.compile(
     r"|(?:资金|经费|钱|款|人手|人员|力量|设备|材料|指标|用地)[^,。;!?:]{0,4}?(?:缺口|不足|短缺|紧张|紧缺|"
     r"未到位|没到位|不到位|没有到位|尚未到位|未落实|没落实|没有落实|迟迟未|没有着落|无着落|困难|跟不上|不够)"
     r"|缺口|缺资金|缺钱|缺人|缺少资金|缺乏资金|没有资金|没钱|急需|亟需|亟待"
-    r"|不配合|不同意|不愿意|拒绝|拒不|抵触|阻拦|钉子户|纠纷|上访|求助|求援"
+    r"|[做办批谈推走搞]不(?:通|下来|拢|动)|不配合|不同意|不愿意|拒绝|拒不|抵触|阻拦|钉子户|纠纷|上访|求助|求援"
     r"|(?:存在|遇到|碰到|面临)[^,。;!?:]{0,8}?(?:问题|矛盾|麻烦)|难做|难办|难搞|问题(?:较多|很多|突出|较大|比较多|比较大|严重)"
     r"|(?:未|没|没有|尚未|仍未|还未|还没|无法|难以|不能)(?:得到)?解决|解决不了"
     r"|(?<![a-z])(?:need(?:s)? help|help|blocked|stuck)(?![a-z])"
@@ -461,7 +466,7 @@ _NO_TROUBLE_AFTER = re.compile(
 _SOLVED = re.compile(
     r"(?:已|已经|现已|均已|都已|得到|得以|顺利|成功)(?:(?!需|请|要|待|未|没|不|还)[^,。;!?:]){0,8}?"
     r"(?:解决|化解|打通|排除|克服|消除|理顺|疏通|补齐|补足|到位|落实|批复|批下来|办妥|谈妥|搞定|协调好|"
-    r"处理好|签订|达成一致|拿到|取得|疏解|缓解|攻克|做通|同意|恢复)"
+    r"处理好|签订|达成一致|拿到|取得|疏解|缓解|攻克|做通|同意|恢复|签字)"
     r"|(?:解决|化解|打通|克服|消除|补齐|搞定|协调好|处理好|谈妥|做通)了"
 )
 # Before 已解决 in its clause, only words that point back at the difficulty (现已解决,
