@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,10 +45,15 @@ def parse_progress(text: str) -> Progress:
     if not normal:
         return Progress(done=False, percent=None, needs_help=False, note=note)
     clauses = _clauses(normal)
-    figure = _progress_figure(normal, clauses)
-    done, all_of_it = _done(clauses, figure)
+    # Each reading is skipped when the reply has nothing it looks for: most replies are
+    # short and say one thing.
+    figure = _progress_figure(normal, clauses) if _ANY_FIGURE.search(normal) else None
+    done = all_of_it = False
+    if _COMPLETION.search(normal) or (figure and figure.value == 100):
+        done, all_of_it = _done(clauses, figure)
     percent = 100 if all_of_it else figure.value if figure else None
-    return Progress(done=done, percent=percent, needs_help=_needs_help(clauses), note=note)
+    needs_help = _needs_help(normal, clauses)
+    return Progress(done=done, percent=percent, needs_help=needs_help, note=note)
 
 
 # --- normalisation and clauses -------------------------------------------------------------
@@ -64,7 +71,12 @@ _IDIOMS = re.compile(
     r"不折不扣|不打折扣|不遗余力|不等不靠|不辞辛劳|不断|不少|不小|不仅|不但|不久|不错|不同|"
     r"无论|不论|不管|毫不|未来|不懈|不停|马不停蹄|从不|不失时机|克难|攻坚克难|迎难而上"
 )
-_NO_WORDS = frozenset(("So", "Sk", "Co", "Cn", "Mn", "Cf"))
+# Letterlike symbols to dingbats and shapes, joiners and variation selectors, private
+# use, emoji and their skin tones; not the punctuation that ends a clause (… — “).
+_SYMBOLS = re.compile(
+    "[\u00a9\u00ae\u200b-\u200f\u2060-\u206f\u2100-\u2bff\u3030\u303d\u3297\u3299"
+    "\ue000-\uf8ff\ufe00-\ufe0f\U0001f000-\U0001faff\U000e0000-\U000e007f]+"
+)
 _WORD_SPACE = re.compile(r"(?<=[a-z0-9])[^\S\n]+(?=[a-z0-9])")
 _SPACE = re.compile(r"[^\S\n]+")
 _BEFORE = re.compile(r"[之以]前")
@@ -76,15 +88,14 @@ _SLIP_CITY = re.compile(r"(?<=完)城")
 def _normalise(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text).lower().translate(_TRADITIONAL)
     # Emoji, symbols and joiners carry no words (完成✅请审核 reads 完成请审核).
-    kept = "".join(ch for ch in folded if unicodedata.category(ch) not in _NO_WORDS)
+    kept = _SYMBOLS.sub("", folded)
     kept = _WORD_SPACE.sub("_", kept)  # keep "not done" two words
     kept = _SPACE.sub("", kept).replace("_", " ")
     kept = _SLIP_CITY.sub("成", _SLIP.sub("已", _BEFORE.sub("前", kept)))
     return _IDIOMS.sub("", kept)
 
 
-@dataclass(frozen=True, slots=True)
-class _Clause:
+class _Clause(NamedTuple):
     text: str
     start: int  # offset in the normalised reply
     parts: tuple[str, ...]  # the clause cut again at colons (完成情况:已完成)
@@ -158,9 +169,11 @@ _PERCENT = re.compile(
     # 完成2/3; a bare 2/3 may be a date.
     r"|(?:(?<=完成)|(?<=完成了)|(?<=进度)|(?<=约))(?P<over>\d{1,2})/(?P<under>\d{1,2})(?![\d/])"
     # 进度80 without the sign, when nothing follows that makes 80 a count.
-    rf"|(?<=进度|成率)(?:[:为是达到约近]|已达)*(?P<bare>\d{{1,3}})(?=$|左右|以上|多)"
+    rf"|(?<=进度|成率)(?:[:为是达到约近]|已达)*(?P<bare>\d{{1,3}})"
+    r"(?=左右|以上|多|[^\d.%a-z\u4e00-\u9fff]|$)"
 )
 _POINTS = re.compile(r"个?百分点")
+_ANY_FIGURE = re.compile(r"\d|[一二三四五六七八九十两]成|分之|半")
 
 # The words before a figure say what it measures. Scanning the clause up to the figure,
 # the last of these that is decisive (money, progress, metric, change) decides; the
@@ -189,8 +202,7 @@ _PROGRESS_NOUNS = frozenset(("进度", "进展", "完成率", "完成度", "形�
 _FROM = re.compile(r"(?:由|从)(?:原来|之前|上周|上月)?的?(?:约|大约|近)?$")
 
 
-@dataclass(frozen=True, slots=True)
-class _Figure:
+class _Figure(NamedTuple):
     value: int
     position: int
     kind: str  # "progress", "remaining" (100 less 还剩30%), "earlier" (上周40%), "other"
@@ -256,7 +268,7 @@ def _kind(clause: str, start: int, end: int) -> tuple[str, bool]:
         return "rest", overall
     if decisive not in (None, "progress"):
         return "other", overall
-    if past or _FROM.search(before):
+    if past or _FROM.search(before[-12:]):
         return "earlier", overall
     return "progress", overall
 
@@ -264,18 +276,20 @@ def _kind(clause: str, start: int, end: int) -> tuple[str, bool]:
 def _progress_figure(text: str, clauses: list[_Clause]) -> _Figure | None:
     """The reply's progress percentage, if it gives one."""
     figures = []
-    for index, clause in enumerate(clauses):
-        for match in _PERCENT.finditer(clause.text):
-            value = _value(match)
-            if value is None or value > 100 or _POINTS.match(clause.text, match.end()):
-                continue
-            before = clause.text[: match.start()]
-            kind, overall = _kind(clause.text, match.start(), match.end())
-            if kind == "rest":  # 还剩30%: 70% is done
-                value, kind = 100 - value, "remaining"
-            scope = _subject_scope(_CONTEXT.sub("", before))
-            position = clause.start + match.start()
-            figures.append(_Figure(int(value), position, kind, overall, index, scope))
+    starts = [clause.start for clause in clauses]
+    for match in _PERCENT.finditer(text):
+        value = _value(match)
+        if value is None or value > 100 or _POINTS.match(text, match.end()):
+            continue
+        index = bisect_right(starts, match.start()) - 1
+        clause = clauses[index]
+        start, end = match.start() - clause.start, match.end() - clause.start
+        kind, overall = _kind(clause.text, start, end)
+        if kind == "rest":  # 还剩30%: 70% is done
+            value, kind = 100 - value, "remaining"
+        # Only a figure of 100 can make the task done, and then it matters what it is of.
+        scope = _subject_scope(_CONTEXT.sub("", clause.text[:start])) if value == 100 else 0
+        figures.append(_Figure(int(value), match.start(), kind, overall, index, scope))
     present = [f for f in figures if f.kind == "progress"] or [
         f for f in figures if f.kind == "remaining"
     ]
@@ -408,12 +422,13 @@ def _done(clauses: list[_Clause], figure: _Figure | None) -> tuple[bool, bool]:
         for part in clause.parts:
             for match in _COMPLETION.finditer(part):
                 before, after = part[: match.start()], part[match.end() :]
-                if _NEGATED_BEFORE.search(before) or _NEGATED_AFTER.match(after):
+                if _NEGATED_BEFORE.search(before[-16:]) or _NEGATED_AFTER.match(after):
                     # 审计结算还没完成 is paperwork after the work, not work left.
                     if match["core"] and not _PAPERWORK.search(part):
                         return False, False
                     continue
-                if _HEDGED.search(before) or ("已" not in before and _PROMISED.search(before)):
+                promised = "已" not in before and _PROMISED.search(before)
+                if promised or _HEDGED.search(before[-12:]):
                     continue
                 scope = min(_subject_scope(before), _object_scope(after))
                 if scope == 2:
@@ -479,26 +494,28 @@ _BACK_REFERENCE = re.compile(
 )
 
 
-def _needs_help(clauses: list[_Clause]) -> bool:
-    pending = False  # a difficulty not yet answered by a solution
-    for clause in clauses:
-        text = clause.text
-        events = []
-        for match in _TROUBLE.finditer(text):
-            before = text[: match.start()]
-            if not _NO_TROUBLE_BEFORE.search(before) and not _NO_TROUBLE_AFTER.match(
-                text, match.end()
-            ):
-                events.append((match.start(), True))
-        for match in _SOLVED.finditer(text):
-            events.append((match.start(), False))
-        clause_pending = False
-        for position, trouble in sorted(events):
-            if trouble:
-                clause_pending = True
-            else:
-                if not clause_pending and not _BACK_REFERENCE.sub("", text[:position]):
-                    pending = False  # 卡在征地，现已解决
-                clause_pending = False
-        pending = pending or clause_pending
-    return pending
+def _needs_help(text: str, clauses: list[_Clause]) -> bool:
+    starts = [clause.start for clause in clauses]
+    # (position, clause index, is a difficulty) for every difficulty and solution, in order
+    events = []
+    for match in _TROUBLE.finditer(text):
+        index = bisect_right(starts, match.start()) - 1
+        before = text[max(clauses[index].start, match.start() - 16) : match.start()]
+        if not _NO_TROUBLE_BEFORE.search(before) and not _NO_TROUBLE_AFTER.match(text, match.end()):
+            events.append((match.start(), index, True))
+    for match in _SOLVED.finditer(text):
+        events.append((match.start(), bisect_right(starts, match.start()) - 1, False))
+    pending = False  # a difficulty in an earlier clause not yet answered
+    clause_pending = False  # one in the current clause
+    current = -1
+    for position, index, trouble in sorted(events):
+        if index != current:
+            pending, clause_pending, current = pending or clause_pending, False, index
+        if trouble:
+            clause_pending = True
+        else:
+            before = text[clauses[index].start : position]
+            if not clause_pending and not _BACK_REFERENCE.sub("", before):
+                pending = False  # 卡在征地，现已解决
+            clause_pending = False
+    return pending or clause_pending
