@@ -68,8 +68,8 @@ _TRADITIONAL = str.maketrans(
 )
 # Idioms whose 不/未/无 negate nothing the rules look at (不折不扣完成 is done).
 _IDIOMS = re.compile(
-    r"不折不扣|不打折扣|不遗余力|不等不靠|不辞辛劳|不断|不少|不小|不仅|不但|不久|不错|不同|"
-    r"无论|不论|不管|毫不|未来|不懈|不停|马不停蹄|从不|不失时机|克难|攻坚克难|迎难而上"
+    r"不折不扣|不打折扣|不遗余力|不等不靠|不辞辛劳|不断|不少|不小|不仅|不但|不久|不错|不同(?!意)|"
+    r"无论|不论|不管|毫不|未来|不懈|不停|马不停蹄|不失时机|克难|攻坚克难|迎难而上"
 )
 # Letterlike symbols to dingbats and shapes, joiners and variation selectors, private
 # use, emoji and their skin tones; not the punctuation that ends a clause (… — “).
@@ -370,7 +370,8 @@ _WHOLE_OBJECT = re.compile(
 # After the completion word, a new thought may start without punctuation: 已完成请审核.
 _OPENER = re.compile(
     r"请|申请|特此|望|敬请|谢谢|感谢|盼|烦请|麻烦|附|详见|见附|已|并|且|同时|目前|现在|现已|下一?步|后续|"
-    r"等待|待|正在|准备|将|经|通过|具备|符合|无|没有|其中|另|此外|可以|欢迎|随时|ok"
+    r"等待|待|正在|准备|将|经|通过|具备|符合|无|没有|其中|另|此外|可以|欢迎|随时|ok|投用|投入使用|"
+    r"交付|通车|运行"
 )
 _TASK_NOUN = re.compile(r"(?:任务|工作|整改|建设|工程|项目|改造)$")
 # A clause that says work remains, unless it is only the paperwork after the work.
@@ -379,6 +380,11 @@ _REMAINING = re.compile(
     r"即将|马上|下一?步|接下来|随后|准备|计划|预计|力争|争取|启动|着手|开始|有待|尚需|还需|仍需|尚未|"
     r"还未|还没|仍未|暂未"
 )
+# 部分配套设施暂缓建设, 还有1户群众不满意: a part is unfinished, whatever else is done.
+_UNFINISHED_PART = re.compile(
+    r"(?:部分|个别|少量|剩余|剩下|还有|尚有|仍有|其余|另有)[^,]{0,12}?(?:暂缓|未|没|正在|待|还在|仍在|不)"
+)
+_MONEY = re.compile(r"资金|经费|款|钱|投资|预算")
 _PAPERWORK = re.compile(
     r"验收|销号|资料|佐证|审计|结算|决算|审核|归档|台账|总结|报告|材料|评估|复查|核查|检查|回头看|巩固|"
     r"管护|维护|运行|长效|照片"
@@ -419,6 +425,10 @@ def _done(clauses: list[_Clause], figure: _Figure | None) -> tuple[bool, bool]:
     for index, clause in enumerate(clauses):
         if _CANNOT.search(clause.text):
             return False, False
+        if _UNFINISHED_PART.search(clause.text) and not (
+            _MONEY.search(clause.text) or _PAPERWORK.search(clause.text)
+        ):
+            return False, False
         for part in clause.parts:
             for match in _COMPLETION.finditer(part):
                 before, after = part[: match.start()], part[match.end() :]
@@ -456,11 +466,11 @@ _TROUBLE = re.compile(
     r"进行不下去|干不下去|开展不了|无法(?:推进|开展|施工|进场|实施|动工)|不能推进|推进难|"
     r"难以(?!置信)|难度(?:较大|很大|大|极大|不小|较高|很高|高)|有难度|迟迟(?:未|没|不)|配合不(?:到位|力|够)"
     r"|(?:需|需要|亟需|急需|亟待|急待|请求|恳请|请|希望|建议|盼|望|敬请|烦请|麻烦|拜托|劳烦)[^,。;!?:]{0,12}?"
-    r"(?:协调|支持|帮助|帮忙|支援|协助|出面|调度|解决|研究|配合)"
+    r"(?:协调|支持|帮助|帮忙|支援|协助|出面|调度|解决|研究|配合|督促|想办法)"
     r"|(?:资金|经费|钱|款|人手|人员|力量|设备|材料|指标|用地)[^,。;!?:]{0,4}?(?:缺口|不足|短缺|紧张|紧缺|"
     r"未到位|没到位|不到位|没有到位|尚未到位|未落实|没落实|没有落实|迟迟未|没有着落|无着落|困难|跟不上|不够)"
     r"|缺口|缺资金|缺钱|缺人|缺少资金|缺乏资金|没有资金|没钱|急需|亟需|亟待"
-    r"|[做办批谈推走搞]不(?:通|下来|拢|动)|不配合|不同意|不愿意|拒绝|拒不|抵触|阻拦|钉子户|纠纷|上访|求助|求援"
+    r"|[做办批谈推走搞]不(?:通|下来|拢|动)|拖欠|欠(?:款|薪|账|着)|不配合|不同意|不愿意|拒绝|拒不|抵触|阻拦|钉子户|纠纷|上访|求助|求援"
     r"|(?:存在|遇到|碰到|面临)[^,。;!?:]{0,8}?(?:问题|矛盾|麻烦)|难做|难办|难搞|问题(?:较多|很多|突出|较大|比较多|比较大|严重)"
     r"|(?:未|没|没有|尚未|仍未|还未|还没|无法|难以|不能)(?:得到)?解决|解决不了"
     r"|(?<![a-z])(?:need(?:s)? help|help|blocked|stuck)(?![a-z])"
@@ -476,7 +486,8 @@ _NO_TROUBLE_BEFORE = re.compile(
 )
 # 困难不大, 有困难再联系; a form's heading answered "none" (存在问题：无, 需协调事项：暂无).
 _NO_TROUBLE_AFTER = re.compile(
-    r"不大|不多|较小|很小|可控|再|的话|时|将?及时|[^,。;:]{0,10}:(?:无|暂无|没有|否|/|-)"
+    r"不大|不多|较小|很小|可控|再|的话|时|将?及时"
+    r"|[^,。;:]{0,10}?[:】\])](?:无(?!法)|暂无|没有|否|/|-)"
 )
 _SOLVED = re.compile(
     r"(?:已|已经|现已|均已|都已|得到|得以|顺利|成功)(?:(?!需|请|要|待|未|没|不|还)[^,。;!?:]){0,8}?"
