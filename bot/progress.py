@@ -48,12 +48,12 @@ def parse_progress(text: str) -> Progress:
     # Each reading is skipped when the reply has nothing it looks for: most replies are
     # short and say one thing.
     figure = _progress_figure(normal, clauses) if _ANY_FIGURE.search(normal) else None
+    stuck = _stuck(normal, clauses)
     done = all_of_it = False
     if _COMPLETION.search(normal) or (figure and figure.value == 100):
-        done, all_of_it = _done(clauses, figure)
+        done, all_of_it = _done(clauses, figure, stuck)
     percent = 100 if all_of_it else figure.value if figure else None
-    needs_help = _needs_help(normal, clauses)
-    return Progress(done=done, percent=percent, needs_help=needs_help, note=note)
+    return Progress(done=done, percent=percent, needs_help=bool(stuck), note=note)
 
 
 # --- normalisation and clauses -------------------------------------------------------------
@@ -318,7 +318,7 @@ _COMPLETION = re.compile(
     r"(?P<close>(?:申请|请求|请予|恳请|请)(?:销号|办结)|已销号|"
     r"(?:落实|拆除|清理|整治|安装|处置|清运|修复|治理|配备)到位|通过[^,:]{0,6}?验收|验收合格|"
     r"验收已?通过|已验收|投入使用|交付使用|已投用)"
-    r"|(?P<core>完成|办结|完工|竣工|完毕|建成投用|建成|整改到位|整改完毕|已整改|做完|干完|弄完|搞完|"
+    r"|(?P<core>完成|办结|完工|竣工|完毕|建成投用|建成|已?整改(?:到位|完毕)|已整改|做完|干完|弄完|搞完|"
     r"搞定|弄好|办好|搞好|做好|(?<![a-z])(?:done|finished|completed?)(?![a-z]))"
 )
 _CANNOT = re.compile(r"完不成|办不结|干不完|做不完|完不了|办不完")
@@ -380,9 +380,11 @@ _REMAINING = re.compile(
     r"即将|马上|下一?步|接下来|随后|准备|计划|预计|力争|争取|启动|着手|开始|有待|尚需|还需|仍需|尚未|"
     r"还未|还没|仍未|暂未"
 )
-# 部分配套设施暂缓建设, 还有1户群众不满意: a part is unfinished, whatever else is done.
+# 部分配套设施暂缓建设, 还有1户群众不满意, 正在返工: a part is unfinished, whatever
+# else is done.
 _UNFINISHED_PART = re.compile(
     r"(?:部分|个别|少量|剩余|剩下|还有|尚有|仍有|其余|另有)[^,]{0,12}?(?:暂缓|未|没|正在|待|还在|仍在|不)"
+    r"|返工|返修|重做|推倒重来"
 )
 _MONEY = re.compile(r"资金|经费|款|钱|投资|预算")
 _PAPERWORK = re.compile(
@@ -413,7 +415,7 @@ def _object_scope(after: str) -> int:
     return 1 if _TASK_NOUN.search(rest) else 0
 
 
-def _done(clauses: list[_Clause], figure: _Figure | None) -> tuple[bool, bool]:
+def _done(clauses: list[_Clause], figure: _Figure | None, stuck: set[int]) -> tuple[bool, bool]:
     """Whether the reply reports the task done, and whether it says all of it (全部完成)."""
     if figure is not None and figure.value < 100:
         return False, False
@@ -450,7 +452,7 @@ def _done(clauses: list[_Clause], figure: _Figure | None) -> tuple[bool, bool]:
     if not finished and named:
         # A named part is the task unless another clause says work remains or is stuck.
         finished = not any(
-            (_REMAINING.search(c.text) and not _PAPERWORK.search(c.text)) or _TROUBLE.search(c.text)
+            (_REMAINING.search(c.text) and not _PAPERWORK.search(c.text)) or i in stuck
             for i, c in enumerate(clauses)
             if i not in named
         )
@@ -505,10 +507,10 @@ _BACK_REFERENCE = re.compile(
 )
 
 
-def _needs_help(text: str, clauses: list[_Clause]) -> bool:
+def _stuck(text: str, clauses: list[_Clause]) -> set[int]:
+    """The clauses naming a difficulty that nothing later in the reply answers."""
     starts = [clause.start for clause in clauses]
-    # (position, clause index, is a difficulty) for every difficulty and solution, in order
-    events = []
+    events = []  # (position, clause index, is a difficulty) for difficulties and solutions
     for match in _TROUBLE.finditer(text):
         index = bisect_right(starts, match.start()) - 1
         before = text[max(clauses[index].start, match.start() - 16) : match.start()]
@@ -516,17 +518,12 @@ def _needs_help(text: str, clauses: list[_Clause]) -> bool:
             events.append((match.start(), index, True))
     for match in _SOLVED.finditer(text):
         events.append((match.start(), bisect_right(starts, match.start()) - 1, False))
-    pending = False  # a difficulty in an earlier clause not yet answered
-    clause_pending = False  # one in the current clause
-    current = -1
+    stuck: set[int] = set()
     for position, index, trouble in sorted(events):
-        if index != current:
-            pending, clause_pending, current = pending or clause_pending, False, index
         if trouble:
-            clause_pending = True
-        else:
-            before = text[clauses[index].start : position]
-            if not clause_pending and not _BACK_REFERENCE.sub("", before):
-                pending = False  # 卡在征地，现已解决
-            clause_pending = False
-    return pending or clause_pending
+            stuck.add(index)
+        elif index in stuck:
+            stuck.discard(index)  # 困难已解决
+        elif not _BACK_REFERENCE.sub("", text[clauses[index].start : position]):
+            stuck.clear()  # 卡在征地，现已解决
+    return stuck
