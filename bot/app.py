@@ -25,6 +25,7 @@ from bot.runtime import Runtime, open_runtime
 from bot.settings import Settings
 from handlers import register_all
 from handlers.menu import menu
+from jobs.scan import scan
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +72,10 @@ def build_application(
         application.bot_data["runtime"] = runtime
     register_all(application)
     application.add_error_handler(report_error)
+    # The outbox scan; it starts with the application (not in tests that only initialise).
+    application.job_queue.run_repeating(
+        scan, interval=settings.scan_interval, first=1, name="outbox"
+    )
     return application
 
 
@@ -90,7 +95,7 @@ def configure_logging() -> None:
     logging.basicConfig(
         format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
     )
-    for chatty in ("httpx", "httpcore", "alembic.runtime.plugins"):
+    for chatty in ("httpx", "httpcore", "alembic.runtime.plugins", "apscheduler"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
 
 

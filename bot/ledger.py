@@ -31,6 +31,7 @@ from bot.access import (
     require_office,
 )
 from bot.messages import IncomingFile
+from bot.outbox import cancel_for_task
 from db.models import (
     Attachment,
     CodeCounter,
@@ -351,6 +352,8 @@ def change_task(
         changed.append(field)
     if changed:
         task.updated_at = now
+    if "deadline" in changed or "state" in changed:
+        cancel_for_task(session, task.id, now=now, why="截止时间或状态已调整")
     return changed
 
 
@@ -390,6 +393,8 @@ def apply_action(
     task.state = target
     task.updated_at = now
     _record(session, task, actor, now, "state", state.value, target.value, reason or None)
+    if target != TaskState.OPEN:  # the unit is done with it: no more chasing
+        cancel_for_task(session, task.id, now=now, why=f"事项{STATE_LABELS[target]}")
     if action == Action.REPORT_DONE:
         if task.percent != 100:
             _record(session, task, actor, now, "percent", task.percent, 100)
@@ -530,6 +535,7 @@ def decide_extension(
         _record(session, task, actor, now, "deadline", task.deadline, request.proposed_deadline)
         task.deadline = request.proposed_deadline
         task.updated_at = now
+        cancel_for_task(session, task.id, now=now, why="延期已批准")
     return request
 
 

@@ -35,6 +35,11 @@ EXPECTED_FORMS = {
     "yellow_workdays": "正整数（工作日数），如 3",
     "stale_report_days": "正整数（天数），如 7",
     "invitation_days": "正整数（天数），如 7",
+    "reminder_time": "24 小时制时刻 HH:MM，如 09:00",
+    "quiet_start": "24 小时制时刻 HH:MM，如 22:00",
+    "quiet_end": "24 小时制时刻 HH:MM，如 08:00",
+    "reminder_days": "逗号分隔的提前天数，如 7,3",
+    "escalate_after_workdays": "正整数（工作日数），如 1",
     "webhook_url": "Telegram 推送更新的公网 https 地址，形如 https://duban.example.gov.cn/telegram",
     "webhook_secret": "1 到 256 个字母、数字、_ 或 -（设置 DUBAN_WEBHOOK_URL 时必填）",
     "webhook_listen": "本机监听地址，如 127.0.0.1（由反向代理转发）",
@@ -98,6 +103,13 @@ class Settings(BaseSettings):
     yellow_workdays: int = Field(default=3, ge=1)
     stale_report_days: int = Field(default=7, ge=1)
     invitation_days: int = Field(default=7, ge=1)
+    # Reminders: the days before a deadline they come (besides the last working day
+    # before and the due day), the time of day, and the quiet hours they never break.
+    reminder_days: Annotated[tuple[int, ...], NoDecode] = (7, 3)
+    reminder_time: time = time(9, 0)
+    quiet_start: time = time(22, 0)
+    quiet_end: time = time(8, 0)
+    escalate_after_workdays: int = Field(default=1, ge=1)
     # Webhook instead of long polling: Telegram posts updates to webhook_url, which a
     # reverse proxy forwards to webhook_listen:webhook_port; requests must carry the secret.
     webhook_url: str | None = None
@@ -169,7 +181,20 @@ class Settings(BaseSettings):
             return tuple(int(part) for part in parts if part)
         return value
 
-    @field_validator("digest_time", "end_of_day", mode="before")
+    @field_validator("reminder_days", mode="before")
+    @classmethod
+    def _day_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.replace("，", ",").split(",")]
+            days = tuple(int(part) for part in parts if part)
+            if any(day < 1 or day > 60 for day in days):
+                raise ValueError("days out of range")
+            return days
+        return value
+
+    @field_validator(
+        "digest_time", "end_of_day", "reminder_time", "quiet_start", "quiet_end", mode="before"
+    )
     @classmethod
     def _clock(cls, value: Any) -> time:
         return _parse_clock(value)

@@ -415,3 +415,54 @@ class ButtonRef(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime | None]
     used_at: Mapped[datetime | None]
+
+
+class OutboxKind(StrEnum):
+    REMINDER = "reminder"  # 催办: a task or milestone near or past its due time
+    ESCALATION = "escalation"  # the lead leader told of an overdue task
+    DIGEST = "digest"  # the morning digest
+
+
+class OutboxState(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"  # claimed by a sender until `claimed_until`
+    SENT = "sent"
+    FAILED = "failed"  # will be tried again at `next_try_at`
+    DEAD = "dead"  # given up: the chat blocked the bot, or too many failures
+    CANCELLED = "cancelled"  # no longer due: the task moved on, or the row went stale
+
+
+class OutboxMessage(Base):
+    """Everything the bot sends on its own is a row here first (the outbox).
+
+    `key` makes planning idempotent (task + milestone + kind + deadline + local
+    day + chat); a sender claims due rows with a conditional UPDATE, sends, and
+    records the Telegram message ids, or the error and the next try.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        _check_in("kind", OutboxKind),
+        _check_in("state", OutboxState),
+        Index("ix_outbox_state_next_try_at", "state", "next_try_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    channel: Mapped[str] = mapped_column(String(20), default="telegram")
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    task_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tasks.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    buttons: Mapped[str | None] = mapped_column(Text)  # JSON [[label, data], ...]
+    due_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(20), default=OutboxState.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_try_at: Mapped[datetime]
+    claimed_until: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    message_ids: Mapped[str | None] = mapped_column(String(200))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

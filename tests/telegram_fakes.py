@@ -45,6 +45,15 @@ class RecordingRequest(BaseRequest):
 
     calls: list[SentCall] = field(default_factory=list)
     _message_ids: Any = field(default_factory=lambda: itertools.count(5000))
+    # chat id → Bot API error answers to give, in order, before sending normally again
+    failures: dict[int, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)
+
+    def fail(self, chat_id: int, status: int, description: str, **parameters: Any) -> None:
+        """The next send to `chat_id` gets this error (e.g. 429 with retry_after, 403)."""
+        answer: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+        if parameters:
+            answer["parameters"] = parameters
+        self.failures.setdefault(chat_id, []).append((status, answer))
 
     @property
     def read_timeout(self) -> float | None:
@@ -68,6 +77,16 @@ class RecordingRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
         params = request_data.parameters if request_data else {}
+        chat = params.get("chat_id")
+        queued = (
+            self.failures.get(int(chat))
+            if chat is not None and api_method.startswith("send")
+            else None
+        )
+        if queued:
+            status, answer = queued.pop(0)
+            self.calls.append(SentCall(api_method, params, answer))
+            return status, json.dumps(answer).encode()
         result = self._result(api_method, params)
         self.calls.append(SentCall(api_method, params, result))
         return 200, json.dumps({"ok": True, "result": result}).encode()

@@ -1,0 +1,301 @@
+"""Planning: write the outbox rows the ledger and the calendar make due today.
+
+Idempotent: every row has a key (task, milestone, kind, deadline, local day,
+chat), keys already written are skipped before any text is built, and the
+insert ignores a key another process wrote meanwhile. So planning runs every
+scan and after any change, and a person who binds today is reminded at the
+next scan. Rows of an earlier day still waiting are dropped as stale.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.buttons import task_button
+from bot.cards import ACTION_LABELS, DONE, EXTEND, PROGRESS
+from bot.digest import Audience, build_digests
+from bot.lights import LIGHT_ICONS, Light, days_overdue, light_of
+from bot.outbox import WAITING, Planned, enqueue
+from bot.settings import Settings
+from bot.timefmt import local_time
+from bot.workcalendar import WorkCalendar
+from db.models import (
+    ChatBinding,
+    Milestone,
+    OutboxKind,
+    OutboxMessage,
+    OutboxState,
+    Person,
+    Task,
+    TaskState,
+)
+from jobs.schedule import at, overdue_workdays, reminded_today, workdays_left
+
+KEY_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class _Due:
+    task_id: int
+    milestone_id: int | None
+    code: str
+    title: str
+    milestone_title: str | None
+    unit_id: int
+    leader_id: int | None
+    due: datetime
+
+
+def plan(
+    session: Session,
+    *,
+    now: datetime,
+    settings: Settings,
+    calendar: WorkCalendar,
+    yellow_until: datetime,
+) -> int:
+    """Write today's reminders, escalations and (at digest time) digests; returns rows written."""
+    zone = settings.zone
+    today = now.astimezone(zone).date()
+    _drop_stale(session, today, zone)
+    if not calendar.is_workday(today):
+        return 0  # nothing is planned on a day off; the points move to the next working day
+    # Most urgent first: a merged reminder lists its tasks in row order.
+    due = sorted(_due_today(session, today, settings, calendar), key=lambda d: (d.due, d.code))
+    chats = _unit_chats(session)
+    leaders = _leader_chats(session)
+    candidates: list[tuple[str, _Due, int, OutboxKind]] = []
+    for item in due:
+        deadline_mark = int(item.due.timestamp())
+        for chat in chats.get(item.unit_id, ()):
+            key = f"r:{item.task_id}:{item.milestone_id or 0}:{deadline_mark}:{today}:{chat}"
+            candidates.append((key, item, chat, OutboxKind.REMINDER))
+        late = overdue_workdays(item.due.astimezone(zone).date(), today, calendar)
+        leader_chat = leaders.get(item.leader_id) if item.leader_id else None
+        if item.milestone_id is None and late >= settings.escalate_after_workdays and leader_chat:
+            key = f"e:{item.task_id}:{deadline_mark}:{leader_chat}"
+            candidates.append((key, item, leader_chat, OutboxKind.ESCALATION))
+    fresh = _new_keys(session, [key for key, *_ in candidates])
+    reminder_at = at(today, settings.reminder_time, zone)
+    rows = [
+        _planned(
+            session, key, item, chat, kind, now, today, reminder_at, calendar, zone, yellow_until
+        )
+        for key, item, chat, kind in candidates
+        if key in fresh
+    ]
+    written = enqueue(session, rows, now=now)
+    digest_at = at(today, settings.digest_time, zone)
+    if now >= digest_at:
+        written += _plan_digests(session, now, digest_at, today, settings, yellow_until)
+    return written
+
+
+def _drop_stale(session: Session, today: date, zone: ZoneInfo) -> None:
+    """A reminder or digest of an earlier day not sent yet gives way to today's."""
+    session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.kind.in_([OutboxKind.REMINDER, OutboxKind.DIGEST]),
+            OutboxMessage.state.in_(WAITING),
+            OutboxMessage.due_at < at(today, time(0), zone),
+        )
+        .values(state=OutboxState.CANCELLED, last_error="已过期：由今天的提醒代替")
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _windows(today: date, settings: Settings, calendar: WorkCalendar) -> list[tuple[date, date]]:
+    """Due days (inclusive ranges) that may be reminded today; `reminded_today` decides."""
+    since = calendar.previous_workday(today)
+    windows = [(date.min, calendar.next_workday(today))]  # overdue, due, last working day before
+    for days in settings.reminder_days:
+        windows.append((since + timedelta(days=days + 1), today + timedelta(days=days)))
+    return windows
+
+
+def _due_today(
+    session: Session, today: date, settings: Settings, calendar: WorkCalendar
+) -> Iterable[_Due]:
+    zone = settings.zone
+
+    def between(column, first: date, last: date):  # type: ignore[no-untyped-def]
+        start = at(first, time(0), zone) if first != date.min else None
+        end = at(last + timedelta(days=1), time(0), zone)
+        return and_(column < end, column >= start) if start else column < end
+
+    windows = _windows(today, settings, calendar)
+    is_open = Task.state == TaskState.OPEN
+    tasks = session.execute(
+        select(
+            Task.id, Task.code, Task.title, Task.lead_unit_id, Task.lead_leader_id, Task.deadline
+        ).where(is_open, or_(*(between(Task.deadline, a, b) for a, b in windows)))
+    )
+    for task_id, code, title, unit_id, leader_id, deadline in tasks:
+        if reminded_today(
+            deadline.astimezone(zone).date(), today, settings.reminder_days, calendar
+        ):
+            yield _Due(task_id, None, code, title, None, unit_id, leader_id, deadline)
+    milestones = session.execute(
+        select(
+            Task.id,
+            Milestone.id,
+            Task.code,
+            Task.title,
+            Milestone.title,
+            Task.lead_unit_id,
+            Task.lead_leader_id,
+            Milestone.due_at,
+        )
+        .join(Milestone, Milestone.task_id == Task.id)
+        .where(
+            is_open,
+            Milestone.done_at.is_(None),
+            or_(*(between(Milestone.due_at, a, b) for a, b in windows)),
+        )
+    )
+    for task_id, milestone_id, code, title, m_title, unit_id, leader_id, due_at in milestones:
+        if reminded_today(due_at.astimezone(zone).date(), today, settings.reminder_days, calendar):
+            yield _Due(task_id, milestone_id, code, title, m_title, unit_id, leader_id, due_at)
+
+
+def _blocked(session: Session) -> set[int]:
+    return set(
+        session.scalars(select(ChatBinding.chat_id).where(ChatBinding.disabled_at.is_not(None)))
+    )
+
+
+def _unit_chats(session: Session) -> dict[int, list[int]]:
+    """Where a unit is reminded: its bound work group, else each bound member privately."""
+    blocked = _blocked(session)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for unit_id, chat_id in session.execute(
+        select(ChatBinding.unit_id, ChatBinding.chat_id).where(
+            ChatBinding.unit_id.is_not(None), ChatBinding.disabled_at.is_(None)
+        )
+    ):
+        groups[unit_id].append(chat_id)
+    members: dict[int, list[int]] = defaultdict(list)
+    for unit_id, user_id in session.execute(
+        select(Person.unit_id, Person.telegram_user_id).where(
+            Person.unit_id.is_not(None), Person.telegram_user_id.is_not(None), Person.active
+        )
+    ):
+        if user_id not in blocked:
+            members[unit_id].append(user_id)
+    return {unit: groups.get(unit) or members.get(unit, []) for unit in {*groups, *members}}
+
+
+def _leader_chats(session: Session) -> dict[int, int]:
+    blocked = _blocked(session)
+    return {
+        person_id: user_id
+        for person_id, user_id in session.execute(
+            select(Person.id, Person.telegram_user_id).where(
+                Person.telegram_user_id.is_not(None), Person.active
+            )
+        )
+        if user_id not in blocked
+    }
+
+
+def _new_keys(session: Session, keys: list[str]) -> set[str]:
+    known: set[str] = set()
+    for start in range(0, len(keys), KEY_CHUNK):
+        chunk = keys[start : start + KEY_CHUNK]
+        known.update(session.scalars(select(OutboxMessage.key).where(OutboxMessage.key.in_(chunk))))
+    return set(keys) - known
+
+
+def _planned(
+    session: Session,
+    key: str,
+    item: _Due,
+    chat: int,
+    kind: OutboxKind,
+    now: datetime,
+    today: date,
+    reminder_at: datetime,
+    calendar: WorkCalendar,
+    zone: ZoneInfo,
+    yellow_until: datetime,
+) -> Planned:
+    light = light_of(TaskState.OPEN, item.due, now, yellow_until) or Light.GREEN
+    due_day = item.due.astimezone(zone).date()
+    if item.due < now:
+        nearness = f"已逾期{days_overdue(item.due, now, zone)}天"
+    elif due_day == today:
+        nearness = "今天到期"
+    else:
+        nearness = f"还有{workdays_left(today, due_day, calendar)}个工作日"
+    what = f"{item.code} {item.title}"
+    if item.milestone_title:
+        what += f"｜节点：{item.milestone_title}"
+    line = f"{LIGHT_ICONS[light]} {what} · 截止 {local_time(item.due, zone)} · {nearness}"
+    if kind == OutboxKind.ESCALATION:
+        return Planned(key, chat, kind, f"⚠️ 您包联的事项已逾期：\n{line}", now, item.task_id)
+    task = session.get_one(Task, item.task_id)
+    # Labelled with the code: merged reminders put several tasks' buttons under one message.
+    buttons = (
+        tuple(
+            task_button(session, task, action, f"{item.code} {ACTION_LABELS[action]}")
+            for action in (PROGRESS, DONE, EXTEND)
+        ),
+    )
+    return Planned(key, chat, kind, line, max(reminder_at, now), item.task_id, buttons)
+
+
+def _plan_digests(
+    session: Session,
+    now: datetime,
+    digest_at: datetime,
+    today: date,
+    settings: Settings,
+    yellow_until: datetime,
+) -> int:
+    """One digest per recipient per working day, built by the same code as /digest."""
+    already = session.scalar(
+        select(OutboxMessage.id)
+        .where(OutboxMessage.kind == OutboxKind.DIGEST, OutboxMessage.due_at == digest_at)
+        .limit(1)
+    )
+    if already is not None:
+        return 0
+    from bot.summary import ledger_summary
+
+    summary = ledger_summary(
+        session,
+        now=now,
+        yellow_until=yellow_until,
+        stale_days=settings.stale_report_days,
+    )
+    digests = build_digests(
+        session,
+        summary=summary,
+        yellow_until=yellow_until,
+        changes_since=digest_at - timedelta(days=1),
+        zone=settings.zone,
+    )
+    people = {p.id: p for p in session.scalars(select(Person).where(Person.active))}
+    chats = _unit_chats(session)
+    blocked = _blocked(session)
+    rows = []
+    for digest in digests:
+        if digest.audience == Audience.UNIT and digest.unit_id is not None:
+            targets = chats.get(digest.unit_id, [])
+        else:
+            person = people.get(digest.person_id) if digest.person_id else None
+            targets = [person.telegram_user_id] if person and person.telegram_user_id else []
+        for chat in targets:
+            if chat in blocked:
+                continue
+            key = f"d:{chat}:{today}"
+            rows.append(Planned(key, chat, OutboxKind.DIGEST, digest.text, digest_at))
+    return enqueue(session, rows, now=now)

@@ -1,0 +1,329 @@
+"""Reminders, escalations and digests through the outbox, with the clock under control.
+
+Each test moves the clock, runs one planning pass and one sending pass (what
+the repeating job does), and checks what reached Telegram and what the outbox
+holds.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.access import SYSTEM
+from bot.ledger import Action, apply_action, change_task, create_task
+from db.models import (
+    ChatBinding,
+    OutboxKind,
+    OutboxMessage,
+    OutboxState,
+    Person,
+    ProgressReport,
+    Role,
+    Task,
+    Unit,
+    UnitKind,
+)
+from jobs import sending
+from jobs.scan import plan_now
+from jobs.sending import send_due
+from tests.conftest import SHANGHAI
+from tests.telegram_fakes import message_update
+
+MEMBER, LEADER, SUPERVISOR = 301, 302, 303
+
+
+def shanghai(*args: int) -> datetime:
+    return datetime(*args, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def no_digests(runtime):  # type: ignore[no-untyped-def]
+    """Digests out of the way (planned at 21:00), for tests about reminders."""
+    runtime.settings = runtime.settings.model_copy(update={"digest_time": time(21, 0)})
+
+
+@pytest.fixture
+def county(session):  # type: ignore[no-untyped-def]
+    township = Unit(name="城关镇", kind=UnitKind.TOWNSHIP)
+    leader = Person(name="王建国", role=Role.LEADER, telegram_user_id=LEADER)
+    session.add_all(
+        [
+            township,
+            leader,
+            Person(name="李娜", role=Role.MEMBER, unit=township, telegram_user_id=MEMBER),
+            Person(name="周明", role=Role.SUPERVISOR, telegram_user_id=SUPERVISOR),
+        ]
+    )
+    session.commit()
+    return township, leader
+
+
+def new_task(session, county, deadline: datetime, title: str = "农村改厕1200户") -> Task:  # type: ignore[no-untyped-def]
+    township, leader = county
+    task = create_task(
+        session,
+        title=title,
+        lead_unit=township,
+        lead_leader=leader,
+        deadline=deadline,
+        now=deadline - timedelta(days=60),
+        actor=SYSTEM,
+    )
+    session.commit()
+    return task
+
+
+async def scan(bot_app, runtime, clock, moment: datetime) -> list:  # type: ignore[no-untyped-def]
+    """Plan and send at `moment`; return the messages that reached Telegram."""
+    app, request = bot_app
+    clock.set(moment)
+    before = len(request.calls)
+    plan_now(runtime, moment)
+    await send_due(app.bot, runtime, now=moment)
+    return [
+        call
+        for call in request.calls[before:]
+        if call.method == "sendMessage" and "message_id" in (call.result or {})
+    ]
+
+
+def texts_to(messages: list, chat_id: int, prefix: str = "") -> list[str]:
+    return [
+        m.params["text"]
+        for m in messages
+        if int(m.params["chat_id"]) == chat_id and m.params["text"].startswith(prefix)
+    ]
+
+
+async def test_the_ladder_across_the_national_day_holiday(
+    bot_app, runtime, session, clock, county, no_digests
+) -> None:  # type: ignore[no-untyped-def]
+    # Due Monday 12 October 2026. 10-01..10-07 are the holiday; Saturday 10-10 is a
+    # make-up working day. 7 days before (10-05) falls in the holiday and moves to
+    # 10-08; 3 days before is 10-09; the last working day before is Saturday 10-10.
+    new_task(session, county, shanghai(2026, 10, 12, 18))
+    reminded: dict[date, list[str]] = {}
+    escalated: dict[date, list[str]] = {}
+    day = date(2026, 9, 28)
+    while day <= date(2026, 10, 15):
+        sent = await scan(bot_app, runtime, clock, shanghai(day.year, day.month, day.day, 9, 0))
+        if texts_to(sent, MEMBER, "⏰"):
+            reminded[day] = texts_to(sent, MEMBER, "⏰")
+        if texts_to(sent, LEADER, "⚠️"):
+            escalated[day] = texts_to(sent, LEADER, "⚠️")
+        day += timedelta(days=1)
+    assert list(reminded) == [
+        date(2026, 10, 8),
+        date(2026, 10, 9),
+        date(2026, 10, 10),
+        date(2026, 10, 12),
+        date(2026, 10, 13),
+        date(2026, 10, 14),
+        date(2026, 10, 15),
+    ]
+    assert reminded[date(2026, 10, 8)] == [
+        "⏰ 督办提醒（2026-10-08（周四））\n"
+        "🟡 DB-0001 农村改厕1200户 · 截止 2026-10-12（周一）18:00 · 还有3个工作日\n"
+        "\n直接回复本消息即可报告进展，或按下方按钮。"
+    ]
+    assert (
+        "🟡 DB-0001 农村改厕1200户 · 截止 2026-10-12（周一）18:00 · 还有1个工作日"
+        in (reminded[date(2026, 10, 10)][0])
+    )
+    assert "今天到期" in reminded[date(2026, 10, 12)][0]
+    assert "已逾期2天" in reminded[date(2026, 10, 14)][0]
+    # The lead leader hears once, after one working day overdue.
+    assert list(escalated) == [date(2026, 10, 13)]
+    assert escalated[date(2026, 10, 13)][0].startswith("⚠️ 您包联的事项已逾期：\n🔴 DB-0001")
+    # A second scan the same morning sends nothing again.
+    assert await scan(bot_app, runtime, clock, shanghai(2026, 10, 15, 9, 5)) == []
+
+
+async def test_quiet_hours_and_stale_rows(
+    bot_app, runtime, session, clock, county, no_digests
+) -> None:  # type: ignore[no-untyped-def]
+    new_task(session, county, shanghai(2026, 10, 20, 18))  # due Tuesday
+    # The bot only comes up at 22:30 on Monday, the last working day before: too late.
+    assert await scan(bot_app, runtime, clock, shanghai(2026, 10, 19, 22, 30)) == []
+    assert await scan(bot_app, runtime, clock, shanghai(2026, 10, 20, 7, 59)) == []
+    # Tuesday 09:00: Monday's row is dropped as stale, today's goes out.
+    sent = await scan(bot_app, runtime, clock, shanghai(2026, 10, 20, 9, 0))
+    (reminder,) = texts_to(sent, MEMBER, "⏰")
+    assert "今天到期" in reminder
+    session.rollback()
+    states = session.scalars(
+        select(OutboxMessage.state)
+        .where(OutboxMessage.kind == OutboxKind.REMINDER)
+        .order_by(OutboxMessage.id)
+    ).all()
+    assert states == [OutboxState.CANCELLED, OutboxState.SENT]
+
+
+async def test_completing_or_re_dating_cancels_what_is_pending(
+    bot_app, runtime, session, clock, county, no_digests
+) -> None:  # type: ignore[no-untyped-def]
+    done = new_task(session, county, shanghai(2026, 10, 20, 18))
+    moved = new_task(session, county, shanghai(2026, 10, 20, 18), title="街巷硬化")
+    await scan(bot_app, runtime, clock, shanghai(2026, 10, 20, 8, 30))  # planned, not due yet
+    apply_action(session, done, Action.REPORT_DONE, now=shanghai(2026, 10, 20, 8, 40), actor=SYSTEM)
+    change_task(
+        session,
+        moved,
+        now=shanghai(2026, 10, 20, 8, 45),
+        actor=SYSTEM,
+        deadline=shanghai(2026, 11, 30, 18),
+    )
+    session.commit()
+    sent = await scan(bot_app, runtime, clock, shanghai(2026, 10, 20, 9, 0))
+    assert texts_to(sent, MEMBER, "⏰") == []
+    reasons = session.scalars(
+        select(OutboxMessage.last_error).where(OutboxMessage.state == OutboxState.CANCELLED)
+    ).all()
+    assert sorted(reasons) == ["事项已报完成", "截止时间或状态已调整"]
+
+
+async def test_merged_reminders_and_a_reply_landing_on_its_task(
+    bot_app, runtime, session, clock, county, no_digests
+) -> None:  # type: ignore[no-untyped-def]
+    new_task(session, county, shanghai(2026, 10, 20, 18))
+    new_task(session, county, shanghai(2026, 10, 20, 12), title="街巷硬化")
+    sent = await scan(bot_app, runtime, clock, shanghai(2026, 10, 20, 9, 0))
+    (merged,) = [m for m in sent if m.params["text"].startswith("⏰")]
+    lines = merged.params["text"].splitlines()
+    assert [line.split(" · ")[0] for line in lines[1:3]] == [  # the sooner one first
+        "🟡 DB-0002 街巷硬化",
+        "🟡 DB-0001 农村改厕1200户",
+    ]
+    assert set(merged.buttons()) == {
+        f"{code} {label}"
+        for code in ("DB-0001", "DB-0002")
+        for label in ("报告进展", "已完成", "申请延期")
+    }
+    # A reply to a merged reminder asks which task; pressing one records it.
+    app, request = bot_app
+    await app.process_update(
+        message_update(app.bot, MEMBER, "完成六成", reply_to=merged.message_id)
+    )
+    (question,) = request.sent(MEMBER)[-1:]
+    assert question.params["text"] == "这条消息是报告哪项事项的进展？请选择："
+    # A single reminder: the reply lands at once.
+    for done in session.scalars(select(Task)).all():
+        apply_action(
+            session, done, Action.REPORT_DONE, now=shanghai(2026, 10, 20, 17), actor=SYSTEM
+        )
+    session.commit()
+    new_task(session, county, shanghai(2026, 10, 21, 18), title="污水管网")
+    sent = await scan(bot_app, runtime, clock, shanghai(2026, 10, 21, 9, 0))
+    (single,) = [m for m in sent if m.params["text"].startswith("⏰")]
+    await app.process_update(
+        message_update(app.bot, MEMBER, "完成六成", reply_to=single.message_id)
+    )
+    assert request.sent(MEMBER)[-1].params["text"].startswith("已记录：DB-0003 污水管网 · 60%")
+    session.rollback()
+    reports = session.execute(
+        select(Task.code, ProgressReport.percent)
+        .join(Task, Task.id == ProgressReport.task_id)
+        .where(ProgressReport.text == "完成六成")
+    ).all()
+    assert reports == [("DB-0003", 60)]  # the question's answer is pending, not guessed
+
+
+async def test_digests_on_a_working_day_and_none_on_a_holiday(
+    bot_app, runtime, session, clock, county
+) -> None:  # type: ignore[no-untyped-def]
+    new_task(session, county, shanghai(2026, 10, 9, 18))
+    holiday = await scan(bot_app, runtime, clock, shanghai(2026, 10, 2, 8, 30))
+    assert holiday == []
+    workday = await scan(bot_app, runtime, clock, shanghai(2026, 10, 8, 8, 30))
+    assert {int(m.params["chat_id"]) for m in workday} == {MEMBER, LEADER, SUPERVISOR}
+    assert texts_to(workday, SUPERVISOR)[0].startswith("🗂 督查室每日汇总（2026-10-08（周四））")
+    assert texts_to(workday, MEMBER)[0].startswith("📋 城关镇 今日督办提醒")
+    again = await scan(bot_app, runtime, clock, shanghai(2026, 10, 8, 8, 31))
+    assert again == []
+
+
+async def test_a_crash_between_claim_and_send_loses_nothing(
+    bot_app, runtime, session, clock, county, no_digests
+) -> None:  # type: ignore[no-untyped-def]
+    new_task(session, county, shanghai(2026, 10, 20, 18))
+    moment = shanghai(2026, 10, 20, 9, 0)
+    plan_now(runtime, moment)
+    assert len(sending.claim(runtime, moment, 100)) == 1  # claimed, then the process dies
+    assert await scan(bot_app, runtime, clock, moment + timedelta(minutes=1)) == []  # leased
+    (sent,) = await scan(bot_app, runtime, clock, moment + sending.LEASE + timedelta(minutes=1))
+    assert "DB-0001" in sent.params["text"]
+
+
+async def test_a_crash_between_send_and_mark_repeats_at_most_once(
+    bot_app, runtime, session, clock, county, no_digests, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    new_task(session, county, shanghai(2026, 10, 20, 18))
+    moment = shanghai(2026, 10, 20, 9, 0)
+
+    def die(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise SystemExit("killed after Telegram accepted the message")
+
+    monkeypatch.setattr(sending, "_mark_sent", die)
+    with pytest.raises(SystemExit):
+        await scan(bot_app, runtime, clock, moment)
+    monkeypatch.undo()
+    assert await scan(bot_app, runtime, clock, moment + timedelta(minutes=1)) == []
+    repeated = await scan(bot_app, runtime, clock, moment + sending.LEASE + timedelta(minutes=1))
+    assert len(repeated) == 1  # the one message in flight, once more
+    assert await scan(bot_app, runtime, clock, moment + timedelta(hours=1)) == []
+    session.rollback()
+    assert session.scalars(select(OutboxMessage.state)).all() == [OutboxState.SENT]
+
+
+async def test_telegram_errors_429_5xx_403_and_a_migrated_group(
+    bot_app, runtime, session, clock, county, no_digests
+) -> None:  # type: ignore[no-untyped-def]
+    _, request = bot_app
+    township, _ = county
+    group, supergroup = -4001, -1004001
+    session.add(ChatBinding(chat_id=group, unit=township, title="城关镇工作群"))
+    blocked_leader = session.scalars(select(Person).where(Person.telegram_user_id == LEADER)).one()
+    session.commit()
+    new_task(session, county, shanghai(2026, 10, 13, 18))  # overdue on 10-15: escalation too
+    moment = shanghai(2026, 10, 15, 9, 0)
+    request.fail(group, 429, "Too Many Requests: retry after 30", retry_after=30)
+    request.fail(LEADER, 403, "Forbidden: bot was blocked by the user")
+    assert await scan(bot_app, runtime, clock, moment) == []
+    session.rollback()
+    rows = {row.kind: row for row in session.scalars(select(OutboxMessage))}
+    assert rows[OutboxKind.REMINDER].state == OutboxState.FAILED
+    assert rows[OutboxKind.REMINDER].attempts == 0  # told to wait is not a failure
+    assert rows[OutboxKind.ESCALATION].state == OutboxState.DEAD
+    assert session.scalar(
+        select(ChatBinding.disabled_at).where(
+            ChatBinding.chat_id == blocked_leader.telegram_user_id
+        )
+    )
+    # 30 s later: a 5xx, then the group turns out to have become a supergroup.
+    request.fail(group, 502, "Bad Gateway")
+    assert await scan(bot_app, runtime, clock, moment + timedelta(seconds=31)) == []
+    session.rollback()
+    row = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == OutboxKind.REMINDER)
+    ).one()
+    assert (row.state, row.attempts) == (OutboxState.FAILED, 1)
+    assert row.next_try_at > moment + timedelta(seconds=31)
+    request.fail(
+        group,
+        400,
+        "Bad Request: group chat was upgraded to a supergroup chat",
+        migrate_to_chat_id=supergroup,
+    )
+    (sent,) = await scan(bot_app, runtime, clock, moment + timedelta(minutes=10))
+    assert int(sent.params["chat_id"]) == supergroup
+    session.rollback()
+    assert session.scalar(select(ChatBinding.unit_id).where(ChatBinding.chat_id == supergroup))
+    # The blocked leader is not planned for again.
+    assert [
+        m
+        for m in await scan(bot_app, runtime, clock, shanghai(2026, 10, 16, 9))
+        if int(m.params["chat_id"]) == LEADER
+    ] == []
