@@ -51,7 +51,9 @@ def parse_progress(text: str) -> Progress:
     stuck = _stuck(normal, clauses)
     done = all_of_it = False
     if _COMPLETION.search(normal) or (figure and figure.value == 100):
-        done, all_of_it = _done(clauses, figure, stuck)
+        done, all_of_it, finished_at = _done(clauses, figure, stuck)
+        if done:  # 前期受阻，后经协调已全部完成: what the task met before it ended is past
+            stuck = {index for index in stuck if index > finished_at}
     percent = 100 if all_of_it else figure.value if figure else None
     return Progress(done=done, percent=percent, needs_help=bool(stuck), note=note)
 
@@ -319,7 +321,7 @@ _COMPLETION = re.compile(
     r"(?:落实|拆除|清理|整治|安装|处置|清运|修复|治理|配备)到位|通过[^,:]{0,6}?验收|验收合格|"
     r"验收已?通过|已验收|投入使用|交付使用|已投用)"
     r"|(?P<core>完成|办结|完工|竣工|完毕|建成投用|建成|已?整改(?:到位|完毕)|已整改|做完|干完|弄完|搞完|"
-    r"搞定|弄好|办好|搞好|做好|(?<![a-z])(?:done|finished|completed?)(?![a-z]))"
+    r"搞定|弄好|办好|(?<![a-z])(?:done|finished|completed?)(?![a-z]))"
 )
 _CANNOT = re.compile(r"完不成|办不结|干不完|做不完|完不了|办不完")
 _NEGATED_BEFORE = re.compile(
@@ -333,7 +335,7 @@ _HEDGED = re.compile(
     r"阶段性|局部|近乎|almost|nearly|partly|partially|mostly)[^,]{0,4}$"
 )
 _PROMISED = re.compile(
-    r"预计|计划|力争|争取|确保|将于|将|拟|有望|可望|准备|打算|(?<![主重纪])要(?!求)|能够?|可以|"
+    r"预计|计划|力争|争取|确保|将于|将|拟|有望|可望|准备|打算|要求|(?<![主重纪])要|能够?|可以|"
     r"(?<![认许])可(?!研)|会(?!议|同)|(?<![相供响对反效适])应|需要?|必须|务必|尽快|抓紧|加快|努力|"
     r"保证|(?<![提目当此日])前|will|going to|plan"
 )
@@ -357,7 +359,8 @@ _WHOLE_SUBJECT = re.compile(
     r"刚刚|刚才|刚|已经|已|均|都|全部|全面|全都|全|皆|悉数|顺利|圆满|如期|按期|按时|按要求|按照要求|"
     r"按计划|按照计划|按规定|按节点|提前|及时|超额|高质量|高标准|保质保量|如数|彻底|完全|总体|整体|"
     r"我们|我|本|该|此|这|各|相关|上述|以上|所有|工作|任务|事项|项目|工程|整改|督办|交办|建设|施工|"
-    r"目标|件|项|个|的|了|也|并|且|经过?|通过|努力|积极|全力|加班加点|但|不过|然而|可是|只是|于|在|"
+    r"目标|件|项|个|的|了|也|并|且|经过?|通过|努力|积极|全力|加班加点|但是|但|不过|然而|可是|只是|"
+    r"于|在|后来|随后|之后|后|最终|终于|协调|多方|"
     r"[\u4e00-\u9fff]{0,6}?(?:镇|乡|街道|社区|局|委|办|公司|中心|站|所|队|院|厅|部门|单位|科|股)|"
     r"\d{2,4}年|\d{1,2}月|\d{1,2}[日号]|底|初|中旬|上旬|下旬|前|[a-z ]+"
 )
@@ -384,7 +387,7 @@ _REMAINING = re.compile(
 # else is done.
 _UNFINISHED_PART = re.compile(
     r"(?:部分|个别|少量|剩余|剩下|还有|尚有|仍有|其余|另有)[^,]{0,12}?(?:暂缓|未|没|正在|待|还在|仍在|不)"
-    r"|返工|返修|重做|推倒重来"
+    r"|返工|返修|重做|推倒重来|不彻底|不到位|不完全|不全面|不完善|不达标|不合格"
 )
 _MONEY = re.compile(r"资金|经费|款|钱|投资|预算")
 _PAPERWORK = re.compile(
@@ -415,36 +418,42 @@ def _object_scope(after: str) -> int:
     return 1 if _TASK_NOUN.search(rest) else 0
 
 
-def _done(clauses: list[_Clause], figure: _Figure | None, stuck: set[int]) -> tuple[bool, bool]:
-    """Whether the reply reports the task done, and whether it says all of it (全部完成)."""
+def _done(
+    clauses: list[_Clause], figure: _Figure | None, stuck: set[int]
+) -> tuple[bool, bool, int]:
+    """Whether the reply reports the task done, whether it says all of it (全部完成), and
+    the last clause that says so."""
     if figure is not None and figure.value < 100:
-        return False, False
+        return False, False, -1
     finished = figure is not None and figure.scope == 2  # the whole task is finished
+    finished_at = figure.clause if finished and figure else -1
     named = []  # clauses where a named part is finished (道路硬化已完成), perhaps the task
     if figure is not None and figure.scope == 1:
         named.append(figure.clause)
     all_of_it = False
     for index, clause in enumerate(clauses):
         if _CANNOT.search(clause.text):
-            return False, False
+            return False, False, -1
         if _UNFINISHED_PART.search(clause.text) and not (
             _MONEY.search(clause.text) or _PAPERWORK.search(clause.text)
         ):
-            return False, False
-        for part in clause.parts:
+            return False, False, -1
+        for number, part in enumerate(clause.parts, 1):
+            if number < len(clause.parts):
+                continue  # a heading before a colon: 已完成的工作:选址、设计
             for match in _COMPLETION.finditer(part):
                 before, after = part[: match.start()], part[match.end() :]
                 if _NEGATED_BEFORE.search(before[-16:]) or _NEGATED_AFTER.match(after):
                     # 审计结算还没完成 is paperwork after the work, not work left.
                     if match["core"] and not _PAPERWORK.search(part):
-                        return False, False
+                        return False, False, -1
                     continue
                 promised = "已" not in before and _PROMISED.search(before)
                 if promised or _HEDGED.search(before[-12:]):
                     continue
                 scope = min(_subject_scope(before), _object_scope(after))
                 if scope == 2:
-                    finished = True
+                    finished, finished_at = True, index
                 elif scope == 1:
                     named.append(index)
                 if scope:
@@ -456,7 +465,9 @@ def _done(clauses: list[_Clause], figure: _Figure | None, stuck: set[int]) -> tu
             for i, c in enumerate(clauses)
             if i not in named
         )
-    return finished, finished and all_of_it and figure is None
+    if finished and named:
+        finished_at = max(finished_at, *named)
+    return finished, finished and all_of_it and figure is None, finished_at
 
 
 # --- needs help -----------------------------------------------------------------------------
@@ -479,7 +490,8 @@ _TROUBLE = re.compile(
 )
 # 没有困难, 无需协调, 不存在问题, 克服困难: the difficulty word names no difficulty here.
 _NO_TROUBLE_BEFORE = re.compile(
-    r"(?:(?:如果?|若|假如|一旦|万一)(?:有|遇到|碰到|存在|出现|需要?)?"
+    r"(?:虽然?|尽管)[^,]{0,10}$"
+    r"|(?:(?:如果?|若|假如|一旦|万一)(?:有|遇到|碰到|存在|出现|需要?)?"
     r"|(?:没有|没|无|暂无|尚无|并无|不存在|未|从未|不|毫无|别无|no|not)"
     r"(?:遇到|碰到|发现|存在|出现|发生|有|什么|任何|太大的?|大的|明显的?|特别的?|其他的?|别的|啥|"
     r"多大的?|较大的?|重大的?|太多的?|再|须|必|用)*"
