@@ -14,9 +14,11 @@ decisions taken where the spec is silent; in short:
 - Done needs a completion word (完成, 办结, 完工 …) that is not negated, not a
   hedge (基本完成), not a promise (预计完成) and whose object and subject are the
   task as a whole: "已完成。", "任务已办结", not "已完成选址" or "一期已完成".
-  A written percentage below 100 or a negated completion elsewhere overrules it.
+  A written percentage below 100, a negated completion or an unfinished part
+  elsewhere (部分设施暂缓建设) overrules it.
 - Needs help: a difficulty word (困难, 受阻, 卡在, 资金缺口, 需协调 …) that is not
-  negated (没有困难, 无需协调) and not solved later in the text (困难已解决).
+  negated (没有困难, 无需协调), not solved later in the text (困难已解决) and not left
+  behind by the task's completion (前期受阻，后经协调已全部完成).
 """
 
 from __future__ import annotations
