@@ -120,6 +120,37 @@ def run_bot(settings: Settings) -> None:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
 
 
+def run_sender(settings: Settings) -> None:
+    """`python -m bot send`: only the outbox sender, beside a bot that polls or a webhook.
+
+    It never asks Telegram for updates (one process does), so several may run;
+    the claim keeps them from sending a row twice.
+    """
+    import asyncio
+    import contextlib
+    import signal
+
+    from jobs.sending import send_due
+
+    async def work() -> None:
+        application = build_application(settings)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        async with application:
+            await application.post_init(application)
+            runtime = application.bot_data["runtime"]
+            logger.info("sender running every %s s", settings.scan_interval)
+            while not stop.is_set():
+                await send_due(application.bot, runtime)
+                with contextlib.suppress(TimeoutError):  # the interval passed
+                    await asyncio.wait_for(stop.wait(), timeout=settings.scan_interval)
+            await application.post_shutdown(application)
+
+    asyncio.run(work())
+
+
 def webhook_path(settings: Settings) -> str:
     """The local path the webhook listens on: the public URL's path."""
     from urllib.parse import urlsplit

@@ -184,6 +184,21 @@ def build_parser() -> argparse.ArgumentParser:
         "file", type=Path, metavar="FILE.xlsx", help="模板保存到这个文件（.xlsx）"
     )
     command("status", "打印各单位红黄绿灯总览", "打印各单位红黄绿灯总览和逾期事项。")
+    command(
+        "send",
+        "只运行发送程序（第二个发送进程）",
+        "只发送待发消息（提醒、汇总），不接收消息；可与机器人同时运行，同一条不会发两次。",
+    )
+    outbox = command(
+        "outbox",
+        "查看待发、失败和已放弃的消息，可重发或取消",
+        "列出待发送、发送失败和已放弃的提醒与汇总（附错误原因），可重发或取消一条。",
+    )
+    outbox.add_argument("--retry", type=int, metavar="编号", help="重新发送这一条")
+    outbox.add_argument("--cancel", type=int, metavar="编号", help="取消这一条")
+    outbox.add_argument(
+        "--limit", type=int, default=50, metavar="条数", help="最多列出几条（默认 50）"
+    )
     return parser
 
 
@@ -266,13 +281,22 @@ def _database_trouble(
 
 
 def _run(call: Invocation) -> int:
+    return _run_telegram(call, sender_only=False)
+
+
+def _send(call: Invocation) -> int:
+    return _run_telegram(call, sender_only=True)
+
+
+def _run_telegram(call: Invocation, *, sender_only: bool) -> int:
+    """The bot (or only its sender), with start-up faults told in one Chinese line."""
     settings = call.settings
     if not settings.telegram_token:
         print(NO_TOKEN_HELP, file=sys.stderr)
         return 2
     from telegram.error import TelegramError
 
-    from bot.app import configure_logging, run_bot
+    from bot.app import configure_logging, run_bot, run_sender
 
     configure_logging()
     mask = Masker(
@@ -283,7 +307,7 @@ def _run(call: Invocation) -> int:
     # httpx and PTB log the request URL, which holds the token.
     with masked_log_records(mask), _start_up_failure_told_once():
         try:
-            run_bot(settings)
+            (run_sender if sender_only else run_bot)(settings)
         except DBAPIError:
             raise  # main() explains it, naming DUBAN_DATABASE_URL
         except TelegramError as error:
@@ -480,8 +504,49 @@ def _status(call: Invocation) -> int:
     return 0
 
 
+def _outbox(call: Invocation) -> int:
+    from bot.access import Refusal
+    from bot.outbox import KIND_WORDS, STATE_WORDS, cancel, overview, retry
+    from bot.timefmt import local_time
+    from db.models import OutboxKind, OutboxState
+
+    args = call.args
+    with call.runtime() as runtime:
+        try:
+            with runtime.transaction() as session:
+                if args.retry is not None:
+                    row = retry(session, args.retry, now=runtime.now())
+                    print(f"第 {row.id} 条将在下一次扫描时重新发送。")
+                    return 0
+                if args.cancel is not None:
+                    row = cancel(session, args.cancel)
+                    print(f"第 {row.id} 条已取消，不会发送。")
+                    return 0
+                shown = overview(session, limit=args.limit)
+                counts = "，".join(
+                    f"{STATE_WORDS[state]} {shown.counts.get(state, 0)}" for state in OutboxState
+                )
+                print(f"待发消息：{counts}")
+                for row in shown.rows:
+                    error = f" · {row.last_error}" if row.last_error else ""
+                    print(
+                        f"  #{row.id} {STATE_WORDS[OutboxState(row.state)]} · "
+                        f"{KIND_WORDS[OutboxKind(row.kind)]} → {row.chat_id} · "
+                        f"{local_time(row.due_at, runtime.zone)} · 已尝试 {row.attempts} 次{error}"
+                    )
+                if shown.rows:
+                    print("重发：python -m bot outbox --retry 编号；")
+                    print("取消：python -m bot outbox --cancel 编号")
+        except Refusal as refusal:
+            print(refusal, file=sys.stderr)
+            return 1
+    return 0
+
+
 COMMANDS = {
     "run": _run,
+    "send": _send,
+    "outbox": _outbox,
     "migrate": _migrate,
     "demo": _demo,
     "import": _import,

@@ -22,7 +22,16 @@ from bot.lights import LIGHT_ICONS, Light, days_overdue, light_of
 from bot.render import attention_sections, counts_line, cut
 from bot.summary import LedgerSummary
 from bot.timefmt import local_day, local_time
-from db.models import Person, Role, Task, TaskEvent, TaskState, Unit, task_cooperating_units
+from db.models import (
+    ChatBinding,
+    Person,
+    Role,
+    Task,
+    TaskEvent,
+    TaskState,
+    Unit,
+    task_cooperating_units,
+)
 
 LIST_LIMIT = 10  # task lines per digest before "……另有 N 项"
 
@@ -211,7 +220,38 @@ def supervisor_digest_text(
     lines += attention_sections(summary, zone, limit)
     changes = _changes_since(session, since, summary.now)
     lines += ["", "自上次汇总以来：" + (changes or "无变化")]
+    blocked = _blocked_chats(session)
+    if blocked:
+        lines += ["", f"收不到提醒的对话（已屏蔽机器人或移出群聊，{len(blocked)} 个）："]
+        lines += cut([f"• {name}" for name in blocked], limit, "个")
     return "\n".join(lines)
+
+
+def _blocked_chats(session: Session) -> list[str]:
+    """Chats Telegram refused (403): named by group title, or the person whose chat it is."""
+    rows = session.execute(
+        select(ChatBinding.chat_id, ChatBinding.title, Unit.name)
+        .outerjoin(Unit, Unit.id == ChatBinding.unit_id)
+        .where(ChatBinding.disabled_at.is_not(None))
+        .order_by(ChatBinding.id)
+    ).all()
+    people = {
+        user: (name, unit)
+        for user, name, unit in session.execute(
+            select(Person.telegram_user_id, Person.name, Unit.name)
+            .outerjoin(Unit, Unit.id == Person.unit_id)
+            .where(Person.telegram_user_id.in_([row.chat_id for row in rows]))
+        )
+    }
+    names = []
+    for chat_id, title, unit in rows:
+        if chat_id in people:
+            person, person_unit = people[chat_id]
+            names.append(f"{person}（{person_unit}）" if person_unit else person)
+        else:
+            group = title or f"群聊 {chat_id}"
+            names.append(f"{group}（{unit}）" if unit else group)
+    return names
 
 
 def _changes_since(session: Session, since: datetime, until: datetime) -> str:

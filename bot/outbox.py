@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from bot.access import Refusal
 from bot.messages import Button
 from db.models import OutboxKind, OutboxMessage, OutboxState
 
@@ -89,3 +90,68 @@ def cancel_for_task(session: Session, task_id: int | None, *, now: datetime, why
         .values(state=OutboxState.CANCELLED, last_error=why)
         .execution_options(synchronize_session=False)
     )
+
+
+@dataclass(frozen=True)
+class OutboxOverview:
+    counts: dict[str, int]
+    rows: list[OutboxMessage]  # waiting, sending, failed and dead ones, oldest due first
+
+
+def overview(session: Session, *, limit: int = 50) -> OutboxOverview:
+    """What `python -m bot outbox` shows: counts by state, then the rows that need a look."""
+    counts = dict(
+        session.execute(
+            select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)
+        ).all()
+    )
+    rows = list(
+        session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.state.in_([*WAITING, OutboxState.SENDING, OutboxState.DEAD]))
+            .order_by(OutboxMessage.due_at, OutboxMessage.id)
+            .limit(limit)
+        )
+    )
+    return OutboxOverview(counts, rows)
+
+
+def retry(session: Session, row_id: int, *, now: datetime) -> OutboxMessage:
+    """Send a failed, dead or cancelled row again at the next scan."""
+    row = session.get(OutboxMessage, row_id)
+    if row is None:
+        raise Refusal(f"没有编号为 {row_id} 的待发消息。")
+    if row.state in (OutboxState.SENT, OutboxState.SENDING):
+        raise Refusal(f"第 {row_id} 条{STATE_WORDS[OutboxState(row.state)]}，不能重发。")
+    row.state, row.next_try_at, row.attempts, row.claimed_until = (
+        OutboxState.PENDING,
+        now,
+        0,
+        None,
+    )
+    return row
+
+
+def cancel(session: Session, row_id: int) -> OutboxMessage:
+    row = session.get(OutboxMessage, row_id)
+    if row is None:
+        raise Refusal(f"没有编号为 {row_id} 的待发消息。")
+    if row.state not in WAITING:
+        raise Refusal(f"第 {row_id} 条{STATE_WORDS[OutboxState(row.state)]}，无需取消。")
+    row.state, row.last_error = OutboxState.CANCELLED, "由管理员取消"
+    return row
+
+
+STATE_WORDS = {
+    OutboxState.PENDING: "待发送",
+    OutboxState.SENDING: "正在发送",
+    OutboxState.SENT: "已发送",
+    OutboxState.FAILED: "发送失败，等待重试",
+    OutboxState.DEAD: "已放弃",
+    OutboxState.CANCELLED: "已取消",
+}
+KIND_WORDS = {
+    OutboxKind.REMINDER: "催办提醒",
+    OutboxKind.ESCALATION: "逾期报告",
+    OutboxKind.DIGEST: "每日汇总",
+}

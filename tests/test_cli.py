@@ -20,7 +20,17 @@ def test_help_lists_every_subcommand() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot", "--help"], capture_output=True, text=True, check=True
     )
-    for command in ("run", "migrate", "demo", "import", "export", "template", "status"):
+    for command in (
+        "run",
+        "send",
+        "outbox",
+        "migrate",
+        "demo",
+        "import",
+        "export",
+        "template",
+        "status",
+    ):
         assert re.search(rf"^\s+{command}\s", result.stdout, re.MULTILINE), command
 
 
@@ -35,7 +45,7 @@ ARGPARSE_ENGLISH = (
     "error:",
     "expected one argument",
 )
-COMMANDS = ("run", "migrate", "demo", "import", "export", "template", "status")
+COMMANDS = ("run", "send", "outbox", "migrate", "demo", "import", "export", "template", "status")
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -144,3 +144,25 @@ def test_a_unit_also_hears_of_the_tasks_it_cooperates_on(runtime, session) -> No
     ]
     # The lead unit's digest is unchanged by a helper: its own task, unmarked.
     assert "🔴 DB-0001 农村改厕1200户 · 逾期3天 · 进度0%" in texts["城关镇"].splitlines()
+
+
+def test_the_office_hears_which_chats_no_longer_receive_reminders(runtime, session) -> None:
+    from db.models import ChatBinding
+
+    county = make_county(session)
+    make_task(session, county, deadline=local(2026, 4, 27, 18), now=local(2026, 4, 1, 9))
+    blocked_at = local(2026, 4, 29, 9)
+    session.add_all(
+        [
+            ChatBinding(chat_id=county.member.telegram_user_id, disabled_at=blocked_at),
+            ChatBinding(
+                chat_id=-500, unit=county.department, title="住建局工作群", disabled_at=blocked_at
+            ),
+        ]
+    )
+    session.commit()
+    supervisor = digests_for(runtime, session)[0].text
+    assert supervisor.endswith(
+        "收不到提醒的对话（已屏蔽机器人或移出群聊，2 个）：\n"
+        "• 李娜（城关镇）\n• 住建局工作群（县住建局）"
+    )

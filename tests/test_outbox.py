@@ -327,3 +327,100 @@ async def test_telegram_errors_429_5xx_403_and_a_migrated_group(
         for m in await scan(bot_app, runtime, clock, shanghai(2026, 10, 16, 9))
         if int(m.params["chat_id"]) == LEADER
     ] == []
+
+
+def test_two_senders_racing_over_1000_rows_send_each_once(runtime, session) -> None:  # type: ignore[no-untyped-def]
+    """Two dispatchers (threads with their own loops, bots and connections) share one
+    database; every due row reaches Telegram exactly once."""
+    import asyncio
+    import threading
+
+    from telegram import Bot
+
+    from bot.outbox import Planned, enqueue
+    from tests.telegram_fakes import RecordingRequest
+
+    moment = shanghai(2026, 10, 20, 10, 0)
+    runtime.clock = lambda: moment
+    rows = [
+        Planned(f"d:{chat}:race", chat, OutboxKind.DIGEST, f"汇总 {chat}", moment)
+        for chat in range(100_000, 101_000)
+    ]
+    enqueue(session, rows, now=moment)
+    session.commit()
+    requests = [RecordingRequest(), RecordingRequest()]
+    start = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def dispatcher(request: RecordingRequest) -> None:
+        async def drain() -> None:
+            bot = Bot("123456789:" + "A" * 35, request=request, get_updates_request=request)
+            await bot.initialize()
+            start.wait()
+            while (await send_due(bot, runtime, now=moment, limit=50)).sent:
+                pass
+
+        try:
+            asyncio.run(drain())
+        except BaseException as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=dispatcher, args=(r,)) for r in requests]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    sent = [
+        int(c.params["chat_id"]) for r in requests for c in r.calls if c.method == "sendMessage"
+    ]
+    assert sorted(sent) == list(range(100_000, 101_000))
+    assert all(any(c.method == "sendMessage" for c in r.calls) for r in requests)  # both worked
+    session.rollback()
+    states = session.scalars(select(OutboxMessage.state).distinct()).all()
+    assert states == [OutboxState.SENT]
+
+
+def test_the_operator_lists_retries_and_cancels_rows(
+    database_url, session, monkeypatch, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    from bot.cli import main
+    from bot.outbox import Planned, enqueue
+
+    monkeypatch.setenv("DUBAN_DATABASE_URL", database_url)
+    moment = shanghai(2026, 10, 20, 10, 0)
+    enqueue(
+        session,
+        [
+            Planned("d:1:x", 1, OutboxKind.DIGEST, "汇总", moment),
+            Planned("d:2:x", 2, OutboxKind.DIGEST, "汇总", moment),
+        ],
+        now=moment,
+    )
+    session.commit()
+    dead, waiting = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    dead.state, dead.last_error = OutboxState.DEAD, "403 Forbidden: bot was blocked by the user"
+    session.commit()
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        code = main(list(argv), clock=lambda: moment)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    code, out, _ = run("outbox")
+    assert code == 0
+    assert (
+        "待发消息：待发送 1，正在发送 0，已发送 0，发送失败，等待重试 0，已放弃 1，已取消 0" in out
+    )
+    assert f"#{dead.id} 已放弃 · 每日汇总 → 1 · 2026-10-20（周二）10:00 · 已尝试 0 次 · 403" in out
+    assert (
+        run("outbox", "--retry", str(dead.id))[1] == f"第 {dead.id} 条将在下一次扫描时重新发送。\n"
+    )
+    assert (
+        run("outbox", "--cancel", str(waiting.id))[1] == f"第 {waiting.id} 条已取消，不会发送。\n"
+    )
+    code, _, err = run("outbox", "--cancel", str(waiting.id))
+    assert (code, err) == (1, f"第 {waiting.id} 条已取消，无需取消。\n")
+    session.rollback()
+    states = session.scalars(select(OutboxMessage.state).order_by(OutboxMessage.id)).all()
+    assert states == [OutboxState.PENDING, OutboxState.CANCELLED]
