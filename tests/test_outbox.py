@@ -424,3 +424,25 @@ def test_the_operator_lists_retries_and_cancels_rows(
     session.rollback()
     states = session.scalars(select(OutboxMessage.state).order_by(OutboxMessage.id)).all()
     assert states == [OutboxState.PENDING, OutboxState.CANCELLED]
+
+
+async def test_someone_who_binds_today_gets_todays_reminders(
+    bot_app, runtime, session, clock, no_digests
+) -> None:  # type: ignore[no-untyped-def]
+    township = Unit(name="东关镇", kind=UnitKind.TOWNSHIP)
+    session.add(township)
+    session.commit()
+    create_task(
+        session,
+        title="河道清淤",
+        lead_unit=township,
+        deadline=shanghai(2026, 10, 20, 18),
+        now=shanghai(2026, 9, 1, 9),
+        actor=SYSTEM,
+    )
+    session.commit()
+    assert await scan(bot_app, runtime, clock, shanghai(2026, 10, 20, 9, 0)) == []  # nobody yet
+    session.add(Person(name="赵强", role=Role.MEMBER, unit=township, telegram_user_id=777))
+    session.commit()
+    (late,) = await scan(bot_app, runtime, clock, shanghai(2026, 10, 20, 10, 30))
+    assert int(late.params["chat_id"]) == 777 and "DB-0001 河道清淤" in late.params["text"]
