@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.access import Actor, Refusal, person_id
@@ -45,6 +45,29 @@ def task_button(session: Session, task: Task, action: str, label: str) -> Button
         ref = ButtonRef(token=_token(), action=action, task_id=task.id)
         session.add(ref)
     return Button(label, PREFIX + ref.token)
+
+
+def task_buttons(
+    session: Session, task_ids: set[int], actions: tuple[str, ...]
+) -> dict[int, list[tuple[str, str]]]:
+    """For many tasks at once (planning reminders): task id → [(action, callback data)]."""
+    refs: dict[tuple[int, str], str] = {}
+    ids = sorted(task_ids)
+    for start in range(0, len(ids), 500):
+        for task_id, action, token in session.execute(
+            select(ButtonRef.task_id, ButtonRef.action, ButtonRef.token).where(
+                ButtonRef.task_id.in_(ids[start : start + 500]),
+                ButtonRef.action.in_(actions),
+                ButtonRef.payload.is_(None),
+            )
+        ):
+            refs.setdefault((task_id, action), token)
+    missing = [(t, a) for t in ids for a in actions if (t, a) not in refs]
+    if missing:
+        rows = [{"token": _token(), "action": a, "task_id": t} for t, a in missing]
+        session.execute(insert(ButtonRef), rows)
+        refs.update({(row["task_id"], row["action"]): row["token"] for row in rows})
+    return {t: [(a, PREFIX + refs[(t, a)]) for a in actions] for t in ids}
 
 
 def confirmation_button(

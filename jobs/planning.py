@@ -18,10 +18,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.buttons import task_button
+from bot.buttons import task_buttons
 from bot.cards import ACTION_LABELS, DONE, EXTEND, PROGRESS
 from bot.digest import Audience, build_digests
 from bot.lights import LIGHT_ICONS, Light, days_overdue, light_of
+from bot.messages import Button
 from bot.outbox import WAITING, Planned, enqueue
 from bot.settings import Settings
 from bot.timefmt import local_time
@@ -36,9 +37,10 @@ from db.models import (
     Task,
     TaskState,
 )
-from jobs.schedule import at, overdue_workdays, reminded_today, workdays_left
+from jobs.schedule import at, reminded_today, workdays_left
 
 KEY_CHUNK = 500
+ACTIONS = (PROGRESS, DONE, EXTEND)  # a reminder's buttons
 
 
 @dataclass(frozen=True)
@@ -77,25 +79,35 @@ def plan(
         for chat in chats.get(item.unit_id, ()):
             key = f"r:{item.task_id}:{item.milestone_id or 0}:{deadline_mark}:{today}:{chat}"
             candidates.append((key, item, chat, OutboxKind.REMINDER))
-        late = overdue_workdays(item.due.astimezone(zone).date(), today, calendar)
         leader_chat = leaders.get(item.leader_id) if item.leader_id else None
-        if item.milestone_id is None and late >= settings.escalate_after_workdays and leader_chat:
+        if item.milestone_id is None and leader_chat and _escalate(item, today, settings, calendar):
             key = f"e:{item.task_id}:{deadline_mark}:{leader_chat}"
             candidates.append((key, item, leader_chat, OutboxKind.ESCALATION))
     fresh = _new_keys(session, [key for key, *_ in candidates])
-    reminder_at = at(today, settings.reminder_time, zone)
-    rows = [
-        _planned(
-            session, key, item, chat, kind, now, today, reminder_at, calendar, zone, yellow_until
-        )
-        for key, item, chat, kind in candidates
-        if key in fresh
-    ]
-    written = enqueue(session, rows, now=now)
+    todo = [candidate for candidate in candidates if candidate[0] in fresh]
+    texts = _Texts(
+        session,
+        now=now,
+        today=today,
+        zone=zone,
+        calendar=calendar,
+        yellow_until=yellow_until,
+        reminder_at=at(today, settings.reminder_time, zone),
+        tasks={item.task_id for _, item, _, kind in todo if kind == OutboxKind.REMINDER},
+    )
+    written = enqueue(session, [texts.row(*candidate) for candidate in todo], now=now)
     digest_at = at(today, settings.digest_time, zone)
     if now >= digest_at:
         written += _plan_digests(session, now, digest_at, today, settings, yellow_until)
     return written
+
+
+def _escalate(item: _Due, today: date, settings: Settings, calendar: WorkCalendar) -> bool:
+    """Whether the lead leader is told: overdue by the set number of working days."""
+    due_day = item.due.astimezone(settings.zone).date()
+    return due_day < today and today >= calendar.add_workdays(
+        due_day, settings.escalate_after_workdays
+    )
 
 
 def _drop_stale(session: Session, today: date, zone: ZoneInfo) -> None:
@@ -214,42 +226,49 @@ def _new_keys(session: Session, keys: list[str]) -> set[str]:
     return set(keys) - known
 
 
-def _planned(
-    session: Session,
-    key: str,
-    item: _Due,
-    chat: int,
-    kind: OutboxKind,
-    now: datetime,
-    today: date,
-    reminder_at: datetime,
-    calendar: WorkCalendar,
-    zone: ZoneInfo,
-    yellow_until: datetime,
-) -> Planned:
-    light = light_of(TaskState.OPEN, item.due, now, yellow_until) or Light.GREEN
-    due_day = item.due.astimezone(zone).date()
-    if item.due < now:
-        nearness = f"已逾期{days_overdue(item.due, now, zone)}天"
-    elif due_day == today:
-        nearness = "今天到期"
-    else:
-        nearness = f"还有{workdays_left(today, due_day, calendar)}个工作日"
-    what = f"{item.code} {item.title}"
-    if item.milestone_title:
-        what += f"｜节点：{item.milestone_title}"
-    line = f"{LIGHT_ICONS[light]} {what} · 截止 {local_time(item.due, zone)} · {nearness}"
-    if kind == OutboxKind.ESCALATION:
-        return Planned(key, chat, kind, f"⚠️ 您包联的事项已逾期：\n{line}", now, item.task_id)
-    task = session.get_one(Task, item.task_id)
-    # Labelled with the code: merged reminders put several tasks' buttons under one message.
-    buttons = (
-        tuple(
-            task_button(session, task, action, f"{item.code} {ACTION_LABELS[action]}")
-            for action in (PROGRESS, DONE, EXTEND)
-        ),
-    )
-    return Planned(key, chat, kind, line, max(reminder_at, now), item.task_id, buttons)
+class _Texts:
+    """What each new row says, with every task's buttons loaded in a few queries."""
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        now: datetime,
+        today: date,
+        zone: ZoneInfo,
+        calendar: WorkCalendar,
+        yellow_until: datetime,
+        reminder_at: datetime,
+        tasks: set[int],
+    ) -> None:
+        self.now, self.today, self.zone, self.calendar = now, today, zone, calendar
+        self.yellow_until, self.reminder_at = yellow_until, reminder_at
+        self.buttons = task_buttons(session, tasks, ACTIONS)
+
+    def row(self, key: str, item: _Due, chat: int, kind: OutboxKind) -> Planned:
+        now, zone = self.now, self.zone
+        light = light_of(TaskState.OPEN, item.due, now, self.yellow_until) or Light.GREEN
+        due_day = item.due.astimezone(zone).date()
+        if item.due < now:
+            nearness = f"已逾期{days_overdue(item.due, now, zone)}天"
+        elif due_day == self.today:
+            nearness = "今天到期"
+        else:
+            nearness = f"还有{workdays_left(self.today, due_day, self.calendar)}个工作日"
+        what = f"{item.code} {item.title}"
+        if item.milestone_title:
+            what += f"｜节点：{item.milestone_title}"
+        line = f"{LIGHT_ICONS[light]} {what} · 截止 {local_time(item.due, zone)} · {nearness}"
+        if kind == OutboxKind.ESCALATION:
+            return Planned(key, chat, kind, f"⚠️ 您包联的事项已逾期：\n{line}", now, item.task_id)
+        # Labelled with the code: merged reminders put several tasks' buttons under one message.
+        buttons = (
+            tuple(
+                Button(f"{item.code} {ACTION_LABELS[action]}", data)
+                for action, data in self.buttons[item.task_id]
+            ),
+        )
+        return Planned(key, chat, kind, line, max(self.reminder_at, now), item.task_id, buttons)
 
 
 def _plan_digests(

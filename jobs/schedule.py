@@ -40,16 +40,6 @@ def reminded_today(
     return any(since < point <= today for point in ladder(due, reminder_days, calendar))
 
 
-def overdue_workdays(due: date, today: date, calendar: WorkCalendar) -> int:
-    """Working days from the due day (exclusive) to today (inclusive)."""
-    count, day = 0, due
-    while day < today:
-        day += timedelta(days=1)
-        if calendar.is_workday(day):
-            count += 1
-    return count
-
-
 def workdays_left(today: date, due: date, calendar: WorkCalendar) -> int:
     """Working days after today up to the due day: 还有N个工作日 (0 on the due day)."""
     count, day = 0, today
