@@ -25,6 +25,8 @@ from bot.lights import LIGHT_ICONS, Light, days_overdue, light_of
 from bot.messages import Button
 from bot.outbox import WAITING, Planned, enqueue
 from bot.settings import Settings
+from bot.snapshots import has_snapshot, take_snapshot
+from bot.summary import ledger_summary
 from bot.timefmt import local_time
 from bot.workcalendar import WorkCalendar
 from db.models import (
@@ -67,6 +69,12 @@ def plan(
     zone = settings.zone
     today = now.astimezone(zone).date()
     _drop_stale(session, today, zone)
+    digest_at = at(today, settings.digest_time, zone)
+    if now >= digest_at and not has_snapshot(session, today):  # once a day, days off too
+        county = ledger_summary(
+            session, now=now, yellow_until=yellow_until, stale_days=settings.stale_report_days
+        )
+        take_snapshot(session, county, today)
     if not calendar.is_workday(today):
         return 0  # nothing is planned on a day off; the points move to the next working day
     # Most urgent first: a merged reminder lists its tasks in row order.
@@ -96,7 +104,6 @@ def plan(
         tasks={item.task_id for _, item, _, kind in todo if kind == OutboxKind.REMINDER},
     )
     written = enqueue(session, [texts.row(*candidate) for candidate in todo], now=now)
-    digest_at = at(today, settings.digest_time, zone)
     if now >= digest_at:
         written += _plan_digests(session, now, digest_at, today, settings, yellow_until)
     return written
@@ -287,8 +294,6 @@ def _plan_digests(
     )
     if already is not None:
         return 0
-    from bot.summary import ledger_summary
-
     summary = ledger_summary(
         session,
         now=now,
