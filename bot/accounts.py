@@ -129,6 +129,8 @@ def redeem(
     invitation = session.get_one(Invitation, claimed)
     if invitation.person_id is not None:
         person = session.get_one(Person, invitation.person_id)
+        if person.telegram_user_id is not None:  # an older invitation for someone since bound
+            raise Refusal("这张邀请对应的人员已经绑定了账号。如需换绑，请联系县督查室。")
         person.telegram_user_id = telegram_user_id
         person.active = True
     else:

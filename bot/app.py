@@ -9,9 +9,11 @@ closed in `post_shutdown`, the command menu, the handlers in
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from telegram import BotCommand, Update
+from telegram.error import Conflict, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -80,12 +82,28 @@ def build_application(
 
 
 async def report_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log the failure with its update, and tell the user something went wrong."""
-    logger.error("handling %r failed", update, exc_info=context.error)
-    if isinstance(update, Update) and update.effective_message is not None:
-        await update.effective_message.reply_text(
-            "抱歉，处理这条消息时出错了，已记录下来。请稍后再试，或联系县督查室。"
-        )
+    """Log the failure, and tell the user something went wrong.
+
+    The log names the update and chat, not the person or the text (personal
+    data). Telegram being unreachable while polling is one warning line, not a
+    traceback every few seconds.
+    """
+    error = context.error
+    if not isinstance(update, Update):
+        if isinstance(error, NetworkError | Conflict):
+            logger.warning("Telegram: %s", error)
+        else:
+            logger.error("background work failed", exc_info=error)
+        raise ApplicationHandlerStop
+    chat = update.effective_chat
+    logger.error(
+        "update %s in chat %s failed", update.update_id, chat.id if chat else "?", exc_info=error
+    )
+    if update.effective_message is not None:
+        with contextlib.suppress(TelegramError):  # the chat may be why it failed
+            await update.effective_message.reply_text(
+                "抱歉，处理这条消息时出错了，已记录下来。请稍后再试，或联系县督查室。"
+            )
     raise ApplicationHandlerStop  # one answer per update: no later handler group runs
 
 
@@ -127,7 +145,6 @@ def run_sender(settings: Settings) -> None:
     the claim keeps them from sending a row twice.
     """
     import asyncio
-    import contextlib
     import signal
 
     from jobs.sending import send_due

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,7 +24,9 @@ from db.models import ButtonRef, Task
 
 PREFIX = "b:"
 STALE_BUTTON = "这个按钮已失效，请重新发送命令。"
+USED_BUTTON = "这组按钮已经按过了，不能再按。"
 CONFIRMATION_HOURS = 24
+TOGETHER = "_together"  # a one-time button's payload: the tokens spent with it
 
 
 def _token() -> str:
@@ -70,28 +72,37 @@ def task_buttons(
     return {t: [(a, PREFIX + refs[(t, a)]) for a in actions] for t in ids}
 
 
-def confirmation_button(
-    session: Session,
-    *,
-    owner: Actor,
-    action: str,
-    payload: dict[str, Any],
-    label: str,
-    now: datetime,
-    task: Task | None = None,
-) -> Button:
-    """A one-time button carrying `payload`, valid for a day, for `owner` alone."""
-    ref = ButtonRef(
-        token=_token(),
-        action=action,
-        task_id=task.id if task is not None else None,
-        person_id=person_id(owner),
-        payload=json.dumps(payload, ensure_ascii=False),
-        created_at=now,
-        expires_at=now + timedelta(hours=CONFIRMATION_HOURS),
-    )
-    session.add(ref)
-    return Button(label, PREFIX + ref.token)
+@dataclass(frozen=True)
+class Choice:
+    """One of one-time buttons offered together: 确认 · 取消, 批准 · 驳回, tasks to pick."""
+
+    action: str
+    label: str
+    payload: dict[str, Any] = field(default_factory=dict)
+    task: Task | None = None
+
+
+def choice_buttons(
+    session: Session, *, owner: Actor, choices: list[Choice], now: datetime
+) -> list[Button]:
+    """One-time buttons for `owner` alone, valid for a day; pressing one spends them all,
+    so a cancelled draft cannot be confirmed and one message is filed on one task."""
+    tokens = [_token() for _ in choices]
+    for token, choice in zip(tokens, choices, strict=True):
+        session.add(
+            ButtonRef(
+                token=token,
+                action=choice.action,
+                task_id=choice.task.id if choice.task is not None else None,
+                person_id=person_id(owner),
+                payload=json.dumps({**choice.payload, TOGETHER: tokens}, ensure_ascii=False),
+                created_at=now,
+                expires_at=now + timedelta(hours=CONFIRMATION_HOURS),
+            )
+        )
+    return [
+        Button(choice.label, PREFIX + token) for token, choice in zip(tokens, choices, strict=True)
+    ]
 
 
 @dataclass(frozen=True)
@@ -101,6 +112,7 @@ class Pressed:
     task: Task | None
     payload: dict[str, Any] | None
     one_time: bool
+    together: tuple[str, ...] = ()  # the tokens spent with this one
 
 
 def pressed(session: Session, data: str | None, *, presser: Actor, now: datetime) -> Pressed:
@@ -108,8 +120,10 @@ def pressed(session: Session, data: str | None, *, presser: Actor, now: datetime
     if not data or not data.startswith(PREFIX):
         raise Refusal(STALE_BUTTON)
     ref = session.scalar(select(ButtonRef).where(ButtonRef.token == data[len(PREFIX) :]))
-    if ref is None or ref.used_at is not None:
+    if ref is None:
         raise Refusal(STALE_BUTTON)
+    if ref.used_at is not None:
+        raise Refusal(USED_BUTTON)
     if ref.expires_at is not None and ref.expires_at <= now:
         raise Refusal(STALE_BUTTON)
     if ref.person_id is not None and ref.person_id != person_id(presser):
@@ -118,18 +132,20 @@ def pressed(session: Session, data: str | None, *, presser: Actor, now: datetime
     if ref.task_id is not None and task is None:
         raise Refusal(STALE_BUTTON)
     payload = json.loads(ref.payload) if ref.payload else None
-    return Pressed(ref.id, ref.action, task, payload, ref.payload is not None)
+    together = tuple(payload.pop(TOGETHER, ())) if payload else ()
+    return Pressed(ref.id, ref.action, task, payload, ref.payload is not None, together)
 
 
 def spend(session: Session, press: Pressed, *, now: datetime) -> None:
-    """Use a one-time button: of two presses at once, only one gets through."""
+    """Use a one-time button and the ones offered with it: of two presses, one gets through."""
     if not press.one_time:
         return
+    tokens = press.together
     spent = session.execute(
         update(ButtonRef)
-        .where(ButtonRef.id == press.ref_id, ButtonRef.used_at.is_(None))
+        .where(ButtonRef.token.in_(tokens), ButtonRef.used_at.is_(None))
         .values(used_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
-    if spent != 1:
-        raise Refusal("这个按钮已经按过了。")
+    if spent != len(tokens):
+        raise Refusal(USED_BUTTON)

@@ -120,6 +120,7 @@ def card_message(
             percent = f"（{report.percent}%）" if report.percent is not None else ""
             files = f" 📎{report.files}" if report.files else ""
             text = report.text if len(report.text) <= 200 else report.text[:200] + "…"
+            text = text or ("（附件）" if report.files else "（无文字）")
             lines.append(f"  {short_date(report.at, zone)} {who}：{text}{percent}{files}")
     else:
         lines.append("尚无进展报告。")

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -33,6 +35,7 @@ from telegram import (
     Update,
 )
 from telegram import Message as TelegramMessage
+from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.access import Refusal
@@ -44,6 +47,7 @@ from bot.task_messages import remember
 from bot.transaction import unit_of_work
 from db.models import MessageKind, Person
 
+logger = logging.getLogger(__name__)
 NOT_BOUND = "您还没有绑定督办账号。请向县督查室索取邀请码，然后发送 /start 邀请码。"
 CAPTION_LIMIT = 1024
 
@@ -119,7 +123,7 @@ def _call_skeleton(update: Update, context: ContextTypes.DEFAULT_TYPE) -> dict[s
     text = (message.text or message.caption or "") if message is not None and not query else ""
     return {
         "user_id": user.id if user else None,
-        "user_name": user.full_name if user else "",
+        "user_name": _display_name(user.first_name, user.last_name) if user else "",
         "chat_id": chat.id if chat else (user.id if user else 0),
         "chat_type": chat.type if chat else "private",
         "chat_title": (chat.title or "") if chat else "",
@@ -131,6 +135,16 @@ def _call_skeleton(update: Update, context: ContextTypes.DEFAULT_TYPE) -> dict[s
         "button": query.data if query is not None else None,
         "bot_username": _username(context),
     }
+
+
+_CJK = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff·]+$")
+
+
+def _display_name(first: str, last: str | None) -> str:
+    """张 三 → 张三: Chinese names are written without a space between their parts."""
+    if last and _CJK.match(first) and _CJK.match(last):
+        return first + last
+    return f"{first} {last}" if last else first
 
 
 def _username(context: ContextTypes.DEFAULT_TYPE) -> str | None:
@@ -155,7 +169,14 @@ def handler(
             runtime = runtime_of(context)
             values = _call_skeleton(update, context)
             reply = await asyncio.to_thread(_work, runtime, policy, answer, values)
-            await _send(update, context, runtime, messages_of(reply))
+            try:
+                await _send(update, context, runtime, messages_of(reply))
+            except (
+                TelegramError
+            ) as error:  # the work is saved; saying it failed would invite a repeat
+                logger.warning(
+                    "update %s: the answer could not be sent: %s", update.update_id, error
+                )
             raise ApplicationHandlerStop  # answered: no later handler group sees it
 
         return callback

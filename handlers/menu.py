@@ -43,7 +43,11 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "task",
         "事项详情与操作",
-        dict.fromkeys(_EVERYONE, "编号：查看事项卡片，报告进展、报完成、申请延期"),
+        {
+            Role.SUPERVISOR: "编号：查看事项卡片，销号、退回、查看变更记录",
+            Role.LEADER: "编号：查看事项卡片，报告进展",
+            Role.MEMBER: "编号：查看事项卡片，报告进展、报完成、申请延期",
+        },
     ),
     Command("overdue", "逾期事项", dict.fromkeys(_EVERYONE, "您范围内的逾期事项")),
     Command("digest", "今日汇总", dict.fromkeys(_EVERYONE, "现在就看您今天早上的汇总")),

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.access import Refusal, TaskAction, require
-from bot.buttons import Pressed, confirmation_button, pressed, spend
+from bot.buttons import Choice, Pressed, choice_buttons, pressed, spend
 from bot.cards import (
     DONE,
     EVIDENCE,
@@ -134,21 +134,12 @@ def _choose(call: Call, tasks: list[Task]) -> Reply:
         "text": call.text,
         "files": [[f.kind, f.file_id, f.file_name, f.file_size] for f in call.files],
     }
-    buttons = tuple(
-        (
-            confirmation_button(
-                call.session,
-                owner=call.caller,
-                action=CHOOSE,
-                payload={**payload, "task": task.id},
-                label=f"{task.code} {task.title[:20]}",
-                now=call.now(),
-                task=task,
-            ),
-        )
+    choices = [
+        Choice(CHOOSE, f"{task.code} {task.title[:20]}", {**payload, "task": task.id}, task)
         for task in tasks
-    )
-    return Message("这条消息是报告哪项事项的进展？请选择：", buttons=buttons)
+    ]
+    buttons = choice_buttons(call.session, owner=call.caller, choices=choices, now=call.now())
+    return Message("这条消息是报告哪项事项的进展？请选择：", buttons=tuple((b,) for b in buttons))
 
 
 def _request_extension(call: Call, task: Task) -> Reply:
@@ -179,18 +170,13 @@ def _request_extension(call: Call, task: Task) -> Reply:
     )
     messages = [Message(f"已提交延期申请：{task.code} 延至 {when}，等待督查室审批。")]
     for supervisor in _supervisors(call):
+        decisions = [
+            Choice(DECIDE, label, {"request": request.id, "approve": approve}, task)
+            for approve, label in ((True, "批准"), (False, "驳回"))
+        ]
         buttons = (
             tuple(
-                confirmation_button(
-                    call.session,
-                    owner=supervisor,
-                    action=DECIDE,
-                    payload={"request": request.id, "approve": approve},
-                    label=label,
-                    now=call.now(),
-                    task=task,
-                )
-                for approve, label in ((True, "批准"), (False, "驳回"))
+                choice_buttons(call.session, owner=supervisor, choices=decisions, now=call.now())
             ),
         )
         messages.append(Message(ask, buttons=buttons, to_chat=supervisor.telegram_user_id))
@@ -297,7 +283,7 @@ def _decide(call: Call, button: Pressed, task: Task) -> Reply:
     verdict = "批准" if approve else "驳回"
     until = local_time(request.proposed_deadline, zone)
     told = f"{task.code} {task.title} 的延期申请（延至 {until}）已{verdict}。"
-    messages = [Message(f"已{verdict}：{told}")]
+    messages = [Message(told)]
     requester = request.requested_by_id and call.session.get(Person, request.requested_by_id)
     if requester and requester.telegram_user_id is not None:
         messages.append(

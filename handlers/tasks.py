@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram.ext import Application, CommandHandler
 
 from bot.access import scope_of, visible_task
-from bot.buttons import confirmation_button
+from bot.buttons import Choice, choice_buttons
 from bot.cards import card_message, list_message, state_line
 from bot.ledger import Action, apply_action
 from bot.messages import Message, Reply
@@ -92,16 +92,11 @@ def new_task_draft(call: Call, line: str) -> Message:
         calendar=call.runtime.calendar(call.session),
         end_of_day=call.runtime.settings.end_of_day,
     )
-    confirm = confirmation_button(
+    confirm, cancel = choice_buttons(
         call.session,
         owner=call.caller,
-        action=NEW_TASK,
-        payload=draft.payload(),
-        label="确认",
+        choices=[Choice(NEW_TASK, "确认", draft.payload()), Choice(CANCEL, "取消")],
         now=call.now(),
-    )
-    cancel = confirmation_button(
-        call.session, owner=call.caller, action=CANCEL, payload={}, label="取消", now=call.now()
     )
     return Message(draft_text(draft), buttons=((confirm, cancel),))
 

@@ -23,6 +23,11 @@ class SentCall:
     result: Any = None
 
     @property
+    def delivered(self) -> bool:
+        """Telegram accepted it (not one of the errors a test asked for)."""
+        return isinstance(self.result, dict) and "message_id" in self.result
+
+    @property
     def message_id(self) -> int:
         return int(self.result["message_id"])
 
@@ -110,6 +115,7 @@ class RecordingRequest(BaseRequest):
             call
             for call in self.calls
             if call.method in ("sendMessage", "sendDocument", "sendPhoto")
+            and call.delivered
             and (chat_id is None or int(call.params["chat_id"]) == chat_id)
         ]
 
@@ -118,6 +124,7 @@ class RecordingRequest(BaseRequest):
             call.params["text"]
             for call in self.calls
             if call.method == "sendMessage"
+            and call.delivered
             and (chat_id is None or int(call.params["chat_id"]) == chat_id)
         ]
 

@@ -103,7 +103,7 @@ async def test_the_whole_workflow_in_chat(bot_app, session, clock) -> None:
     created = await chat.press(ADMIN_ID, draft.buttons()["确认"])
     assert text_of(created[0]) == "已新建：DB-0001"
     again = await chat.press(ADMIN_ID, draft.buttons()["确认"])  # a double press
-    assert text_of(again[0]) == "这个按钮已失效，请重新发送命令。"
+    assert text_of(again[0]) == "这组按钮已经按过了，不能再按。"
     task = chat.fresh().scalars(select(Task)).one()
     assert (task.code, task.lead_leader.name) == ("DB-0001", "王建国")
 
@@ -168,7 +168,9 @@ async def test_an_extension_is_requested_approved_and_the_old_deadline_kept(
     (request_card,) = [c for c in chat.request.sent(ADMIN_ID) if "延期申请" in text_of(c)]
     assert "原截止：2026-05-29（周五）18:00" in text_of(request_card)
     decided = await chat.press(ADMIN_ID, request_card.buttons()["批准"])
-    assert text_of(decided[0]).startswith("已批准：DB-0001")
+    assert text_of(decided[0]) == (
+        "DB-0001 污水管网改造 的延期申请（延至 2026-06-30（周二）18:00）已批准。"
+    )
     told = [c for c in chat.request.sent(MEMBER_A) if "督查室已批准" in text_of(c)]
     assert len(told) == 1
     fresh = chat.fresh()
@@ -178,7 +180,7 @@ async def test_an_extension_is_requested_approved_and_the_old_deadline_kept(
     assert moved.old_value.startswith("2026-05-29T10:00")  # the old deadline, in UTC
     # Pressing 驳回 afterwards changes nothing.
     (late,) = await chat.press(ADMIN_ID, request_card.buttons()["驳回"])
-    assert text_of(late) == "这条延期申请已经处理过了。"
+    assert text_of(late) == "这组按钮已经按过了，不能再按。"
 
 
 async def test_a_photo_reply_is_evidence_and_can_be_resent(bot_app, session, clock) -> None:
@@ -231,3 +233,29 @@ async def test_a_plain_message_names_its_task_or_asks(bot_app, session, clock) -
     assert chat.fresh().scalar(select(Task.needs_help)) is False  # nothing guessed
     (chosen,) = await chat.press(MEMBER_A, asked.buttons()["DB-0001 污水管网改造"])
     assert text_of(chosen) == "已记录：DB-0001 污水管网改造 · 40% · 推进中 · 需协调"
+    (twice,) = await chat.press(MEMBER_A, asked.buttons()["DB-0001 污水管网改造"])
+    assert text_of(twice) == "这组按钮已经按过了，不能再按。"  # one message, one report
+
+
+async def test_a_cancelled_draft_cannot_be_confirmed(bot_app, session, clock) -> None:
+    chat = Chat(bot_app, session)
+    await _county(chat, clock)
+    (draft,) = await chat.say(ADMIN_ID, "/newtask 乡镇A | 测试取消 | 下周五前")
+    assert text_of((await chat.press(ADMIN_ID, draft.buttons()["取消"]))[0]) == "已取消。"
+    (late,) = await chat.press(ADMIN_ID, draft.buttons()["确认"])
+    assert text_of(late) == "这组按钮已经按过了，不能再按。"
+    assert chat.fresh().scalar(select(Task.id)) is None
+
+
+async def test_an_old_invitation_cannot_take_over_a_bound_person(bot_app, session, clock) -> None:
+    chat = Chat(bot_app, session)
+    await _county(chat, clock)
+    codes = []
+    for _ in range(2):
+        (invited,) = await chat.say(ADMIN_ID, "/invite 王建国 领导")
+        codes.append(re.search(r"/start (\w+)", text_of(invited))[1])  # type: ignore[index]
+    await chat.say(5005, f"/start {codes[1]}", first_name="王建国")
+    (refused,) = await chat.say(3003, f"/start {codes[0]}")
+    assert text_of(refused) == "这张邀请对应的人员已经绑定了账号。如需换绑，请联系县督查室。"
+    leader = chat.fresh().scalars(select(Person).where(Person.name == "王建国")).one()
+    assert leader.telegram_user_id == 5005

@@ -166,3 +166,41 @@ async def test_every_shipped_command_commits_once_and_answers(bot_app, session, 
     replies = await send(bot_app, ADMIN_ID, command)
     assert len(replies) == 1 and replies[0]
     assert _count(session, Person) == 1  # the bootstrap supervisor, kept by the commit
+
+
+async def test_work_saved_but_its_answer_undeliverable_is_not_called_a_failure(
+    bot_app, session, caplog
+) -> None:
+    app, request = bot_app
+
+    @handler(BOUND)
+    def save(call: Call) -> str:
+        call.session.add(Unit(name="新设镇"))
+        return "已保存。"
+
+    app.add_handler(CommandHandler("save", save), group=-1)
+    request.fail(ADMIN_ID, 400, "Bad Request: message is too long")
+    assert await send(bot_app, ADMIN_ID, "/save") == []  # no "出错了，请稍后再试"
+    assert _count(session, Unit) == 1
+    assert "the answer could not be sent" in caplog.text
+
+
+async def test_a_chinese_name_in_two_telegram_fields_is_one_name(bot_app, session) -> None:
+    app, _ = bot_app
+    update = Update.de_json(
+        {
+            "update_id": 9100,
+            "message": {
+                "message_id": 1,
+                "date": 0,
+                "chat": {"id": ADMIN_ID, "type": "private", "first_name": "周"},
+                "from": {"id": ADMIN_ID, "is_bot": False, "first_name": "周", "last_name": "明"},
+                "text": "/help",
+                "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+            },
+        },
+        app.bot,
+    )
+    await app.process_update(update)
+    session.rollback()
+    assert session.scalars(select(Person.name)).all() == ["周明"]
