@@ -40,6 +40,7 @@ class Message:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()  # rows of buttons
     document: Document | None = None  # sent with `text` as its caption
+    image: Document | None = None  # a picture (PNG), sent with `text` as its caption
     about: tuple[int, ...] = ()  # task ids: a reply to this message reports on them
     reply_kind: str | None = None  # what a reply means, if not a report (db.models.MessageKind)
     resend: tuple[IncomingFile, ...] = ()  # files (evidence) sent again by their ids

@@ -242,7 +242,15 @@ async def _send(
             continue
         chat_id = output.to_chat if output.to_chat is not None else chat.id
         replying = quote if output.to_chat is None else None
-        if output.document is not None:
+        if output.image is not None:
+            sent = await context.bot.send_photo(
+                chat_id,
+                InputFile(output.image.content, filename=output.image.file_name),
+                caption=fit_message(output.text, CAPTION_LIMIT) or None,
+                reply_markup=_markup(output),
+                reply_parameters=replying,
+            )
+        elif output.document is not None:
             sent = await context.bot.send_document(
                 chat_id,
                 InputFile(output.document.content, filename=output.document.file_name),

@@ -30,7 +30,13 @@ def status(call: Call) -> Reply:
     if target:
         return _status_of(call, scope, target)
     summary = call.runtime.summary(call.session, scope=scope)
-    return summary_text(summary, call.runtime.zone)
+    text = Message(summary_text(summary, call.runtime.zone))
+    if call.caller.role == Role.MEMBER or not any(u.counts.total for u in summary.units):
+        return text
+    from bot.charts import render_chart  # matplotlib: loaded when first needed
+
+    chart = render_chart(summary, zone=call.runtime.zone)  # 挂图作战: the picture with it
+    return [text, Message("", image=Document("督办进度.png", chart))]
 
 
 def _status_of(call: Call, scope: Scope, target: str) -> Reply:

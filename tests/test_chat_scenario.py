@@ -130,8 +130,9 @@ async def test_the_whole_workflow_in_chat(bot_app, session, clock) -> None:
     (office_card,) = await chat.say(ADMIN_ID, "/task DB-0001")
     (verified,) = await chat.press(ADMIN_ID, office_card.buttons()["销号"])
     assert text_of(verified) == "已销号：DB-0001 农村改厕1200户 · 100% · 已销号"
-    (status,) = await chat.say(ADMIN_ID, "/status")
+    status, chart = await chat.say(ADMIN_ID, "/status")
     assert "已销号 1" in text_of(status)
+    assert chart.method == "sendPhoto"  # 挂图作战: the chart comes with the figures
 
     # A stranger learns nothing.
     (nothing,) = await chat.say(STRANGER, "/task DB-0001")
