@@ -71,20 +71,34 @@ UNIT_COLUMNS = (
 OVERDUE_COLUMNS = (
     ("序号", 10),
     ("编号", 24),
-    ("督办事项", 47),
+    ("督办事项", 44),
     ("牵头单位", 26),
     ("包联领导", 18),
-    ("截止时间", 19),
+    ("截止时间", 22),
     ("逾期天数", 12),
 )
 VERIFIED_COLUMNS = (
     ("序号", 10),
     ("编号", 24),
-    ("督办事项", 56),
-    ("牵头单位", 30),
+    ("督办事项", 53),
+    ("牵头单位", 29),
     ("包联领导", 18),
-    ("销号日期", 18),
+    ("销号日期", 22),
 )
+# Chinese names in Word's style list, ASCII ids in the XML (as Word itself writes them).
+STYLE_IDS = {
+    "通报标题": "BulletinTitle",
+    "发文机关": "BulletinIssuer",
+    "通报一级标题": "BulletinHeading",
+    "图题": "FigureCaption",
+    "表题": "TableCaption",
+    "表注": "TableNote",
+    "插图": "Picture",
+    "表格文字": "TableText",
+    "表格文字左": "TableTextLeft",
+    "表头": "TableHead",
+    "页码": "PageNumber",
+}
 CHANGE_COLUMNS = (("指标", 52), ("本周", 34), ("上周", 34), ("增减", 36))
 
 
@@ -388,6 +402,7 @@ class _Styles:
         styles, name: str, east_asia: str, size: float, align: WD_ALIGN_PARAGRAPH | None
     ) -> ParagraphStyle:  # type: ignore[no-untyped-def]
         style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.style_id = STYLE_IDS[name]
         style.base_style = styles["Normal"]
         style.quick_style = True
         _fonts(style.element.get_or_add_rPr(), east_asia)
