@@ -183,12 +183,12 @@ def test_bad_rows_are_named_by_row_and_nothing_is_accepted(tmp_path) -> None:
     ]
 
 
-def test_a_county_file_needs_the_unit_on_its_first_row(tmp_path) -> None:
-    path = workbook_with(
-        tmp_path / "nounit.xlsx",
-        [["", "10月1日", "08:00", "20:00", "带班领导", "张三", "13800000000"]],
-    )
-    assert [str(error) for error in read_roster_xlsx(path, period=NATIONAL_DAY).errors] == [
+def test_a_file_naming_no_unit_is_the_units_named_after_it(tmp_path) -> None:
+    row = ["", "10月1日", "08:00", "20:00", "带班领导（主班）", "张三", "13800000000"]
+    reading = read_roster_xlsx(workbook_with(tmp_path / "县委办.xlsx", [row]), period=NATIONAL_DAY)
+    assert reading.units == ["县委办"] and reading.shifts[0].post is Post.LEADER
+    mixed = workbook_with(tmp_path / "全县.xlsx", [row, ["县公安局", *row[1:]]])
+    assert [str(error) for error in read_roster_xlsx(mixed, period=NATIONAL_DAY).errors] == [
         "第 2 行：单位为空"
     ]
 

@@ -263,22 +263,13 @@ def shift_times(day: date, start: ClockTime, end: ClockTime) -> tuple[datetime, 
         if end.minute == MINUTES_PER_DAY:
             return "结束时间“次日24:00”超过了 24 小时"
         ends = midnight + timedelta(days=1, minutes=end.minute)
-    elif end.minute == start.minute:
-        return (
-            f"开始和结束都是 {clock_text(start.minute)}；"
-            f"24 小时的班请写 {clock_text(start.minute)}-次日{clock_text(start.minute)}"
-        )
-    elif end.minute < start.minute:
+    elif end.minute <= start.minute:  # 08:00-08:00 is the 24 hours from 08:00
         ends = midnight + timedelta(days=1, minutes=end.minute)
     else:
         ends = midnight + timedelta(minutes=end.minute)
     if ends - begins > timedelta(days=1):
         return "一个班次最长 24 小时，请拆成两行"
     return begins, ends
-
-
-def clock_text(minute: int) -> str:
-    return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
 def outside_period(shift: DutyShift, period: HolidayPeriod) -> str | None:

@@ -5,15 +5,17 @@ are understood too; one 时段 column such as 08:00-20:00 may stand for 开始 a
 结束). The sheet read is the visible one named 值班表, else the first visible
 one with those headers in its first 10 rows. Dates and times may be real Excel
 cells or text. An empty 单位 or 日期 takes the row above's (merged cells read
-so); on a unit's own file an empty 单位 is that unit.
+so); on a unit's own file an empty 单位 is that unit. A file that names no unit
+at all (no 单位 column, or all of it empty) is one unit's, named after the file.
 """
 
 from __future__ import annotations
 
 import math
 import os
+import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from itertools import islice
 from pathlib import Path
@@ -26,12 +28,14 @@ from openpyxl.utils.datetime import from_excel
 from bot.duty.roster import (
     CLOCK_RANGE,
     MINUTES_PER_DAY,
+    POST_PATTERN,
     POST_WORDS,
     WHOLE_SUBMISSION,
     ClockTime,
     DayResolver,
     DutyShift,
     LineError,
+    Post,
     RosterFileError,
     RosterReading,
     clock_from_text,
@@ -103,8 +107,10 @@ def read_roster_xlsx(
     """Read every row; any bad row means no shift is accepted.
 
     `unit` given: a unit's own file (单位 may be empty, and must be that unit
-    where written). `unit` None: a county's file, each row naming its unit.
-    Raises `RosterFileError` when the file as a whole cannot be read.
+    where written). `unit` None: a county's file, each row naming its unit (or
+    taking the row above's); if no row names one, the file is one unit's and the
+    unit is the file's name without `.xlsx`. Raises `RosterFileError` when the
+    file as a whole cannot be read.
     """
     workbook = _open(path)
     try:
@@ -128,6 +134,12 @@ def read_roster_xlsx(
                 shifts.append(shift)
     finally:
         workbook.close()
+    if reader.unitless_rows:
+        if reader.named_a_unit:  # a county's file: the rows before the first unit lack one
+            errors += [LineError(number, "单位为空") for number in reader.unitless_rows]
+            errors.sort(key=lambda error: error.line)
+        else:  # no row names a unit: the file is one unit's
+            shifts = [replace(shift, unit=path.stem) for shift in shifts]
     if not shifts and not errors:
         empty = f"{path.name} 的工作表“{header.sheet.title}”里没有值班班次。"
         errors.append(LineError(WHOLE_SUBMISSION, empty))
@@ -245,6 +257,8 @@ class _RowReader:
         self.resolver = resolver
         self.own_unit = own_unit
         self.unit_above: str | None = own_unit
+        self.named_a_unit = False
+        self.unitless_rows: list[int] = []  # rows with no unit, written or above
         self.day_above: date | None = None
         self.day_above_unread = False  # the rows under a bad date are not blamed for it
 
@@ -254,11 +268,11 @@ class _RowReader:
 
     def read(self, number: int, values: list[Any]) -> tuple[DutyShift | None, list[str]]:
         problems: list[str] = []
-        unit = self._unit(cell_name(self.value(values, "单位")), problems)
+        unit = self._unit(number, cell_name(self.value(values, "单位")), problems)
         day = self._day(self.value(values, "日期"), problems)
         times = self._times(values, day, problems)
         post_text = normalise(cell_text(self.value(values, "岗位")))
-        post = POST_WORDS.get(post_text)
+        post = _post(post_text)
         if post is None:
             problems.append(
                 f"岗位“{post_text}”应为 带班领导 或 值班员" if post_text else "岗位为空"
@@ -272,11 +286,13 @@ class _RowReader:
         start, end = times
         return DutyShift(unit, start, end, post, name, phone, number), []
 
-    def _unit(self, written: str, problems: list[str]) -> str | None:
+    def _unit(self, number: int, written: str, problems: list[str]) -> str | None:
         if not written:
             if self.unit_above is None:
-                problems.append("单位为空")
+                self.unitless_rows.append(number)  # decided once the whole file is read
+                return ""
             return self.unit_above
+        self.named_a_unit = True
         if self.own_unit is not None and written != self.own_unit:
             problems.append(f"单位“{written}”不是本单位（{self.own_unit}）")
             return None
@@ -324,6 +340,12 @@ class _RowReader:
             problems.append(span)
             return None
         return span
+
+
+def _post(text: str) -> Post | None:
+    """带班领导, or a cell naming exactly one post (带班领导（主班）); else None."""
+    posts = {POST_WORDS[word] for word in re.findall(POST_PATTERN, text)}
+    return posts.pop() if len(posts) == 1 else None
 
 
 def _phone_text(value: Any) -> str:
