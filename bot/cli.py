@@ -199,7 +199,56 @@ def build_parser() -> argparse.ArgumentParser:
     outbox.add_argument(
         "--limit", type=int, default=50, metavar="条数", help="最多列出几条（默认 50）"
     )
+    roster = command(
+        "roster",
+        "值班表：检查 24 小时在岗，生成模板",
+        "节假日值班表：检查是否每一分钟都有带班领导和值班员在岗，或生成空白模板。"
+        "不需要机器人、令牌或数据库。",
+    )
+    roster_actions = roster.add_subparsers(dest="roster_action", metavar="操作", required=True)
+    roster_check = roster_actions.add_parser(
+        "check",
+        help="检查值班表 .xlsx：空档、电话、重叠",
+        description="检查值班表 .xlsx：从假期第一天 00:00 到最后一天 24:00，"
+        "每个单位是否始终有带班领导和值班员在岗；并列出电话缺失或有误、同一人班次重叠。"
+        "符合要求退出码为 0，有空档或问题为 1，文件无法读取为 2。",
+    )
+    roster_check.add_argument(
+        "file", type=Path, metavar="FILE.xlsx", help="要检查的值班表（.xlsx）"
+    )
+    roster_check.add_argument(
+        "--from",
+        dest="first_day",
+        type=_roster_day,
+        metavar="YYYY-MM-DD",
+        help="假期第一天（不写则按日历取表中日期所在的假期）",
+    )
+    roster_check.add_argument(
+        "--to", dest="last_day", type=_roster_day, metavar="YYYY-MM-DD", help="假期最后一天"
+    )
+    roster_check.add_argument(
+        "--unit", metavar="单位", help="这是某单位自己的表：单位列可空，按这个单位检查"
+    )
+    roster_template = roster_actions.add_parser(
+        "template",
+        help="生成空白值班表模板 .xlsx",
+        description="生成空白值班表模板 .xlsx（单位、日期、开始、结束、岗位、姓名、电话），"
+        "附填写说明和示例。",
+    )
+    roster_template.add_argument(
+        "file", type=Path, metavar="FILE.xlsx", help="模板保存到这个文件（.xlsx）"
+    )
     return parser
+
+
+def _roster_day(text: str) -> Any:
+    """`--from` / `--to`: a day written YYYY-MM-DD, as a `datetime.date`."""
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"日期 {text!r} 应写成 YYYY-MM-DD，如 2026-10-01"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -543,6 +592,87 @@ def _outbox(call: Invocation) -> int:
     return 0
 
 
+def _roster(call: Invocation) -> int:
+    if call.args.roster_action == "template":
+        return _roster_template(call.args.file)
+    return _roster_check(call)
+
+
+def _roster_template(path: Path) -> int:
+    from bot.duty import write_roster_template
+
+    try:
+        write_roster_template(path)
+    except OSError as error:
+        print(f"无法写入 {path}：{error.strerror or error}", file=sys.stderr)
+        return 1
+    print(f"已生成值班表模板：{path}")
+    return 0
+
+
+def _roster_check(call: Invocation) -> int:
+    """The file's report; 0 when the rule holds, 1 on any gap or problem, 2 when unreadable."""
+    from bot.duty import (
+        RosterFileError,
+        check_roster,
+        period_from_shifts,
+        read_roster_xlsx,
+        report_text,
+        split_by_period,
+    )
+    from bot.duty.roster import WHOLE_SUBMISSION
+    from bot.timefmt import local_day_only
+    from bot.workcalendar import HolidayPeriod
+
+    args = call.args
+    if (args.first_day is None) != (args.last_day is None):
+        print("--from 和 --to 要一起给出（或都不写，按日历取假期）。", file=sys.stderr)
+        return 2
+    period = None
+    if args.first_day is not None:
+        if args.first_day > args.last_day:
+            print(f"--from {args.first_day} 晚于 --to {args.last_day}。", file=sys.stderr)
+            return 2
+        period = HolidayPeriod("", args.first_day, args.last_day)
+    today = call.clock().astimezone(call.settings.zone).date()
+    try:
+        reading = read_roster_xlsx(args.file, period=period, unit=args.unit, today=today)
+    except RosterFileError as error:
+        print(error, file=sys.stderr)
+        return 2
+    if not reading.ok:
+        if [error.line for error in reading.errors] == [WHOLE_SUBMISSION]:
+            print(reading.errors[0], file=sys.stderr)  # about the file, not a row
+            return 1
+        print(f"{args.file.name} 有 {len(reading.errors)} 处错误，未检查：", file=sys.stderr)
+        for error in reading.errors:
+            print(f"  {error}", file=sys.stderr)
+        if args.unit is None and any("单位为空" in str(error) for error in reading.errors):
+            print("（本单位自己的表可不填单位：加 --unit 单位名称）", file=sys.stderr)
+        return 1
+    for note in reading.notes:
+        print(f"提醒：{note}")
+    shifts = reading.shifts
+    if period is None:
+        found = period_from_shifts(shifts)
+        if isinstance(found, str):
+            print(f"{found}，请用 --from 和 --to 指定检查时段。", file=sys.stderr)
+            return 2
+        period = found
+        source = f"按日历取{found.name}" if found.name else "按表中日期"
+        print(
+            f"检查时段{source}：{local_day_only(found.first_day)}至"
+            f"{local_day_only(found.last_day)}（可用 --from、--to 指定）"
+        )
+        shifts, outside = split_by_period(shifts, found)
+        if outside:
+            rows = "、".join(str(shift.line) for shift in outside)
+            print(f"提醒：第 {rows} 行的班次不在检查时段内，未计入")
+    report = check_roster(shifts, period.first_day, period.last_day)
+    print(report_text(report))
+    return 0 if report.ok else 1
+
+
 COMMANDS = {
     "run": _run,
     "send": _send,
@@ -553,4 +683,5 @@ COMMANDS = {
     "export": _export,
     "template": _template,
     "status": _status,
+    "roster": _roster,
 }

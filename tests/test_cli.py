@@ -30,6 +30,7 @@ def test_help_lists_every_subcommand() -> None:
         "export",
         "template",
         "status",
+        "roster",
     ):
         assert re.search(rf"^\s+{command}\s", result.stdout, re.MULTILINE), command
 
@@ -45,7 +46,18 @@ ARGPARSE_ENGLISH = (
     "error:",
     "expected one argument",
 )
-COMMANDS = ("run", "send", "outbox", "migrate", "demo", "import", "export", "template", "status")
+COMMANDS = (
+    "run",
+    "send",
+    "outbox",
+    "migrate",
+    "demo",
+    "import",
+    "export",
+    "template",
+    "status",
+    "roster",
+)
 
 
 @pytest.mark.parametrize("command", COMMANDS)

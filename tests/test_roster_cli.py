@@ -1,0 +1,213 @@
+"""`python -m bot roster check|template`: the report, and exit codes 0, 1 and 2."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from bot.cli import main
+from bot.duty import ROSTER_COLUMNS
+
+
+def clock() -> datetime:
+    return datetime(2026, 9, 20, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai, before 国庆
+
+
+def full_days(
+    unit: str, first: date, last: date, *, leader: str, officer: str, phones: str = "1380000000"
+) -> list[list[object]]:
+    """Two 12-hour shifts a day per post, the night ones crossing midnight."""
+    rows: list[list[object]] = []
+    day = first
+    while day <= last:
+        written = f"{day.month}月{day.day}日"
+        rows += [
+            [unit, written, "08:00", "20:00", "带班领导", leader, f"{phones}1"],
+            [unit, written, "20:00", "08:00", "带班领导", leader + "乙", f"{phones}2"],
+            [unit, written, "08:00", "20:00", "值班员", officer, f"{phones}3"],
+            [unit, written, "20:00", "次日08:00", "值班员", officer + "乙", f"{phones}4"],
+        ]
+        day += timedelta(days=1)
+    return rows
+
+
+def roster_file(path: Path, rows: list[list[object]]) -> Path:
+    workbook = Workbook()
+    workbook.active.append(ROSTER_COLUMNS)
+    for row in rows:
+        workbook.active.append(row)
+    workbook.save(path)
+    return path
+
+
+def county(first: date, last: date) -> list[list[object]]:
+    """Two units; the eve's night shifts cover the holiday's first morning."""
+    eve = first - timedelta(days=1)
+    rows: list[list[object]] = []
+    for unit, leader, officer, phones in (
+        ("县委办", "张三", "李四", "1380000000"),
+        ("县公安局", "王五", "赵六", "1390000000"),
+    ):
+        names = {"leader": leader, "officer": officer, "phones": phones}
+        rows += [row for row in full_days(unit, eve, eve, **names) if row[2] == "20:00"]
+        rows += full_days(unit, first, last, **names)
+    return rows
+
+
+def run(argv: list[str], capsys) -> tuple[int, list[str], list[str]]:  # type: ignore[no-untyped-def]
+    code = main(argv, clock=clock)
+    out, err = capsys.readouterr()
+    return code, out.splitlines(), err.splitlines()
+
+
+HOLIDAY = ["--from", "2026-10-01", "--to", "2026-10-03"]
+
+
+def test_a_county_that_keeps_the_rule_exits_0(workdir, capsys) -> None:
+    path = roster_file(workdir / "全县.xlsx", county(date(2026, 10, 1), date(2026, 10, 3)))
+    code, out, err = run(["roster", "check", str(path), *HOLIDAY], capsys)
+    assert (code, err) == (0, [])
+    assert out == [
+        "值班表检查 2026-10-01（周四）00:00 至 2026-10-03（周六）24:00："
+        "共 2 个单位，2 个符合要求，0 个有问题",
+        "县委办：全覆盖",
+        "县公安局：全覆盖",
+    ]
+
+
+def test_a_gap_a_bad_phone_and_an_overlap_exit_1(workdir, capsys) -> None:
+    rows = county(date(2026, 10, 1), date(2026, 10, 3))
+    night = next(row for row in rows if row[:2] == ["县委办", "10月2日"] and row[5] == "李四乙")
+    rows.remove(night)  # 10月2日 20:00 till 08:00 the next morning: only 20:00-22:00 left
+    rows.append(["县委办", "10月2日", "20:00", "22:00", "值班员", "李四乙", "13800004"])
+    rows.append(["县公安局", "10月3日", "12:00", "14:00", "值班员", "孙七", "12345"])
+    rows.append(["县公安局", "10月1日", "09:00", "10:00", "值班员", "张三", "13800000001"])
+    path = roster_file(workdir / "全县.xlsx", rows)
+    code, out, err = run(["roster", "check", str(path), *HOLIDAY], capsys)
+    assert (code, err) == (1, [])
+    assert out == [
+        "值班表检查 2026-10-01（周四）00:00 至 2026-10-03（周六）24:00："
+        "共 2 个单位，0 个符合要求，2 个有问题",
+        "县委办：空档 2 处；电话问题 1 个；重叠 1 处",
+        "  10月2日 22:00–24:00 缺值班员",
+        "  10月3日 00:00–08:00 缺值班员",
+        "  电话：李四乙（第 29 行）电话“13800004”不是有效号码"
+        "（手机 11 位，固定电话要带区号，如 0571-87654321）",
+        "  重叠：张三 13800000001 10月1日 08:00–20:00 带班领导（第 4 行）"
+        "与 10月1日 09:00–10:00 值班员（县公安局，第 31 行）时间重叠",
+        "县公安局：全覆盖；电话问题 1 个；重叠 1 处",
+        "  电话：孙七（第 30 行）电话“12345”不是有效号码"
+        "（手机 11 位，固定电话要带区号，如 0571-87654321）",
+        "  重叠：张三 13800000001 10月1日 08:00–20:00 带班领导（县委办，第 4 行）"
+        "与 10月1日 09:00–10:00 值班员（第 31 行）时间重叠",
+    ]
+
+
+def test_without_dates_the_holiday_comes_from_the_calendar(workdir, capsys) -> None:
+    rows = county(date(2026, 10, 1), date(2026, 10, 7))
+    rows.append(["县委办", "10月8日", "08:00", "18:00", "值班员", "李四", "13800000003"])
+    path = roster_file(workdir / "全县.xlsx", rows)
+    code, out, err = run(["roster", "check", str(path)], capsys)
+    assert (code, err) == (0, [])
+    assert out == [
+        "检查时段按日历取国庆节：2026-10-01（周四）至2026-10-07（周三）（可用 --from、--to 指定）",
+        f"提醒：第 {len(rows) + 1} 行的班次不在检查时段内，未计入",
+        "值班表检查 2026-10-01（周四）00:00 至 2026-10-07（周三）24:00："
+        "共 2 个单位，2 个符合要求，0 个有问题",
+        "县委办：全覆盖",
+        "县公安局：全覆盖",
+    ]
+
+
+def test_a_units_own_file(workdir, capsys) -> None:
+    day = date(2026, 10, 1)
+    rows = full_days("", day, day, leader="张三", officer="李四")
+    rows = [rows[0], rows[2]]  # the day shifts only
+    path = roster_file(workdir / "县委办.xlsx", rows)
+    one_day = ["--from", "2026-10-01", "--to", "2026-10-01"]
+    code, out, err = run(["roster", "check", str(path), *one_day], capsys)
+    assert (code, err) == (1, [])
+    assert out[1:] == [
+        "县委办：空档 4 处",  # no unit written: the file's name
+        "  10月1日 00:00–08:00 缺带班领导",
+        "  10月1日 00:00–08:00 缺值班员",
+        "  10月1日 20:00–24:00 缺带班领导",
+        "  10月1日 20:00–24:00 缺值班员",
+    ]
+    code, out, err = run(["roster", "check", str(path), "--unit", "县政府办", *one_day], capsys)
+    assert out[1] == "县政府办：空档 4 处"
+    rows.append(["县公安局", *rows[0][1:5], "王五", "13900000001"])
+    path = roster_file(workdir / "全县.xlsx", rows)
+    code, out, err = run(["roster", "check", str(path), *one_day], capsys)
+    assert (code, out) == (1, [])
+    assert err == [
+        "全县.xlsx 有 2 处错误，未检查：",
+        "  第 2 行：单位为空",
+        "  第 3 行：单位为空",
+        "（本单位自己的表可不填单位：加 --unit 单位名称）",
+    ]
+
+
+def test_bad_rows_are_listed_and_nothing_is_checked(workdir, capsys) -> None:
+    path = roster_file(
+        workdir / "bad.xlsx",
+        [
+            ["县委办", "10月1日", "08:00", "20:00", "带班", "张三", "13800000000"],
+            ["县委办", "10月1日", "08:00", "", "值班员", "李四", "13900000000"],
+        ],
+    )
+    code, out, err = run(["roster", "check", str(path), *HOLIDAY], capsys)
+    assert (code, out) == (1, [])
+    assert err == [
+        "bad.xlsx 有 2 处错误，未检查：",
+        "  第 2 行：岗位“带班”应为 带班领导 或 值班员",
+        "  第 3 行：结束时间为空",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("write", "message"),
+    [
+        (None, "找不到文件 nothing.xlsx，请检查路径。"),
+        ("text", "无法读取 nothing.xlsx：请提供用 Excel 或 WPS 保存的 .xlsx 格式值班表。"),
+        ("ledger", "nothing.xlsx 的前 10 行里找不到值班表的表头"),
+    ],
+)
+def test_an_unreadable_file_exits_2(workdir, capsys, write, message) -> None:
+    path = workdir / "nothing.xlsx"
+    if write == "text":
+        path.write_text("名单")
+    elif write == "ledger":
+        roster_file(path, []).unlink()
+        workbook = Workbook()
+        workbook.active.append(["编号", "事项", "牵头单位", "截止时间"])
+        workbook.save(path)
+    code, out, err = run(["roster", "check", "nothing.xlsx", *HOLIDAY], capsys)
+    assert (code, out) == (2, [])
+    assert err[0].startswith(message)
+
+
+def test_dates_must_come_in_pairs_and_in_order(workdir, capsys) -> None:
+    path = roster_file(workdir / "r.xlsx", county(date(2026, 10, 1), date(2026, 10, 1)))
+    assert run(["roster", "check", str(path), "--from", "2026-10-01"], capsys)[2] == [
+        "--from 和 --to 要一起给出（或都不写，按日历取假期）。"
+    ]
+    code, _, err = run(
+        ["roster", "check", str(path), "--from", "2026-10-03", "--to", "2026-10-01"], capsys
+    )
+    assert (code, err) == (2, ["--from 2026-10-03 晚于 --to 2026-10-01。"])
+    with pytest.raises(SystemExit) as stopped:
+        main(["roster", "check", str(path), "--from", "10月1日", "--to", "2026-10-01"])
+    assert stopped.value.code == 2
+    assert "参数 --from：日期 '10月1日' 应写成 YYYY-MM-DD，如 2026-10-01" in capsys.readouterr().err
+
+
+def test_the_template_is_written_and_an_empty_one_is_refused(workdir, capsys) -> None:
+    code, out, err = run(["roster", "template", "值班表模板.xlsx"], capsys)
+    assert (code, out, err) == (0, ["已生成值班表模板：值班表模板.xlsx"], [])
+    code, out, err = run(["roster", "check", "值班表模板.xlsx", *HOLIDAY], capsys)
+    assert (code, err) == (1, ["值班表模板.xlsx 的工作表“值班表”里没有值班班次。"])
+    assert run(["roster", "template", str(workdir / "missing" / "t.xlsx")], capsys)[0] == 1
