@@ -114,6 +114,7 @@ def test_a_shift_the_evening_before_counts_when_it_reaches_the_holiday() -> None
 def test_a_missing_or_odd_phone_is_read_and_left_to_the_check() -> None:
     assert only_shift("10月1日 08:00-20:00 值班员 王五").phone == ""
     assert only_shift("10月1日 08:00-20:00 值班员 王五 1380000").phone == "1380000"
+    assert only_shift("10月1日 08:00-20:00 值班员 王五 138 0000 0000").phone == "138 0000 0000"
     assert only_shift("10月1日 08:00-20:00 值班员 王五 0571-87654321转801").phone == (
         "0571-87654321转801"
     )

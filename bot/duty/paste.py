@@ -38,7 +38,9 @@ EXAMPLE_LINE = "10月1日 08:00-20:00 带班领导 张三 13800000000"
 NUMBERING = re.compile(r"^(?:\d{1,3}\s*[、.)]\s+|\d{1,3}\s*、|\(\d{1,3}\)|[①-⑳])\s*")
 POST = re.compile(POST_PATTERN)
 PHONE = re.compile(
-    r"(?<![\d])(?:\+?86[- ]?)?(?:\(\d{3,4}\)\s*|0\d{2,3}-)?\d{3,}(?:(?:-|转|#|分机)\d{1,6})?(?!\d)"
+    r"(?<![\d])(?:\+?86[- ]?)?"
+    r"(?:1\d{2}[- ]\d{4}[- ]\d{4}"  # a mobile written 138 0000 0000
+    r"|(?:\(\d{3,4}\)\s*|0\d{2,3}-)?\d{3,}(?:(?:-|转|#|分机)\d{1,6})?)(?!\d)"
 )
 # Labels and heading words around the pieces; none is part of a name.
 LABELS = re.compile(
