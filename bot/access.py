@@ -62,6 +62,7 @@ class OfficeAction(StrEnum):
     MAINTAIN_CALENDAR = "maintain_calendar"
     INVITE = "invite"
     MANAGE_UNITS = "manage_units"
+    BULLETIN = "bulletin"  # the weekly 督查通报
 
 
 class Relation(StrEnum):
@@ -106,6 +107,7 @@ ACTION_WORDS: Final[dict[TaskAction | OfficeAction, str]] = {
     OfficeAction.MAINTAIN_CALENDAR: "维护节假日安排",
     OfficeAction.INVITE: "生成邀请码",
     OfficeAction.MANAGE_UNITS: "管理责任单位",
+    OfficeAction.BULLETIN: "生成督查通报",
 }
 
 

@@ -184,6 +184,22 @@ def build_parser() -> argparse.ArgumentParser:
         "file", type=Path, metavar="FILE.xlsx", help="模板保存到这个文件（.xlsx）"
     )
     command("status", "打印各单位红黄绿灯总览", "打印各单位红黄绿灯总览和逾期事项。")
+    chart = command(
+        "chart",
+        "生成各单位进度图 .png",
+        "生成各单位红黄绿灯和办理情况的堆叠条形图（最差的 30 个单位）。",
+    )
+    chart.add_argument("file", type=Path, metavar="FILE.png", help="图片保存到这个文件（.png）")
+    bulletin = command(
+        "bulletin",
+        "生成本周督查通报 .docx",
+        "生成本周（或 --week 指定的一周）督查通报 Word 文档：总体情况、与上周对比、各单位排名、"
+        "逾期事项、未报进展的单位、本周销号事项和进度图。",
+    )
+    bulletin.add_argument(
+        "file", type=Path, metavar="FILE.docx", help="通报保存到这个文件（.docx）"
+    )
+    bulletin.add_argument("--week", metavar="YYYY-Www", help="哪一周，如 2026-W48（默认本周）")
     command(
         "send",
         "只运行发送程序（第二个发送进程）",
@@ -673,8 +689,42 @@ def _roster_check(call: Invocation) -> int:
     return 0 if report.ok else 1
 
 
+def _chart(call: Invocation) -> int:
+    from bot.charts import render_chart
+
+    with call.runtime() as runtime, runtime.transaction() as session:
+        png = render_chart(runtime.summary(session), zone=runtime.zone)
+    return _write(call.args.file, png, "已生成各单位进度图")
+
+
+def _bulletin(call: Invocation) -> int:
+    from bot.bulletin import IsoWeek
+    from bot.weekly import bulletin_file
+
+    try:
+        week = IsoWeek.parse(call.args.week) if call.args.week else None
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+    with call.runtime() as runtime, runtime.transaction() as session:  # keeps the issue number
+        name, content = bulletin_file(runtime, session, week)
+    return _write(call.args.file, content, f"已生成{name.removesuffix('.docx')}")
+
+
+def _write(path: Path, content: bytes, done: str) -> int:
+    try:
+        path.write_bytes(content)
+    except OSError as error:
+        print(f"无法写入 {path}：{error.strerror or error}", file=sys.stderr)
+        return 1
+    print(f"{done}：{path}")
+    return 0
+
+
 COMMANDS = {
     "run": _run,
+    "chart": _chart,
+    "bulletin": _bulletin,
     "send": _send,
     "outbox": _outbox,
     "migrate": _migrate,

@@ -40,6 +40,9 @@ EXPECTED_FORMS = {
     "quiet_end": "24 小时制时刻 HH:MM，如 08:00",
     "reminder_days": "逗号分隔的提前天数，如 7,3",
     "escalate_after_workdays": "正整数（工作日数），如 1",
+    "county_name": "县名，如 城关县（督查通报的标题用）",
+    "bulletin_weekday": "1 到 7 之间的整数（1 为周一，5 为周五）",
+    "bulletin_time": "24 小时制时刻 HH:MM，如 16:00",
     "webhook_url": "Telegram 推送更新的公网 https 地址，形如 https://duban.example.gov.cn/telegram",
     "webhook_secret": "1 到 256 个字母、数字、_ 或 -（设置 DUBAN_WEBHOOK_URL 时必填）",
     "webhook_listen": "本机监听地址，如 127.0.0.1（由反向代理转发）",
@@ -110,6 +113,11 @@ class Settings(BaseSettings):
     quiet_start: time = time(22, 0)
     quiet_end: time = time(8, 0)
     escalate_after_workdays: int = Field(default=1, ge=1)
+    # The weekly 督查通报: which county it is titled for, and when supervisors get it
+    # (a non-working day moves it to the last working day before).
+    county_name: str = "XX县"
+    bulletin_weekday: int = Field(default=5, ge=1, le=7)
+    bulletin_time: time = time(16, 0)
     # Webhook instead of long polling: Telegram posts updates to webhook_url, which a
     # reverse proxy forwards to webhook_listen:webhook_port; requests must carry the secret.
     webhook_url: str | None = None
@@ -193,7 +201,13 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "digest_time", "end_of_day", "reminder_time", "quiet_start", "quiet_end", mode="before"
+        "digest_time",
+        "end_of_day",
+        "reminder_time",
+        "quiet_start",
+        "quiet_end",
+        "bulletin_time",
+        mode="before",
     )
     @classmethod
     def _clock(cls, value: Any) -> time:

@@ -418,9 +418,11 @@ class ButtonRef(Base):
 
 
 class OutboxKind(StrEnum):
+    # Not a CHECK constraint: each step adds kinds (duty prompts next); none come from users.
     REMINDER = "reminder"  # 催办: a task or milestone near or past its due time
     ESCALATION = "escalation"  # the lead leader told of an overdue task
     DIGEST = "digest"  # the morning digest
+    BULLETIN = "bulletin"  # the weekly 督查通报, built when it is sent
 
 
 class OutboxState(StrEnum):
@@ -442,7 +444,6 @@ class OutboxMessage(Base):
 
     __tablename__ = "outbox"
     __table_args__ = (
-        _check_in("kind", OutboxKind),
         _check_in("state", OutboxState),
         Index("ix_outbox_state_next_try_at", "state", "next_try_at"),
     )
@@ -494,3 +495,61 @@ class Bulletin(Base):
     week: Mapped[str] = mapped_column(String(10), unique=True)  # 2026-W47
     number: Mapped[int] = mapped_column(Integer, unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DutyPost(StrEnum):
+    LEADER = "leader"  # 带班领导
+    OFFICER = "officer"  # 值班员
+
+
+class DutyRoster(Base):
+    """A unit's holiday duty roster (值班表) for one holiday period, one version of it.
+
+    Resubmitting adds a version and keeps the old one (`current` false); at most
+    one current roster per unit and period.
+    """
+
+    __tablename__ = "duty_rosters"
+    __table_args__ = (
+        Index(
+            "uq_duty_rosters_current",
+            "unit_id",
+            "first_day",
+            unique=True,
+            sqlite_where=text("current"),
+            postgresql_where=text("current"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    first_day: Mapped[date]
+    last_day: Mapped[date]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    current: Mapped[bool] = mapped_column(Boolean, default=True)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    unit: Mapped[Unit] = relationship()
+    shifts: Mapped[list[RosterShift]] = relationship(
+        back_populates="roster", order_by="RosterShift.starts_at", cascade="all, delete-orphan"
+    )
+
+
+class RosterShift(Base):
+    """One line of a roster (班次): who holds which post from when to when."""
+
+    __tablename__ = "duty_shifts"
+    __table_args__ = (_check_in("post", DutyPost),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roster_id: Mapped[int] = mapped_column(
+        ForeignKey("duty_rosters.id", ondelete="CASCADE"), index=True
+    )
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime]
+    post: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(50))
+    phone: Mapped[str] = mapped_column(String(40), default="")
+
+    roster: Mapped[DutyRoster] = relationship(back_populates="shifts")

@@ -16,7 +16,7 @@ REPLIES_GROUP = 1
 def register_all(app: Application) -> None:
     accounts.register(app)  # /start [CODE], /invite, /bind, /units
     common.register(app)  # /help
-    status.register(app)  # /status, /digest, /export
+    status.register(app)  # /status, /digest, /export, /bulletin
     tasks.register(app)  # /tasks, /task, /overdue, /newtask, /verify, /return
     holiday.register(app)  # /holiday
     replies.register(app, group=REPLIES_GROUP)  # buttons, replies, plain messages

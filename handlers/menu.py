@@ -57,6 +57,11 @@ COMMANDS: tuple[Command, ...] = (
         "新建督办事项",
         {Role.SUPERVISOR: "单位 | 标题 | 截止 | 包联领导：新建事项（确认后保存）"},
     ),
+    Command(
+        "bulletin",
+        "本周督查通报",
+        {Role.SUPERVISOR: "[2026-W48]：本周（或某周）督查通报 Word 文档"},
+    ),
     Command("verify", "销号", {Role.SUPERVISOR: "编号：给已报完成的事项销号"}),
     Command("return", "退回", {Role.SUPERVISOR: "编号 理由：退回已报完成的事项"}),
     Command(

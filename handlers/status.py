@@ -1,4 +1,4 @@
-"""/status [单位|编号], /digest, /export: summaries in the caller's scope."""
+"""/status [单位|编号], /digest, /export, /bulletin: summaries in the caller's scope."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from pathlib import Path
 from sqlalchemy import select
 from telegram.ext import Application, CommandHandler
 
-from bot.access import Refusal, Scope, scope_of, visible_task
+from bot.access import OfficeAction, Refusal, Scope, require_office, scope_of, visible_task
+from bot.bulletin.period import IsoWeek
 from bot.cards import card_message
 from bot.digest import Audience, build_digests
 from bot.excel import export_ledger
@@ -17,6 +18,7 @@ from bot.messages import Document, Message, Reply
 from bot.render import summary_text
 from bot.tasks import card_of
 from bot.timefmt import local_day
+from bot.weekly import bulletin_file
 from db.models import Role, Unit
 from handlers.context import BOUND, Call, handler
 
@@ -106,7 +108,22 @@ def export(call: Call) -> Reply:
     )
 
 
+@handler(BOUND)
+def bulletin(call: Call) -> Reply:
+    """The week's 督查通报 as a Word document (supervisors)."""
+    require_office(call.caller, OfficeAction.BULLETIN)
+    week = None
+    if call.args:
+        try:
+            week = IsoWeek.parse(call.args[0])
+        except ValueError as error:
+            raise Refusal(str(error)) from None
+    name, content = bulletin_file(call.runtime, call.session, week)
+    return Message(f"督查通报：{name.removesuffix('.docx')}", document=Document(name, content))
+
+
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("status", status))
     app.add_handler(CommandHandler("digest", digest))
     app.add_handler(CommandHandler("export", export))
+    app.add_handler(CommandHandler("bulletin", bulletin))

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.bulletin.period import IsoWeek
 from bot.buttons import task_buttons
 from bot.cards import ACTION_LABELS, DONE, EXTEND, PROGRESS
 from bot.digest import Audience, build_digests
@@ -28,6 +29,7 @@ from bot.settings import Settings
 from bot.snapshots import has_snapshot, take_snapshot
 from bot.summary import ledger_summary
 from bot.timefmt import local_time
+from bot.weekly import bulletin_day
 from bot.workcalendar import WorkCalendar
 from db.models import (
     ChatBinding,
@@ -36,6 +38,7 @@ from db.models import (
     OutboxMessage,
     OutboxState,
     Person,
+    Role,
     Task,
     TaskState,
 )
@@ -106,7 +109,31 @@ def plan(
     written = enqueue(session, [texts.row(*candidate) for candidate in todo], now=now)
     if now >= digest_at:
         written += _plan_digests(session, now, digest_at, today, settings, yellow_until)
-    return written
+    return written + _plan_bulletin(session, now, today, settings, calendar)
+
+
+def _plan_bulletin(
+    session: Session, now: datetime, today: date, settings: Settings, calendar: WorkCalendar
+) -> int:
+    """The week's bulletin for every supervisor, once, on its day (built when sent)."""
+    week = IsoWeek.of(now, settings.zone)
+    if bulletin_day(week, settings.bulletin_weekday, calendar) != today:
+        return 0
+    due = at(today, settings.bulletin_time, settings.zone)
+    if now < due:
+        return 0
+    blocked = _blocked(session)
+    supervisors = session.scalars(
+        select(Person.telegram_user_id).where(
+            Person.role == Role.SUPERVISOR, Person.active, Person.telegram_user_id.is_not(None)
+        )
+    )
+    rows = [
+        Planned(f"b:{week}:{chat}", chat, OutboxKind.BULLETIN, str(week), due)
+        for chat in supervisors
+        if chat not in blocked
+    ]
+    return enqueue(session, rows, now=now)
 
 
 def _escalate(item: _Due, today: date, settings: Settings, calendar: WorkCalendar) -> bool:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select, update
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 from telegram.warnings import PTBDeprecationWarning
 
@@ -167,9 +167,17 @@ async def _send_one(bot: Bot, runtime: Runtime, message: Outgoing, outcome: Outc
     ids = [row.id for row in message.rows]
     attempts = max(row.attempts for row in message.rows)
     try:
-        sent = await bot.send_message(
-            message.chat_id, fit_message(message.text), reply_markup=_markup(message.buttons)
-        )
+        if message.rows[0].kind == OutboxKind.BULLETIN:  # built now, from the ledger as it is
+            name, content = await asyncio.to_thread(_bulletin, runtime, message.text)
+            sent = await bot.send_document(
+                message.chat_id,
+                InputFile(content, filename=name),
+                caption=f"本周督查通报（{message.text}）",
+            )
+        else:
+            sent = await bot.send_message(
+                message.chat_id, fit_message(message.text), reply_markup=_markup(message.buttons)
+            )
     except RetryAfter as error:  # Telegram says wait: not the message's fault
         with warnings.catch_warnings():  # PTB 22 warns that this becomes a timedelta
             warnings.simplefilter("ignore", PTBDeprecationWarning)
@@ -200,6 +208,14 @@ async def _send_one(bot: Bot, runtime: Runtime, message: Outgoing, outcome: Outc
     else:
         await asyncio.to_thread(_mark_sent, runtime, message, sent.message_id)
         outcome.sent += len(ids)
+
+
+def _bulletin(runtime: Runtime, week: str) -> tuple[str, bytes]:
+    from bot.bulletin import IsoWeek
+    from bot.weekly import bulletin_file
+
+    with unit_of_work(runtime.sessions) as session:  # the issue number is kept
+        return bulletin_file(runtime, session, IsoWeek.parse(week))
 
 
 def _rows(ids: list[int]):  # type: ignore[no-untyped-def]

@@ -1,0 +1,107 @@
+"""The weekly 督查通报 from chat, from the terminal, and every Friday through the outbox."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+import pytest
+from docx import Document as open_docx
+from sqlalchemy import select
+
+from bot.cli import main
+from db.models import OutboxKind, OutboxMessage, OutboxState
+from jobs.scan import plan_now
+from jobs.sending import send_due
+from tests.conftest import ADMIN_ID, SHANGHAI
+from tests.factories import make_county, make_task
+
+
+def shanghai(*args: int) -> datetime:
+    return datetime(*args, tzinfo=SHANGHAI)
+
+
+def _title(content: bytes) -> str:
+    document = open_docx(io.BytesIO(content))
+    title = next(p.text for p in document.paragraphs if "督查通报" in p.text)
+    return title.replace("\n", "")  # set on two lines
+
+
+@pytest.fixture
+def ledger(session, runtime):  # type: ignore[no-untyped-def]
+    county = make_county(session)
+    make_task(session, county, deadline=shanghai(2026, 11, 10, 18), now=shanghai(2026, 10, 1, 9))
+    runtime.settings = runtime.settings.model_copy(update={"county_name": "城关县"})
+    return county
+
+
+async def test_a_supervisor_gets_the_bulletin_in_chat(bot_app, clock, ledger) -> None:  # type: ignore[no-untyped-def]
+    _, request = bot_app
+    clock.set(shanghai(2026, 11, 26, 10))
+    from tests.telegram_fakes import send
+
+    await send(bot_app, ADMIN_ID, "/bulletin")
+    (document,) = [c for c in request.calls if c.method == "sendDocument"]
+    assert document.params["caption"] == "督查通报：督查通报_2026年第1期"
+    await send(bot_app, ADMIN_ID, "/bulletin 2026-W99")
+    assert request.texts(ADMIN_ID)[-1].startswith("无法识别的周次：2026-W99")
+    (refused,) = await send(bot_app, ledger.member.telegram_user_id, "/bulletin")
+    assert refused == "只有督查室可以生成督查通报。"
+
+
+def test_the_terminal_writes_the_bulletin_and_the_chart(
+    database_url, ledger, workdir, monkeypatch, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DUBAN_DATABASE_URL", database_url)
+    monkeypatch.setenv("DUBAN_COUNTY_NAME", "城关县")
+    moment = shanghai(2026, 11, 26, 10)
+    assert main(["bulletin", "通报.docx", "--week", "2026-W48"], clock=lambda: moment) == 0
+    assert capsys.readouterr().out == "已生成督查通报_2026年第1期：通报.docx\n"
+    assert _title((workdir / "通报.docx").read_bytes()) == "城关县重点工作督查通报（2026年第1期）"
+    assert main(["bulletin", "again.docx", "--week", "2026-W48"], clock=lambda: moment) == 0
+    assert "第1期" in capsys.readouterr().out  # the same week keeps its number
+    assert main(["chart", "进度.png"], clock=lambda: moment) == 0
+    assert (workdir / "进度.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert main(["bulletin", "x.docx", "--week", "48"], clock=lambda: moment) == 2
+
+
+async def test_every_friday_supervisors_get_it_once(
+    bot_app, runtime, session, clock, ledger
+) -> None:  # type: ignore[no-untyped-def]
+    app, request = bot_app
+    supervisor = ledger.supervisor  # bound (telegram id 1) in make_county
+
+    async def scan(moment: datetime) -> list:
+        clock.set(moment)
+        before = len(request.calls)
+        plan_now(runtime, moment)
+        await send_due(app.bot, runtime, now=moment)
+        return [c for c in request.calls[before:] if c.method == "sendDocument"]
+
+    assert await scan(shanghai(2026, 11, 27, 15, 59)) == []  # Friday, before 16:00
+    (sent,) = await scan(shanghai(2026, 11, 27, 16, 0))
+    assert int(sent.params["chat_id"]) == supervisor.telegram_user_id
+    assert sent.params["caption"] == "本周督查通报（2026-W48）"
+    assert await scan(shanghai(2026, 11, 27, 16, 1)) == []  # a second scan
+    assert await scan(shanghai(2026, 11, 27, 17, 0)) == []  # after a restart: the row is sent
+    session.rollback()
+    rows = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == OutboxKind.BULLETIN)
+    ).all()
+    assert [(row.state, row.key) for row in rows] == [
+        (OutboxState.SENT, f"b:2026-W48:{supervisor.telegram_user_id}")
+    ]
+
+
+async def test_a_friday_off_moves_it_to_the_last_working_day_before(
+    bot_app, runtime, session, clock, ledger
+) -> None:  # type: ignore[no-untyped-def]
+    app, request = bot_app
+    # 2026-10-02 is a Friday in the National Day break: the bulletin goes on Wednesday 09-30.
+    moment = shanghai(2026, 9, 30, 16, 30)
+    clock.set(moment)
+    plan_now(runtime, moment)
+    await send_due(app.bot, runtime, now=moment)
+    assert [c.params["caption"] for c in request.calls if c.method == "sendDocument"] == [
+        "本周督查通报（2026-W40）"
+    ]
