@@ -168,6 +168,17 @@ def require_office(actor: Actor | None, action: OfficeAction) -> None:
     raise Refusal(f"只有督查室可以{ACTION_WORDS[action]}。")
 
 
+def require_unit(actor: Actor | None, unit_id: int, what: str) -> None:
+    """A unit's own business (its duty roster): its members and the supervisors."""
+    if actor is None or (isinstance(actor, Person) and not actor.active):
+        raise Refusal(f"只有本单位联络员和督查室可以{what}。")
+    if actor.role == Role.SUPERVISOR:
+        return
+    if actor.role == Role.MEMBER and isinstance(actor, Person) and actor.unit_id == unit_id:
+        return
+    raise Refusal(f"只有本单位联络员和督查室可以{what}。")
+
+
 @dataclass(frozen=True)
 class Scope:
     """The tasks a reader sees, as SQL: the read side of `TASK_RIGHTS`.

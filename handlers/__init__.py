@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import accounts, common, holiday, replies, status, tasks
+from handlers import accounts, common, duty, holiday, replies, status, tasks
 
 REPLIES_GROUP = 1
 
@@ -19,4 +19,5 @@ def register_all(app: Application) -> None:
     status.register(app)  # /status, /digest, /export, /bulletin
     tasks.register(app)  # /tasks, /task, /overdue, /newtask, /verify, /return
     holiday.register(app)  # /holiday
+    duty.register(app)  # /duty
     replies.register(app, group=REPLIES_GROUP)  # buttons, replies, plain messages

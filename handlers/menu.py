@@ -65,6 +65,14 @@ COMMANDS: tuple[Command, ...] = (
     Command("verify", "销号", {Role.SUPERVISOR: "编号：给已报完成的事项销号"}),
     Command("return", "退回", {Role.SUPERVISOR: "编号 理由：退回已报完成的事项"}),
     Command(
+        "duty",
+        "节假日值班表",
+        {
+            Role.SUPERVISOR: "各单位值班表报送和空档概况；/duty 单位 看一个单位",
+            Role.MEMBER: "报送、查看本单位节假日值班表",
+        },
+    ),
+    Command(
         "holiday",
         "节假日与调休安排",
         {

@@ -34,6 +34,7 @@ from bot.tasks import card_of, open_tasks_of
 from bot.timefmt import local_time
 from db.models import ExtensionRequest, MessageKind, Person, ReportChannel, Role, Task
 from handlers.context import BOUND, Call, handler
+from handlers.duty import SAVE_ROSTER, confirm_roster
 from handlers.tasks import CANCEL, NEW_TASK, new_task_draft
 
 DECIDE, CHOOSE = "decide_extension", "choose_task"
@@ -208,6 +209,10 @@ def press(call: Call) -> Reply:
     if button.action == CANCEL:
         spend(call.session, button, now=now)
         return "已取消。"
+    if button.action == SAVE_ROSTER:
+        spend(call.session, button, now=now)
+        assert button.payload is not None
+        return confirm_roster(call, button.payload)
     if button.action == NEW_TASK:
         spend(call.session, button, now=now)
         assert button.payload is not None

@@ -1,0 +1,112 @@
+"""Duty rosters kept in the ledger: which holiday is collected, saving a submission, coverage.
+
+The reading and the 24-hour check are `bot.duty` (plain values); this module
+stores a unit's submission as a new version (the old one kept, not current)
+and checks every unit's current roster for a holiday period.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, selectinload
+
+from bot.access import Actor, Refusal, person_id
+from bot.duty import CoverageReport, DutyShift, Post, check_roster
+from bot.workcalendar import HolidayPeriod, WorkCalendar
+from db.models import DutyPost, DutyRoster, RosterShift, Unit
+
+LOOKAHEAD_DAYS = 60  # rosters are collected for a holiday starting within this many days
+
+
+def collected_period(calendar: WorkCalendar, today: date) -> HolidayPeriod | None:
+    """The holiday rosters are collected for: the one under way, else the next one soon."""
+    running = calendar.holiday_period(today)
+    if running is not None:
+        return running
+    coming = calendar.holidays_between(today, today + timedelta(days=LOOKAHEAD_DAYS))
+    return coming[0] if coming else None
+
+
+def save_roster(
+    session: Session,
+    *,
+    unit: Unit,
+    period: HolidayPeriod,
+    shifts: list[DutyShift],
+    actor: Actor,
+    now: datetime,
+    zone: ZoneInfo,
+) -> DutyRoster:
+    """Store `unit`'s roster for `period` as its new current version."""
+    if not shifts:
+        raise Refusal("值班表是空的，没有保存。")
+    previous = session.scalar(
+        select(DutyRoster.version)
+        .where(DutyRoster.unit_id == unit.id, DutyRoster.first_day == period.first_day)
+        .order_by(DutyRoster.version.desc())
+        .limit(1)
+    )
+    session.execute(
+        update(DutyRoster)
+        .where(
+            DutyRoster.unit_id == unit.id,
+            DutyRoster.first_day == period.first_day,
+            DutyRoster.current,
+        )
+        .values(current=False)
+        .execution_options(synchronize_session=False)
+    )
+    roster = DutyRoster(
+        unit=unit,
+        first_day=period.first_day,
+        last_day=period.last_day,
+        version=(previous or 0) + 1,
+        current=True,
+        submitted_by_id=person_id(actor),
+        submitted_at=now,
+        shifts=[
+            RosterShift(
+                starts_at=shift.start.replace(tzinfo=zone),
+                ends_at=shift.end.replace(tzinfo=zone),
+                post=DutyPost(shift.post.value),
+                name=shift.name,
+                phone=shift.phone,
+            )
+            for shift in shifts
+        ],
+    )
+    session.add(roster)
+    session.flush()  # the unique current roster per unit and period is the rule
+    return roster
+
+
+def coverage(
+    session: Session, period: HolidayPeriod, *, zone: ZoneInfo, unit_ids: list[int] | None = None
+) -> CoverageReport:
+    """Every unit's current roster for `period` checked against the 24-hour rule."""
+    units = session.scalars(select(Unit).order_by(Unit.name))
+    if unit_ids is not None:
+        units = session.scalars(select(Unit).where(Unit.id.in_(unit_ids)).order_by(Unit.name))
+    names = [unit.name for unit in units]
+    rosters = session.scalars(
+        select(DutyRoster)
+        .where(DutyRoster.first_day == period.first_day, DutyRoster.current)
+        .options(selectinload(DutyRoster.shifts), selectinload(DutyRoster.unit))
+    )
+    shifts = [
+        DutyShift(
+            unit=roster.unit.name,
+            start=row.starts_at.astimezone(zone).replace(tzinfo=None),
+            end=row.ends_at.astimezone(zone).replace(tzinfo=None),
+            post=Post(row.post),
+            name=row.name,
+            phone=row.phone,
+        )
+        for roster in rosters
+        if roster.unit.name in names
+        for row in roster.shifts
+    ]
+    return check_roster(shifts, period.first_day, period.last_day, units=names)

@@ -1,0 +1,78 @@
+"""Duty rosters in chat: paste, check the echo, confirm; versions kept; the office's overview."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from db.models import DutyRoster, RosterShift
+from tests.conftest import ADMIN_ID, SHANGHAI
+from tests.factories import make_county
+from tests.telegram_fakes import button_update, message_update
+
+SEPT_28 = datetime(2026, 9, 28, 10, 0, tzinfo=SHANGHAI)  # National Day break: 10-01..10-07
+
+FULL_DAY_ONE = """10月1日 00:00-24:00 带班领导 张三 13800000000
+10月1日 00:00-24:00 值班员 李四 0571-87654321"""
+
+
+async def _say(bot_app, user_id: int, text: str) -> list:  # type: ignore[no-untyped-def]
+    app, request = bot_app
+    before = len(request.sent(user_id))
+    await app.process_update(message_update(app.bot, user_id, text))
+    return request.sent(user_id)[before:]
+
+
+async def _press(bot_app, user_id: int, data: str) -> str:  # type: ignore[no-untyped-def]
+    app, request = bot_app
+    await app.process_update(button_update(app.bot, user_id, data))
+    return request.sent(user_id)[-1].params["text"]
+
+
+async def test_a_unit_submits_its_roster_and_sees_its_gaps(bot_app, session, clock) -> None:
+    clock.set(SEPT_28)
+    member = make_county(session).member.telegram_user_id
+    (bad,) = await _say(
+        bot_app, member, "/duty\n10月1日 08:00-20:00 带班领导 张三\n10月1日 值班员 李四"
+    )
+    assert bad.params["text"].startswith("值班表有 1 处问题，未保存：\n第 2 行")
+    assert session.scalars(select(DutyRoster)).all() == []
+    (echo,) = await _say(bot_app, member, "/duty\n" + FULL_DAY_ONE)
+    assert echo.params["text"].startswith(
+        "请核对国庆节（2026-10-01（周四） 至 2026-10-07（周三））值班表"
+    )
+    assert "10月1日 带班领导：张三 00:00–24:00" in echo.params["text"]
+    saved = await _press(bot_app, member, echo.buttons()["确认报送"])
+    assert saved.startswith("已保存城关镇值班表（第 1 版，2 个班次）。\n城关镇：空档")
+    assert "10月2日 00:00–24:00 缺带班领导" in saved
+    # Resubmitting replaces the roster and keeps the old version.
+    (again,) = await _say(bot_app, member, "/duty\n" + FULL_DAY_ONE.replace("张三", "王五"))
+    await _press(bot_app, member, again.buttons()["确认报送"])
+    session.rollback()
+    versions = session.execute(
+        select(DutyRoster.version, DutyRoster.current).order_by(DutyRoster.version)
+    ).all()
+    assert versions == [(1, False), (2, True)]
+    names = session.scalars(
+        select(RosterShift.name)
+        .join(DutyRoster)
+        .where(DutyRoster.current)
+        .order_by(RosterShift.name)
+    ).all()
+    assert names == ["李四", "王五"]
+    # The office's overview, and one unit's roster.
+    (overview,) = await _say(bot_app, ADMIN_ID, "/duty")
+    assert overview.params["text"].startswith(
+        "国庆节（2026-10-01（周四） 至 2026-10-07（周三））值班表：共 2 个单位"
+    )
+    assert "县住建局：未报值班表" in overview.params["text"]
+    (one,) = await _say(bot_app, ADMIN_ID, "/duty 城关镇")
+    assert "王五" in one.params["text"]
+
+
+async def test_another_unit_cannot_see_a_roster(bot_app, session, clock) -> None:
+    clock.set(SEPT_28)
+    county = make_county(session)
+    (refused,) = await _say(bot_app, county.outsider.telegram_user_id, "/duty 城关镇")
+    assert refused.params["text"] == "只有本单位联络员和督查室可以查看本单位值班表。"
