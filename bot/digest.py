@@ -10,6 +10,7 @@ to act on gets nothing (the bot should lighten work).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -91,8 +92,10 @@ def build_digests(
     changes_since: datetime,
     zone: ZoneInfo,
     limit: int = LIST_LIMIT,
+    duty_lines: Sequence[str] = (),
 ) -> list[Digest]:
-    """Every digest due at `summary.now`, supervisors' first."""
+    """Every digest due at `summary.now`, supervisors' first; `duty_lines` (the holiday
+    rosters' status, from `bot.rosters.duty_status_lines`) go into the supervisors'."""
     now = summary.now
     rows = session.execute(
         select(
@@ -128,6 +131,8 @@ def build_digests(
             by_leader[task.leader_id].append((light, task))
 
     county_text = supervisor_digest_text(session, summary, changes_since, zone, limit)
+    if duty_lines:
+        county_text += "\n\n" + "\n".join(duty_lines)
     digests = [
         Digest(Audience.SUPERVISOR, person.name, None, person.id, county_text)
         for person in session.scalars(

@@ -110,3 +110,33 @@ def coverage(
         for row in roster.shifts
     ]
     return check_roster(shifts, period.first_day, period.last_day, units=names)
+
+
+def duty_status_lines(
+    session: Session, calendar: WorkCalendar, today: date, *, zone: ZoneInfo, limit: int = 10
+) -> list[str]:
+    """For the supervisors' digest while a holiday's rosters are collected or under way."""
+    period = collected_period(calendar, today)
+    if period is None or (period.first_day - today).days > 14:
+        return []
+    report = coverage(session, period, zone=zone)
+    missing = [unit.unit for unit in report.units if not unit.submitted]
+    gaps = [unit.unit for unit in report.units if unit.submitted and not unit.covered]
+    covered = len(report.units) - len(missing) - len(gaps)
+    lines = [
+        f"{period.name}值班表：全覆盖 {covered} 个单位，"
+        f"有空档 {len(gaps)} 个，未报 {len(missing)} 个"
+    ]
+    if gaps:
+        lines.append(
+            "有空档："
+            + "、".join(gaps[:limit])
+            + (f" 等 {len(gaps)} 个" if len(gaps) > limit else "")
+        )
+    if missing:
+        lines.append(
+            "未报送："
+            + "、".join(missing[:limit])
+            + (f" 等 {len(missing)} 个" if len(missing) > limit else "")
+        )
+    return lines

@@ -40,6 +40,7 @@ EXPECTED_FORMS = {
     "quiet_end": "24 小时制时刻 HH:MM，如 08:00",
     "reminder_days": "逗号分隔的提前天数，如 7,3",
     "escalate_after_workdays": "正整数（工作日数），如 1",
+    "roster_deadline_workdays": "正整数（工作日数），如 2",
     "county_name": "县名，如 城关县（督查通报的标题用）",
     "bulletin_weekday": "1 到 7 之间的整数（1 为周一，5 为周五）",
     "bulletin_time": "24 小时制时刻 HH:MM，如 16:00",
@@ -113,6 +114,8 @@ class Settings(BaseSettings):
     quiet_start: time = time(22, 0)
     quiet_end: time = time(8, 0)
     escalate_after_workdays: int = Field(default=1, ge=1)
+    # Duty rosters are due this many working days before a holiday's first day.
+    roster_deadline_workdays: int = Field(default=2, ge=1)
     # The weekly 督查通报: which county it is titled for, and when supervisors get it
     # (a non-working day moves it to the last working day before).
     county_name: str = "XX县"

@@ -423,6 +423,7 @@ class OutboxKind(StrEnum):
     ESCALATION = "escalation"  # the lead leader told of an overdue task
     DIGEST = "digest"  # the morning digest
     BULLETIN = "bulletin"  # the weekly 督查通报, built when it is sent
+    ROSTER_REMINDER = "roster_reminder"  # a unit's holiday duty roster is missing or has gaps
 
 
 class OutboxState(StrEnum):

@@ -16,6 +16,7 @@ from bot.digest import Audience, build_digests
 from bot.excel import export_ledger
 from bot.messages import Document, Message, Reply
 from bot.render import summary_text
+from bot.rosters import duty_status_lines
 from bot.tasks import card_of
 from bot.timefmt import local_day
 from bot.weekly import bulletin_file
@@ -72,6 +73,12 @@ def digest(call: Call) -> Reply:
         yellow_until=runtime.yellow_until(session, now),
         changes_since=since,
         zone=runtime.zone,
+        duty_lines=duty_status_lines(
+            session,
+            runtime.calendar(session),
+            now.astimezone(runtime.zone).date(),
+            zone=runtime.zone,
+        ),
     )
     for item in digests:
         mine = (

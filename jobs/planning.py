@@ -22,9 +22,13 @@ from bot.bulletin.period import IsoWeek
 from bot.buttons import task_buttons
 from bot.cards import ACTION_LABELS, DONE, EXTEND, PROGRESS
 from bot.digest import Audience, build_digests
+from bot.duty import gap_lines
 from bot.lights import LIGHT_ICONS, Light, days_overdue, light_of
 from bot.messages import Button
 from bot.outbox import WAITING, Planned, enqueue
+from bot.render import cut
+from bot.rosters import collected_period, duty_status_lines
+from bot.rosters import coverage as roster_coverage
 from bot.settings import Settings
 from bot.snapshots import has_snapshot, take_snapshot
 from bot.summary import ledger_summary
@@ -41,6 +45,7 @@ from db.models import (
     Role,
     Task,
     TaskState,
+    Unit,
 )
 from jobs.schedule import at, reminded_today, workdays_left
 
@@ -108,8 +113,57 @@ def plan(
     )
     written = enqueue(session, [texts.row(*candidate) for candidate in todo], now=now)
     if now >= digest_at:
-        written += _plan_digests(session, now, digest_at, today, settings, yellow_until)
-    return written + _plan_bulletin(session, now, today, settings, calendar)
+        written += _plan_digests(session, now, digest_at, today, settings, calendar, yellow_until)
+    written += _plan_bulletin(session, now, today, settings, calendar)
+    return written + _plan_roster_chasing(session, now, today, settings, calendar, chats)
+
+
+def _plan_roster_chasing(
+    session: Session,
+    now: datetime,
+    today: date,
+    settings: Settings,
+    calendar: WorkCalendar,
+    chats: dict[int, list[int]],
+) -> int:
+    """From the roster deadline until the holiday, each unit whose roster is missing or
+    has gaps is reminded once a working day."""
+    period = collected_period(calendar, today)
+    if period is None or today >= period.first_day:
+        return 0
+    deadline = period.first_day
+    for _ in range(settings.roster_deadline_workdays):
+        deadline = calendar.previous_workday(deadline)
+    if today < deadline:
+        return 0
+    report = roster_coverage(session, period, zone=settings.zone)
+    ids = dict(session.execute(select(Unit.name, Unit.id)).all())
+    due = max(at(today, settings.reminder_time, settings.zone), now)
+    rows = []
+    for unit in report.units:
+        if unit.covered:
+            continue
+        if unit.submitted:
+            details = [line for gap in unit.gaps for line in gap_lines(gap)]
+            text = "\n".join(
+                [
+                    f"📅 {period.name}值班表还有空档，请补充后重新报送（/duty）：",
+                    *cut(details, 10, "处"),
+                ]
+            )
+        else:
+            text = (
+                f"📅 请于{_md(deadline)}前报送{period.name}值班表（{_md(period.first_day)}至"
+                f"{_md(period.last_day)}，每天24小时都要有带班领导和值班员）。发送 /duty 查看格式。"
+            )
+        for chat in chats.get(ids[unit.unit], ()):
+            key = f"rr:{ids[unit.unit]}:{period.first_day}:{today}:{chat}"
+            rows.append(Planned(key, chat, OutboxKind.ROSTER_REMINDER, text, due))
+    return enqueue(session, rows, now=now)
+
+
+def _md(day: date) -> str:
+    return f"{day.month}月{day.day}日"
 
 
 def _plan_bulletin(
@@ -149,7 +203,9 @@ def _drop_stale(session: Session, today: date, zone: ZoneInfo) -> None:
     session.execute(
         update(OutboxMessage)
         .where(
-            OutboxMessage.kind.in_([OutboxKind.REMINDER, OutboxKind.DIGEST]),
+            OutboxMessage.kind.in_(
+                [OutboxKind.REMINDER, OutboxKind.DIGEST, OutboxKind.ROSTER_REMINDER]
+            ),
             OutboxMessage.state.in_(WAITING),
             OutboxMessage.due_at < at(today, time(0), zone),
         )
@@ -311,6 +367,7 @@ def _plan_digests(
     digest_at: datetime,
     today: date,
     settings: Settings,
+    calendar: WorkCalendar,
     yellow_until: datetime,
 ) -> int:
     """One digest per recipient per working day, built by the same code as /digest."""
@@ -333,6 +390,7 @@ def _plan_digests(
         yellow_until=yellow_until,
         changes_since=digest_at - timedelta(days=1),
         zone=settings.zone,
+        duty_lines=duty_status_lines(session, calendar, today, zone=settings.zone),
     )
     people = {p.id: p for p in session.scalars(select(Person).where(Person.active))}
     chats = _unit_chats(session)

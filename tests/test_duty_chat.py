@@ -76,3 +76,49 @@ async def test_another_unit_cannot_see_a_roster(bot_app, session, clock) -> None
     county = make_county(session)
     (refused,) = await _say(bot_app, county.outsider.telegram_user_id, "/duty 城关镇")
     assert refused.params["text"] == "只有本单位联络员和督查室可以查看本单位值班表。"
+
+
+async def test_units_without_a_full_roster_are_chased_once_a_working_day(
+    bot_app, runtime, session, clock
+) -> None:
+    from jobs.scan import plan_now
+    from jobs.sending import send_due
+
+    app, request = bot_app
+    county = make_county(session)
+    member = county.member.telegram_user_id
+
+    async def scan(moment: datetime) -> list[str]:
+        clock.set(moment)
+        before = len(request.calls)
+        plan_now(runtime, moment)
+        await send_due(app.bot, runtime, now=moment)
+        return [
+            c.params["text"]
+            for c in request.calls[before:]
+            if c.method == "sendMessage"
+            and c.delivered
+            and int(c.params["chat_id"]) == member
+            and c.params["text"].startswith("📅")
+        ]
+
+    def at(day: int, hour: int) -> datetime:
+        return datetime(2026, 9, day, hour, tzinfo=SHANGHAI)
+
+    assert await scan(at(28, 9)) == []  # the deadline is 9月29日, two working days before
+    (first,) = await scan(at(29, 9))
+    assert first.startswith("📅 请于9月29日前报送国庆节值班表（10月1日至10月7日")
+    assert await scan(at(29, 11)) == []  # once a day
+    supervisor = [
+        c.params["text"]
+        for c in request.calls
+        if c.method == "sendMessage"
+        and int(c.params["chat_id"]) == county.supervisor.telegram_user_id
+    ]
+    assert any("国庆节值班表：全覆盖 0 个单位，有空档 0 个，未报 2 个" in t for t in supervisor)
+    (echo,) = await _say(bot_app, member, "/duty\n" + FULL_DAY_ONE)
+    await _press(bot_app, member, echo.buttons()["确认报送"])
+    (gaps,) = await scan(at(30, 9))
+    assert gaps.startswith(
+        "📅 国庆节值班表还有空档，请补充后重新报送（/duty）：\n10月2日 00:00–24:00 缺带班领导"
+    )
