@@ -115,6 +115,8 @@ def configure_logging() -> None:
     )
     for chatty in ("httpx", "httpcore", "alembic.runtime.plugins", "apscheduler"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
+    # A scan still running when the next is due is skipped, as it should be: not a warning.
+    logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
 
 
 def run_bot(settings: Settings) -> None:

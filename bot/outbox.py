@@ -146,7 +146,7 @@ STATE_WORDS = {
     OutboxState.PENDING: "待发送",
     OutboxState.SENDING: "正在发送",
     OutboxState.SENT: "已发送",
-    OutboxState.FAILED: "发送失败，等待重试",
+    OutboxState.FAILED: "失败待重试",
     OutboxState.DEAD: "已放弃",
     OutboxState.CANCELLED: "已取消",
 }

@@ -90,7 +90,10 @@ def answer_reply(call: Call) -> Reply:
         return new_task_draft(call, call.text)
     tasks = [_visible(call, task_id) for task_id, _ in about]
     if len(tasks) > 1:
-        return _choose(call, tasks)
+        named = task_named_in(call.session, call.caller, call.text)
+        if named is None or named not in tasks:
+            return _choose(call, tasks)  # a merged reminder: which task, unless the text says
+        tasks = [named]
     (task,) = tasks
     if kind == MessageKind.EXTENSION:
         return _request_extension(call, task)

@@ -350,7 +350,8 @@ class _Texts:
             what += f"｜节点：{item.milestone_title}"
         line = f"{LIGHT_ICONS[light]} {what} · 截止 {local_time(item.due, zone)} · {nearness}"
         if kind == OutboxKind.ESCALATION:
-            return Planned(key, chat, kind, f"⚠️ 您包联的事项已逾期：\n{line}", now, item.task_id)
+            due = max(self.reminder_at, now)  # not before the unit itself is reminded
+            return Planned(key, chat, kind, f"⚠️ 您包联的事项已逾期：\n{line}", due, item.task_id)
         # Labelled with the code: merged reminders put several tasks' buttons under one message.
         buttons = (
             tuple(

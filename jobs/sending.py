@@ -89,6 +89,20 @@ def claim(runtime: Runtime, now: datetime, limit: int) -> list[Claimed]:
         )
         if not ids:
             return []
+        # A chat's due reminders go together, so they merge into one message.
+        chats = select(OutboxMessage.chat_id).where(
+            OutboxMessage.id.in_(ids), OutboxMessage.kind == OutboxKind.REMINDER
+        )
+        ids += session.scalars(
+            select(OutboxMessage.id)
+            .where(
+                due,
+                OutboxMessage.kind == OutboxKind.REMINDER,
+                OutboxMessage.chat_id.in_(chats),
+                OutboxMessage.id.not_in(ids),
+            )
+            .with_for_update(skip_locked=True)
+        ).all()
         rows = session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id.in_(ids), due)

@@ -409,9 +409,7 @@ def test_the_operator_lists_retries_and_cancels_rows(
 
     code, out, _ = run("outbox")
     assert code == 0
-    assert (
-        "待发消息：待发送 1，正在发送 0，已发送 0，发送失败，等待重试 0，已放弃 1，已取消 0" in out
-    )
+    assert "待发消息：待发送 1，正在发送 0，已发送 0，失败待重试 0，已放弃 1，已取消 0" in out
     assert f"#{dead.id} 已放弃 · 每日汇总 → 1 · 2026-10-20（周二）10:00 · 已尝试 0 次 · 403" in out
     assert (
         run("outbox", "--retry", str(dead.id))[1] == f"第 {dead.id} 条将在下一次扫描时重新发送。\n"
@@ -446,3 +444,22 @@ async def test_someone_who_binds_today_gets_todays_reminders(
     session.commit()
     (late,) = await scan(bot_app, runtime, clock, shanghai(2026, 10, 20, 10, 30))
     assert int(late.params["chat_id"]) == 777 and "DB-0001 河道清淤" in late.params["text"]
+
+
+async def test_a_chats_reminders_merge_even_past_one_claims_limit(
+    bot_app, runtime, session, clock, county, no_digests
+) -> None:  # type: ignore[no-untyped-def]
+    app, request = bot_app
+    for number in range(5):
+        new_task(session, county, shanghai(2026, 10, 20, 18), title=f"事项{number}")
+    moment = shanghai(2026, 10, 20, 9, 0)
+    clock.set(moment)
+    plan_now(runtime, moment)
+    await send_due(app.bot, runtime, now=moment, limit=2)  # a claim of 2 takes the chat's 5
+    (merged,) = [c for c in request.calls if c.method == "sendMessage"]
+    assert sum("· 今天到期" in line for line in merged.params["text"].splitlines()) == 5
+    # A reply to it that names one of its tasks lands there at once.
+    await app.process_update(
+        message_update(app.bot, MEMBER, "DB-0004 完成六成", reply_to=merged.message_id)
+    )
+    assert request.sent(MEMBER)[-1].params["text"].startswith("已记录：DB-0004 事项3 · 60%")
