@@ -202,3 +202,16 @@ def list_units(session: Session, *, actor: Actor) -> list[UnitListing]:
         )
         for unit in units
     ]
+
+
+def reachable_supervisors(session: Session) -> list[Person]:
+    """The supervisors the bot can write to (bound to Telegram, active)."""
+    return list(
+        session.scalars(
+            select(Person).where(
+                Person.role == Role.SUPERVISOR,
+                Person.active,
+                Person.telegram_user_id.is_not(None),
+            )
+        )
+    )

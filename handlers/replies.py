@@ -8,10 +8,10 @@ to replies to its own messages and to commands, never to other chatter.
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.access import Refusal, TaskAction, require
+from bot.accounts import reachable_supervisors
 from bot.buttons import Choice, Pressed, choice_buttons, pressed, spend
 from bot.cards import (
     DONE,
@@ -32,7 +32,7 @@ from bot.task_entry import create_from_draft, read_extension
 from bot.task_messages import tasks_of_message
 from bot.tasks import card_of, open_tasks_of
 from bot.timefmt import local_time
-from db.models import ExtensionRequest, MessageKind, Person, ReportChannel, Role, Task
+from db.models import ExtensionRequest, MessageKind, Person, ReportChannel, Task
 from handlers.context import BOUND, Call, handler
 from handlers.duty import SAVE_ROSTER, confirm_roster
 from handlers.tasks import CANCEL, NEW_TASK, new_task_draft
@@ -173,7 +173,7 @@ def _request_extension(call: Call, task: Task) -> Reply:
         f"申请延至：{when}\n理由：{call.text[:500]}"
     )
     messages = [Message(f"已提交延期申请：{task.code} 延至 {when}，等待督查室审批。")]
-    for supervisor in _supervisors(call):
+    for supervisor in reachable_supervisors(call.session):
         decisions = [
             Choice(DECIDE, label, {"request": request.id, "approve": approve}, task)
             for approve, label in ((True, "批准"), (False, "驳回"))
@@ -185,18 +185,6 @@ def _request_extension(call: Call, task: Task) -> Reply:
         )
         messages.append(Message(ask, buttons=buttons, to_chat=supervisor.telegram_user_id))
     return messages
-
-
-def _supervisors(call: Call) -> list[Person]:
-    return list(
-        call.session.scalars(
-            select(Person).where(
-                Person.role == Role.SUPERVISOR,
-                Person.active,
-                Person.telegram_user_id.is_not(None),
-            )
-        )
-    )
 
 
 # --- buttons -------------------------------------------------------------------
