@@ -78,31 +78,31 @@ def claim(runtime: Runtime, now: datetime, limit: int) -> list[Claimed]:
             and_(OutboxMessage.state.in_(WAITING), OutboxMessage.next_try_at <= now),
             and_(OutboxMessage.state == OutboxState.SENDING, OutboxMessage.claimed_until < now),
         )
-        ids = list(
-            session.scalars(
-                select(OutboxMessage.id)
-                .where(due)
-                .order_by(OutboxMessage.next_try_at, OutboxMessage.id)
-                .limit(limit)
-                .with_for_update(skip_locked=True)
-            )
-        )
-        if not ids:
-            return []
-        # A chat's due reminders go together, so they merge into one message.
-        chats = select(OutboxMessage.chat_id).where(
-            OutboxMessage.id.in_(ids), OutboxMessage.kind == OutboxKind.REMINDER
-        )
-        ids += session.scalars(
-            select(OutboxMessage.id)
-            .where(
-                due,
-                OutboxMessage.kind == OutboxKind.REMINDER,
-                OutboxMessage.chat_id.in_(chats),
-                OutboxMessage.id.not_in(ids),
-            )
+        picked = session.execute(
+            select(OutboxMessage.id, OutboxMessage.kind, OutboxMessage.chat_id)
+            .where(due)
+            .order_by(OutboxMessage.next_try_at, OutboxMessage.id)
+            .limit(limit)
             .with_for_update(skip_locked=True)
         ).all()
+        if not picked:
+            return []
+        ids = [row.id for row in picked]
+        # A chat's due reminders go together, so they merge into one message. The due
+        # reminders are read through the (state, next_try_at) index, not each chat's
+        # history, and matched to the chats here.
+        chats = {row.chat_id for row in picked if row.kind == OutboxKind.REMINDER}
+        if chats:
+            taken = set(ids)
+            ids += [
+                row.id
+                for row in session.execute(
+                    select(OutboxMessage.id, OutboxMessage.chat_id)
+                    .where(due, OutboxMessage.kind == OutboxKind.REMINDER)
+                    .with_for_update(skip_locked=True)
+                )
+                if row.chat_id in chats and row.id not in taken
+            ]
         rows = session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id.in_(ids), due)
