@@ -22,37 +22,27 @@ def _yellow_until(call: Call):  # type: ignore[no-untyped-def]
     return call.runtime.yellow_until(call.session, call.now())
 
 
+def _listing(call: Call, *, title: str, empty: str, overdue_only: bool = False) -> Reply:
+    """The caller's tasks worst first (or only the overdue ones), as one message."""
+    now = call.now()
+    lines, total = task_lines(
+        call.session,
+        scope_of(call.caller),
+        now=now,
+        yellow_until=_yellow_until(call),
+        overdue_only=overdue_only,
+    )
+    return list_message(lines, total, title=title, now=now, zone=call.runtime.zone, empty=empty)
+
+
 @handler(BOUND)
 def tasks(call: Call) -> Reply:
-    scope = scope_of(call.caller)
-    lines, total = task_lines(call.session, scope, now=call.now(), yellow_until=_yellow_until(call))
-    return list_message(
-        lines,
-        total,
-        title="您范围内的督办事项",
-        now=call.now(),
-        zone=call.runtime.zone,
-        empty="您范围内暂无推进中的督办事项。",
-    )
+    return _listing(call, title="您范围内的督办事项", empty="您范围内暂无推进中的督办事项。")
 
 
 @handler(BOUND)
 def overdue(call: Call) -> Reply:
-    lines, total = task_lines(
-        call.session,
-        scope_of(call.caller),
-        now=call.now(),
-        yellow_until=_yellow_until(call),
-        overdue_only=True,
-    )
-    return list_message(
-        lines,
-        total,
-        title="逾期事项",
-        now=call.now(),
-        zone=call.runtime.zone,
-        empty="没有逾期事项。",
-    )
+    return _listing(call, title="逾期事项", empty="没有逾期事项。", overdue_only=True)
 
 
 @handler(BOUND)

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.accounts import reachable_supervisors
 from bot.bulletin.period import IsoWeek
 from bot.buttons import task_buttons
 from bot.cards import ACTION_LABELS, DONE, EXTEND, PROGRESS
@@ -42,7 +43,6 @@ from db.models import (
     OutboxMessage,
     OutboxState,
     Person,
-    Role,
     Task,
     TaskState,
     Unit,
@@ -87,8 +87,9 @@ def plan(
         return 0  # nothing is planned on a day off; the points move to the next working day
     # Most urgent first: a merged reminder lists its tasks in row order.
     due = sorted(_due_today(session, today, settings, calendar), key=lambda d: (d.due, d.code))
-    chats = _unit_chats(session)
-    leaders = _leader_chats(session)
+    blocked = _blocked(session)  # chats that refused the bot: read once a scan
+    chats = _unit_chats(session, blocked)
+    leaders = _leader_chats(session, blocked)
     candidates: list[tuple[str, _Due, int, OutboxKind]] = []
     for item in due:
         deadline_mark = int(item.due.timestamp())
@@ -113,8 +114,10 @@ def plan(
     )
     written = enqueue(session, [texts.row(*candidate) for candidate in todo], now=now)
     if now >= digest_at:
-        written += _plan_digests(session, now, digest_at, today, settings, calendar, yellow_until)
-    written += _plan_bulletin(session, now, today, settings, calendar)
+        written += _plan_digests(
+            session, now, digest_at, today, settings, calendar, yellow_until, chats, blocked
+        )
+    written += _plan_bulletin(session, now, today, settings, calendar, blocked)
     return written + _plan_roster_chasing(session, now, today, settings, calendar, chats)
 
 
@@ -167,7 +170,12 @@ def _md(day: date) -> str:
 
 
 def _plan_bulletin(
-    session: Session, now: datetime, today: date, settings: Settings, calendar: WorkCalendar
+    session: Session,
+    now: datetime,
+    today: date,
+    settings: Settings,
+    calendar: WorkCalendar,
+    blocked: set[int],
 ) -> int:
     """The week's bulletin for every supervisor, once, on its day (built when sent)."""
     week = IsoWeek.of(now, settings.zone)
@@ -176,16 +184,10 @@ def _plan_bulletin(
     due = at(today, settings.bulletin_time, settings.zone)
     if now < due:
         return 0
-    blocked = _blocked(session)
-    supervisors = session.scalars(
-        select(Person.telegram_user_id).where(
-            Person.role == Role.SUPERVISOR, Person.active, Person.telegram_user_id.is_not(None)
-        )
-    )
     rows = [
         Planned(f"b:{week}:{chat}", chat, OutboxKind.BULLETIN, str(week), due)
-        for chat in supervisors
-        if chat not in blocked
+        for chat in (person.telegram_user_id for person in reachable_supervisors(session))
+        if chat is not None and chat not in blocked
     ]
     return enqueue(session, rows, now=now)
 
@@ -274,9 +276,8 @@ def _blocked(session: Session) -> set[int]:
     )
 
 
-def _unit_chats(session: Session) -> dict[int, list[int]]:
+def _unit_chats(session: Session, blocked: set[int]) -> dict[int, list[int]]:
     """Where a unit is reminded: its bound work group, else each bound member privately."""
-    blocked = _blocked(session)
     groups: dict[int, list[int]] = defaultdict(list)
     for unit_id, chat_id in session.execute(
         select(ChatBinding.unit_id, ChatBinding.chat_id).where(
@@ -295,8 +296,7 @@ def _unit_chats(session: Session) -> dict[int, list[int]]:
     return {unit: groups.get(unit) or members.get(unit, []) for unit in {*groups, *members}}
 
 
-def _leader_chats(session: Session) -> dict[int, int]:
-    blocked = _blocked(session)
+def _leader_chats(session: Session, blocked: set[int]) -> dict[int, int]:
     return {
         person_id: user_id
         for person_id, user_id in session.execute(
@@ -370,6 +370,8 @@ def _plan_digests(
     settings: Settings,
     calendar: WorkCalendar,
     yellow_until: datetime,
+    chats: dict[int, list[int]],
+    blocked: set[int],
 ) -> int:
     """One digest per recipient per working day, built by the same code as /digest."""
     already = session.scalar(
@@ -394,8 +396,6 @@ def _plan_digests(
         duty_lines=duty_status_lines(session, calendar, today, zone=settings.zone),
     )
     people = {p.id: p for p in session.scalars(select(Person).where(Person.active))}
-    chats = _unit_chats(session)
-    blocked = _blocked(session)
     rows = []
     for digest in digests:
         if digest.audience == Audience.UNIT and digest.unit_id is not None:
