@@ -179,6 +179,35 @@ def require_unit(actor: Actor | None, unit_id: int, what: str) -> None:
     raise Refusal(f"只有本单位联络员和督查室可以{what}。")
 
 
+def require_duty_answer(actor: Actor | None, *, unit_id: int, asked_id: int | None) -> None:
+    """A duty prompt is answered by the person it asked, or, asked in the unit's work
+    group, by one of the unit's members: never by someone else on their behalf."""
+    if isinstance(actor, Person) and actor.active:
+        if asked_id is not None and actor.id == asked_id:
+            return
+        if asked_id is None and actor.role == Role.MEMBER and actor.unit_id == unit_id:
+            return
+    raise Refusal("这条值班提醒须由值班人员本人应答。")
+
+
+def duty_phones_visible(
+    actor: Actor | None, unit_id: int, *, group_unit_id: int | None, in_group: bool, on_roster: bool
+) -> bool:
+    """Whether a unit's duty phone numbers may be shown (else masked, 138****8000).
+
+    Personal data: supervisors, the unit's own members and the people on its
+    roster see them, in a private chat or in the unit's own work group; any
+    other group never does, whoever asks there.
+    """
+    if in_group and group_unit_id != unit_id:
+        return False
+    if actor is None or (isinstance(actor, Person) and not actor.active):
+        return False
+    if actor.role == Role.SUPERVISOR or on_roster:
+        return True
+    return isinstance(actor, Person) and actor.unit_id == unit_id
+
+
 @dataclass(frozen=True)
 class Scope:
     """The tasks a reader sees, as SQL: the read side of `TASK_RIGHTS`.

@@ -83,10 +83,11 @@ class Choice:
 
 
 def choice_buttons(
-    session: Session, *, owner: Actor, choices: list[Choice], now: datetime
+    session: Session, *, owner: Actor | None, choices: list[Choice], now: datetime
 ) -> list[Button]:
     """One-time buttons for `owner` alone, valid for a day; pressing one spends them all,
-    so a cancelled draft cannot be confirmed and one message is filed on one task."""
+    so a cancelled draft cannot be confirmed and one message is filed on one task.
+    Without an owner (a prompt in a unit's group) the access policy alone decides."""
     tokens = [_token() for _ in choices]
     for token, choice in zip(tokens, choices, strict=True):
         session.add(
@@ -94,7 +95,7 @@ def choice_buttons(
                 token=token,
                 action=choice.action,
                 task_id=choice.task.id if choice.task is not None else None,
-                person_id=person_id(owner),
+                person_id=person_id(owner) if owner is not None else None,
                 payload=json.dumps({**choice.payload, TOGETHER: tokens}, ensure_ascii=False),
                 created_at=now,
                 expires_at=now + timedelta(hours=CONFIRMATION_HOURS),

@@ -41,6 +41,10 @@ EXPECTED_FORMS = {
     "reminder_days": "逗号分隔的提前天数，如 7,3",
     "escalate_after_workdays": "正整数（工作日数），如 1",
     "roster_deadline_workdays": "正整数（工作日数），如 2",
+    "duty_spot_checks": "每单位每天查岗次数，0 到 10 的整数，如 1",
+    "duty_answer_minutes": "查岗应答时限（分钟），1 到 240 的整数，如 15",
+    "duty_day_start": "24 小时制时刻 HH:MM，如 09:00（查岗时段开始）",
+    "duty_day_end": "24 小时制时刻 HH:MM，晚于查岗时段开始，如 18:00",
     "county_name": "县名，如 城关县（督查通报的标题用）",
     "bulletin_weekday": "1 到 7 之间的整数（1 为周一，5 为周五）",
     "bulletin_time": "24 小时制时刻 HH:MM，如 16:00",
@@ -116,6 +120,13 @@ class Settings(BaseSettings):
     escalate_after_workdays: int = Field(default=1, ge=1)
     # Duty rosters are due this many working days before a holiday's first day.
     roster_deadline_workdays: int = Field(default=2, ge=1)
+    # During a holiday: spot checks (查岗) a unit a day at random moments between the
+    # day start and end, each to be answered within the minutes given (else the
+    # 带班领导 is told, then after as long again the supervisors).
+    duty_spot_checks: int = Field(default=1, ge=0, le=10)
+    duty_answer_minutes: int = Field(default=15, ge=1, le=240)
+    duty_day_start: time = time(9, 0)
+    duty_day_end: time = time(18, 0)
     # The weekly 督查通报: which county it is titled for, and when supervisors get it
     # (a non-working day moves it to the last working day before).
     county_name: str = "XX县"
@@ -210,11 +221,21 @@ class Settings(BaseSettings):
         "quiet_start",
         "quiet_end",
         "bulletin_time",
+        "duty_day_start",
+        "duty_day_end",
         mode="before",
     )
     @classmethod
     def _clock(cls, value: Any) -> time:
         return _parse_clock(value)
+
+    @field_validator("duty_day_end")
+    @classmethod
+    def _after_day_start(cls, value: time, info: ValidationInfo) -> time:
+        start = info.data.get("duty_day_start")
+        if start is not None and value <= start:
+            raise ValueError("the spot-check day must end after it starts")
+        return value
 
     @cached_property
     def zone(self) -> ZoneInfo:

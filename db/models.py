@@ -424,6 +424,11 @@ class OutboxKind(StrEnum):
     DIGEST = "digest"  # the morning digest
     BULLETIN = "bulletin"  # the weekly 督查通报, built when it is sent
     ROSTER_REMINDER = "roster_reminder"  # a unit's holiday duty roster is missing or has gaps
+    # Duty prompts: the one kind sent on days off and in quiet hours (a holiday is when
+    # they matter). A prompt asks the person on duty; an alarm tells whoever is next.
+    DUTY_PROMPT = "duty_prompt"  # 到岗确认 at a shift's start, or a 查岗 spot check
+    DUTY_ALARM = "duty_alarm"  # a spot check unanswered: the 带班领导, then the supervisors
+    DUTY_SUMMARY = "duty_summary"  # the supervisors' holiday-morning duty summary
 
 
 class OutboxState(StrEnum):
@@ -554,3 +559,46 @@ class RosterShift(Base):
     phone: Mapped[str] = mapped_column(String(40), default="")
 
     roster: Mapped[DutyRoster] = relationship(back_populates="shifts")
+
+
+class DutyCheckKind(StrEnum):
+    ARRIVAL = "arrival"  # 到岗确认: asked when a shift starts
+    SPOT = "spot"  # 查岗: a random daytime moment, to be answered within the window
+
+
+class DutyCheck(Base):
+    """One duty prompt and what came of it: asked, answered, escalated, with the times.
+
+    `key` makes planning idempotent and keeps a spot check's moment once drawn
+    (a restart re-draws nothing). Who was asked is copied from the roster when
+    the prompt is planned, so a roster resubmitted later does not rewrite the log.
+    `chat_id` and `message_id` are set when the prompt is sent: a reply to that
+    message answers it, and the answer window counts from `asked_at`.
+    """
+
+    __tablename__ = "duty_checks"
+    __table_args__ = (
+        _check_in("kind", DutyCheckKind),
+        Index("ix_duty_checks_message", "chat_id", "message_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    day: Mapped[date] = mapped_column(index=True)  # the local day it belongs to
+    at: Mapped[datetime]  # the shift's start, or the spot check's moment
+    post: Mapped[str | None] = mapped_column(String(20))
+    name: Mapped[str | None] = mapped_column(String(50))  # who is on duty, as the roster says
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    asked_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    leader_told_at: Mapped[datetime | None]
+    office_told_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(Text)  # why nobody could be asked, and the like
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    unit: Mapped[Unit] = relationship()

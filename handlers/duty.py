@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from telegram.ext import Application, CommandHandler
 
+from bot import duty_checks
 from bot.access import Refusal, require_unit
 from bot.buttons import Choice, choice_buttons
 from bot.duty import DutyShift, Post, parse_pasted_roster, roster_echo, unit_lines
@@ -15,7 +16,7 @@ from bot.messages import Message, Reply
 from bot.render import cut
 from bot.rosters import collected_period, coverage, save_roster
 from bot.timefmt import local_day_only
-from db.models import Role, Unit
+from db.models import DutyCheck, Role, Unit
 from handlers.context import BOUND, Call, handler
 
 SAVE_ROSTER = "save_roster"
@@ -131,6 +132,13 @@ def confirm_roster(call: Call, payload: dict) -> Reply:  # type: ignore[type-arg
     (checked,) = report.units
     saved = f"已保存{unit.name}值班表（第 {roster.version} 版，{len(shifts)} 个班次）。"
     return "\n".join([saved, *unit_lines(checked)])
+
+
+def answer_duty(call: Call, check: DutyCheck) -> Reply:
+    """到岗确认 or 查岗 answered, by its button or by a reply to the prompt."""
+    return duty_checks.answer(
+        call.session, check, actor=call.caller, now=call.now(), zone=call.runtime.zone
+    )
 
 
 def register(app: Application) -> None:

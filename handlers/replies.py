@@ -25,6 +25,7 @@ from bot.cards import (
     evidence_message,
     state_line,
 )
+from bot.duty_checks import ANSWER_DUTY, check_of_message, visible_check
 from bot.ledger import Action, apply_action, decide_extension, request_extension
 from bot.messages import IncomingFile, Message, Reply
 from bot.reporting import record_reply, task_named_in
@@ -34,7 +35,7 @@ from bot.tasks import card_of, open_tasks_of
 from bot.timefmt import local_time
 from db.models import ExtensionRequest, MessageKind, Person, ReportChannel, Task
 from handlers.context import BOUND, Call, handler
-from handlers.duty import SAVE_ROSTER, confirm_roster
+from handlers.duty import SAVE_ROSTER, answer_duty, confirm_roster
 from handlers.tasks import CANCEL, NEW_TASK, new_task_draft
 
 DECIDE, CHOOSE = "decide_extension", "choose_task"
@@ -80,6 +81,11 @@ def _report(
 
 def answer_reply(call: Call) -> Reply:
     assert call.reply_to_message_id is not None
+    check = check_of_message(
+        call.session, chat_id=call.chat_id, message_id=call.reply_to_message_id
+    )
+    if check is not None:  # a reply to 到岗确认 or 查岗 answers it
+        return answer_duty(call, check)
     about = tasks_of_message(
         call.session, chat_id=call.chat_id, message_id=call.reply_to_message_id
     )
@@ -204,6 +210,10 @@ def press(call: Call) -> Reply:
         spend(call.session, button, now=now)
         assert button.payload is not None
         return confirm_roster(call, button.payload)
+    if button.action == ANSWER_DUTY:
+        spend(call.session, button, now=now)
+        assert button.payload is not None
+        return answer_duty(call, visible_check(call.session, button.payload["check"]))
     if button.action == NEW_TASK:
         spend(call.session, button, now=now)
         assert button.payload is not None

@@ -47,6 +47,7 @@ from db.models import (
     TaskState,
     Unit,
 )
+from jobs.duty import plan_duty
 from jobs.schedule import at, reminded_today, workdays_left
 
 KEY_CHUNK = 500
@@ -83,11 +84,13 @@ def plan(
             session, now=now, yellow_until=yellow_until, stale_days=settings.stale_report_days
         )
         take_snapshot(session, county, today)
+    blocked = _blocked(session)  # chats that refused the bot: read once a scan
+    # Duty prompts run every day: a holiday is when they matter.
+    duty = plan_duty(session, now=now, settings=settings, calendar=calendar, blocked=blocked)
     if not calendar.is_workday(today):
-        return 0  # nothing is planned on a day off; the points move to the next working day
+        return duty  # no reminders on a day off; the points move to the next working day
     # Most urgent first: a merged reminder lists its tasks in row order.
     due = sorted(_due_today(session, today, settings, calendar), key=lambda d: (d.due, d.code))
-    blocked = _blocked(session)  # chats that refused the bot: read once a scan
     chats = _unit_chats(session, blocked)
     leaders = _leader_chats(session, blocked)
     candidates: list[tuple[str, _Due, int, OutboxKind]] = []
@@ -118,7 +121,7 @@ def plan(
             session, now, digest_at, today, settings, calendar, yellow_until, chats, blocked
         )
     written += _plan_bulletin(session, now, today, settings, calendar, blocked)
-    return written + _plan_roster_chasing(session, now, today, settings, calendar, chats)
+    return duty + written + _plan_roster_chasing(session, now, today, settings, calendar, chats)
 
 
 def _plan_roster_chasing(

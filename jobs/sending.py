@@ -22,6 +22,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.duty_checks import check_key_of, mark_asked
 from bot.messages import Button
 from bot.outbox import WAITING, buttons_of
 from bot.render import fit_message
@@ -38,11 +39,14 @@ LEASE = timedelta(minutes=5)  # a claim older than this belongs to a sender that
 MAX_ATTEMPTS = 8
 MERGE_LIMIT = 8  # tasks per merged reminder (three buttons each)
 REPLY_HINT = "直接回复本消息即可报告进展，或按下方按钮。"
+# Sent on days off and in quiet hours too: duty on a holiday is around the clock.
+ANY_HOUR = (OutboxKind.DUTY_PROMPT, OutboxKind.DUTY_ALARM, OutboxKind.DUTY_SUMMARY)
 
 
 @dataclass(frozen=True)
 class Claimed:
     id: int
+    key: str
     chat_id: int
     kind: str
     task_id: int | None
@@ -72,12 +76,12 @@ def claim(runtime: Runtime, now: datetime, limit: int) -> list[Claimed]:
             quiet=(settings.quiet_start, settings.quiet_end),
             zone=settings.zone,
         )
-        if not allowed:
-            return []  # reminders and digests wait for working hours (duty prompts will not)
         due = or_(
             and_(OutboxMessage.state.in_(WAITING), OutboxMessage.next_try_at <= now),
             and_(OutboxMessage.state == OutboxState.SENDING, OutboxMessage.claimed_until < now),
         )
+        if not allowed:  # reminders and digests wait for working hours; duty prompts do not
+            due = and_(due, OutboxMessage.kind.in_(ANY_HOUR))
         picked = session.execute(
             select(OutboxMessage.id, OutboxMessage.kind, OutboxMessage.chat_id)
             .where(due)
@@ -113,6 +117,7 @@ def claim(runtime: Runtime, now: datetime, limit: int) -> list[Claimed]:
             )
             .returning(
                 OutboxMessage.id,
+                OutboxMessage.key,
                 OutboxMessage.chat_id,
                 OutboxMessage.kind,
                 OutboxMessage.task_id,
@@ -123,9 +128,11 @@ def claim(runtime: Runtime, now: datetime, limit: int) -> list[Claimed]:
             .execution_options(synchronize_session=False)
         ).all()
     claimed = []
-    for row_id, chat_id, kind, task_id, text, buttons, attempts in rows:
+    for row_id, key, chat_id, kind, task_id, text, buttons, attempts in rows:
         holder = OutboxMessage(buttons=buttons)
-        claimed.append(Claimed(row_id, chat_id, kind, task_id, text, buttons_of(holder), attempts))
+        claimed.append(
+            Claimed(row_id, key, chat_id, kind, task_id, text, buttons_of(holder), attempts)
+        )
     return sorted(claimed, key=lambda c: c.id)
 
 
@@ -253,6 +260,15 @@ def _mark_sent(runtime: Runtime, message: Outgoing, message_id: int) -> None:
                 last_error=None,
             )
         )
+        prompts = [row.key for row in message.rows if row.kind == OutboxKind.DUTY_PROMPT]
+        if prompts:  # the answer window opens now, and a reply to this message answers
+            mark_asked(
+                session,
+                check_keys=[check_key_of(key) for key in prompts],
+                chat_id=message.chat_id,
+                message_id=message_id,
+                now=now,
+            )
         if message.task_ids:
             kinds = {row.kind for row in message.rows}
             remember(
