@@ -1,0 +1,283 @@
+"""On duty during a holiday: 到岗确认, 查岗 and its two escalations, the daily summary,
+prompts in a unit's group, and a restart that re-draws and repeats nothing.
+
+The clock is the 2026 National Day break (10月1日–7日, all days off); the
+prompts go out on those days and in quiet hours, which nothing else does.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import build_application
+from bot.duty import DutyShift, Post
+from bot.rosters import save_roster
+from bot.transaction import unit_of_work
+from bot.workcalendar import HolidayPeriod
+from db.models import ChatBinding, DutyCheck, DutyCheckKind, OutboxMessage, Person, Role
+from jobs.scan import plan_now
+from jobs.sending import send_due
+from tests.conftest import SHANGHAI
+from tests.factories import County, make_county
+from tests.telegram_fakes import RecordingRequest, button_update, message_update
+
+NATIONAL_DAY = HolidayPeriod("国庆节", datetime(2026, 10, 1).date(), datetime(2026, 10, 7).date())
+LEADER_ID, NIGHT_ID, GROUP = 5, 6, -5001
+
+
+def oct_(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 10, day, hour, minute, tzinfo=SHANGHAI)
+
+
+def _shift(day: int, start: int, end: int, post: Post, name: str, phone: str) -> DutyShift:
+    first = datetime(2026, 10, day, start)
+    return DutyShift("城关镇", first, first + timedelta(hours=end - start), post, name, phone)
+
+
+@pytest.fixture
+def county(session, runtime) -> County:  # type: ignore[no-untyped-def]
+    """城关镇 on 10月1日: 张三 (bound) leads all day; 李娜 (bound) is on 08:00–20:00,
+    王五 (not bound) 20:00–次日08:00."""
+    county = make_county(session)
+    session.add(Person(name="张三", role=Role.MEMBER, unit=county.township, telegram_user_id=5))
+    session.commit()
+    shifts = [
+        _shift(1, 0, 24, Post.LEADER, "张三", "13800000000"),
+        _shift(1, 8, 20, Post.OFFICER, "李娜", "13900000000"),
+        _shift(1, 20, 32, Post.OFFICER, "王五", "13700000000"),
+    ]
+    with unit_of_work(runtime.sessions) as writer:
+        unit = writer.merge(county.township)
+        save_roster(
+            writer,
+            unit=unit,
+            period=NATIONAL_DAY,
+            shifts=shifts,
+            actor=county.supervisor,
+            now=oct_(1, 0) - timedelta(days=3),
+            zone=SHANGHAI,
+        )
+    return county
+
+
+class Scanner:
+    def __init__(self, app, request, runtime, clock) -> None:  # type: ignore[no-untyped-def]
+        self.app, self.request, self.runtime, self.clock = app, request, runtime, clock
+
+    async def __call__(self, moment: datetime) -> dict[int, list[str]]:
+        """One scan at `moment`: what each chat received."""
+        self.clock.set(moment)
+        before = len(self.request.calls)
+        plan_now(self.runtime, moment)
+        await send_due(self.app.bot, self.runtime, now=moment)
+        received: dict[int, list[str]] = {}
+        for call in self.request.calls[before:]:
+            if call.method == "sendMessage" and call.delivered:
+                received.setdefault(int(call.params["chat_id"]), []).append(call.params["text"])
+        return received
+
+    def last(self, chat_id: int):  # type: ignore[no-untyped-def]
+        return self.request.sent(chat_id)[-1]
+
+
+@pytest.fixture
+def scan(bot_app, runtime, clock) -> Scanner:  # type: ignore[no-untyped-def]
+    app, request = bot_app
+    return Scanner(app, request, runtime, clock)
+
+
+def _checks(session, kind: DutyCheckKind) -> list[DutyCheck]:  # type: ignore[no-untyped-def]
+    session.rollback()  # see what the bot committed
+    return list(
+        session.scalars(select(DutyCheck).where(DutyCheck.kind == kind).order_by(DutyCheck.at))
+    )
+
+
+async def test_a_shift_start_asks_for_confirmation_even_at_night_on_a_holiday(
+    bot_app, county, scan, session
+) -> None:
+    app, request = bot_app
+    received = await scan(oct_(1, 0, 1))  # quiet hours, a day off: duty prompts still go
+    assert received == {
+        LEADER_ID: ["🛡️ 值班提醒：您10月1日 00:00–24:00在城关镇担任带班领导，到岗后请按“到岗确认”。"]
+    }
+    assert await scan(oct_(1, 0, 2)) == {}  # asked once
+    prompt = scan.last(LEADER_ID)
+    await app.process_update(
+        button_update(
+            app.bot, LEADER_ID, prompt.buttons()["到岗确认"], message_id=prompt.message_id
+        )
+    )
+    assert request.sent(LEADER_ID)[-1].params["text"] == "已确认到岗（00:02），值班辛苦了。"
+    (arrival,) = _checks(session, DutyCheckKind.ARRIVAL)
+    assert (arrival.name, arrival.post, arrival.answered_at) == ("张三", "leader", oct_(1, 0, 2))
+    assert arrival.asked_at == oct_(1, 0, 1)
+    # 李娜's shift at 08:00; 王五 at 20:00 is not bound and the unit has no group: logged.
+    assert (await scan(oct_(1, 8, 0)))[county.member.telegram_user_id][0].startswith(
+        "🛡️ 值班提醒：您10月1日 08:00–20:00在城关镇担任值班员"
+    )
+    assert await scan(oct_(1, 20, 0)) == {}
+    night = _checks(session, DutyCheckKind.ARRIVAL)[-1]
+    assert (night.name, night.asked_at, night.note) == (
+        "王五",
+        None,
+        "值班员王五未绑定，本单位也未绑定工作群",
+    )
+
+
+async def test_an_unanswered_spot_check_tells_the_leader_then_the_supervisors(
+    bot_app, county, scan, session
+) -> None:
+    app, request = bot_app
+    member = county.member.telegram_user_id
+    await scan(oct_(1, 8, 1))  # the day's first scan draws the moment and stores it
+    (spot,) = _checks(session, DutyCheckKind.SPOT)
+    assert oct_(1, 9) <= spot.at < oct_(1, 18) and spot.asked_at is None
+    moment = spot.at.astimezone(SHANGHAI)
+    assert await scan(moment - timedelta(minutes=1)) == {}
+    asked = await scan(moment)
+    assert asked == {
+        member: [
+            "🔔 查岗：城关镇值班员 李娜，您好。"
+            "请在 15 分钟内按“在岗”或回复本消息，逾时将告知带班领导。"
+        ]
+    }
+    assert await scan(moment + timedelta(minutes=14)) == {}
+    hm = f"{moment:%H:%M}"
+    told = await scan(moment + timedelta(minutes=15))
+    assert told == {
+        LEADER_ID: [
+            f"⚠️ 查岗未应答：城关镇值班员 李娜（13900000000） {hm} 查岗，15 分钟未应答。"
+            "请带班领导核实值班情况。"
+        ]
+    }
+    assert await scan(moment + timedelta(minutes=29)) == {}
+    office = await scan(moment + timedelta(minutes=30))
+    assert office == {
+        county.supervisor.telegram_user_id: [
+            f"⚠️ 查岗未应答：城关镇值班员 李娜（13900000000） {hm} 查岗，30 分钟仍未应答；"
+            "带班领导 张三（13800000000）已告知。"
+        ]
+    }
+    assert await scan(moment + timedelta(minutes=45)) == {}
+    # A late answer is still recorded, and said to be late.
+    prompt = [c for c in request.sent(member) if c.params["text"].startswith("🔔")][-1]
+    await app.process_update(message_update(app.bot, member, "在岗", reply_to=prompt.message_id))
+    assert request.sent(member)[-1].params["text"] == (
+        f"已记录：{(moment + timedelta(minutes=45)):%H:%M} 应答查岗，"
+        "在岗（已超过应答时限，已告知带班领导）。"
+    )
+    (spot,) = _checks(session, DutyCheckKind.SPOT)
+    assert spot.asked_at == moment
+    assert spot.leader_told_at == moment + timedelta(minutes=15)
+    assert spot.office_told_at == moment + timedelta(minutes=30)
+    assert spot.answered_at == moment + timedelta(minutes=45)
+
+
+async def test_an_answered_spot_check_escalates_to_no_one(bot_app, county, scan, session) -> None:
+    app, request = bot_app
+    member = county.member.telegram_user_id
+    await scan(oct_(1, 8, 1))
+    moment = _checks(session, DutyCheckKind.SPOT)[0].at.astimezone(SHANGHAI)
+    await scan(moment)
+    prompt = scan.last(member)
+    # Someone else cannot answer for them.
+    await app.process_update(
+        button_update(app.bot, LEADER_ID, prompt.buttons()["在岗"], message_id=prompt.message_id)
+    )
+    assert request.sent(LEADER_ID)[-1].params["text"] == "这个按钮是发给别人的，您不能代为操作。"
+    clock_then = moment + timedelta(minutes=3)
+    scan.clock.set(clock_then)
+    await app.process_update(
+        button_update(app.bot, member, prompt.buttons()["在岗"], message_id=prompt.message_id)
+    )
+    assert request.sent(member)[-1].params["text"] == f"已记录：{clock_then:%H:%M} 应答查岗，在岗。"
+    assert await scan(moment + timedelta(minutes=15)) == {}
+    assert await scan(moment + timedelta(minutes=30)) == {}
+
+
+async def test_unbound_officers_are_asked_in_the_units_group(
+    bot_app, county, scan, session
+) -> None:
+    app, request = bot_app
+    session.add(ChatBinding(chat_id=GROUP, unit=county.township, title="城关镇工作群"))
+    session.commit()
+    received = await scan(oct_(1, 20, 0))
+    assert received == {
+        GROUP: [
+            "🛡️ 值班提醒：城关镇值班员 王五（10月1日 20:00–次日08:00）开始值班，"
+            "请本人到岗后按“到岗确认”或回复本消息。"
+        ]
+    }
+    prompt = scan.last(GROUP)
+    outsider = county.outsider.telegram_user_id  # of another unit, even if in the group
+    await app.process_update(
+        message_update(app.bot, outsider, "到了", chat_id=GROUP, reply_to=prompt.message_id)
+    )
+    assert request.sent(GROUP)[-1].params["text"] == "这条值班提醒须由值班人员本人应答。"
+    await app.process_update(
+        message_update(
+            app.bot,
+            county.member.telegram_user_id,
+            "王五已到岗",
+            chat_id=GROUP,
+            reply_to=prompt.message_id,
+        )
+    )
+    assert request.sent(GROUP)[-1].params["text"] == "已确认到岗（20:00），值班辛苦了。"
+
+
+async def test_the_supervisors_get_the_days_duty_log_each_holiday_morning(
+    bot_app, county, scan, session
+) -> None:
+    app, _ = bot_app
+    supervisor = county.supervisor.telegram_user_id
+    await scan(oct_(1, 0, 1))  # 张三 is asked and does not confirm
+    assert supervisor not in await scan(oct_(1, 8, 40))  # no holiday day behind yet
+    prompt = scan.last(county.member.telegram_user_id)  # 李娜's 到岗确认
+    await app.process_update(
+        button_update(app.bot, county.member.telegram_user_id, prompt.buttons()["到岗确认"])
+    )
+    spot = _checks(session, DutyCheckKind.SPOT)[0]
+    for minutes in (0, 15, 30):  # unanswered: told the leader, then the office
+        await scan(spot.at + timedelta(minutes=minutes))
+    await scan(oct_(1, 20, 0))  # 王五 cannot be asked
+    morning = await scan(oct_(2, 8, 30))  # a day off, at digest time
+    (summary,) = [t for t in morning[supervisor] if t.startswith("🛡️")]
+    hm = f"{spot.at.astimezone(SHANGHAI):%H:%M}"
+    assert summary.split("\n")[:8] == [
+        "🛡️ 国庆节值班日报（10月1日）",
+        "到岗确认：3 个班次，已确认 1，未确认 1，无法询问 1",
+        "查岗：1 次，按时应答 0，超时应答 0，未应答 1，未能发出 0",
+        "未应答查岗：",
+        f"· 城关镇 值班员 李娜 {hm} 查岗未应答，已告知带班领导、督查室",
+        "未确认到岗：",
+        "· 城关镇 带班领导 张三 00:00 接班",
+        "无法询问（未绑定）：",
+    ]
+    assert "· 城关镇 值班员 王五 20:00（值班员王五未绑定，本单位也未绑定工作群）" in summary
+    assert supervisor not in await scan(oct_(2, 9))  # once a morning
+
+
+async def test_a_restart_during_the_holiday_redraws_and_repeats_nothing(
+    bot_app, county, scan, session, settings, runtime, clock
+) -> None:
+    await scan(oct_(1, 8, 1))
+    drawn = [(c.key, c.at) for c in _checks(session, DutyCheckKind.SPOT)]
+    moment = drawn[0][1].astimezone(SHANGHAI)
+    first = await scan(moment)
+    assert county.member.telegram_user_id in first
+    # A new process on the same database: nothing drawn again, nothing sent again.
+    request = RecordingRequest()
+    async with build_application(settings, runtime, request=request) as again:
+        restarted = Scanner(again, request, runtime, clock)
+        assert await restarted(moment + timedelta(minutes=1)) == {}
+        assert [(c.key, c.at) for c in _checks(session, DutyCheckKind.SPOT)] == drawn
+        assert len(_checks(session, DutyCheckKind.ARRIVAL)) == 1  # 张三's began 8 hours ago
+        prompts = session.scalars(
+            select(OutboxMessage.key).where(OutboxMessage.kind == "duty_prompt")
+        ).all()
+        assert len(prompts) == len(set(prompts)) == 2  # 李娜's 到岗确认 and the spot check
