@@ -8,7 +8,7 @@ from sqlalchemy import select
 from telegram.ext import Application, CommandHandler
 
 from bot import duty_checks
-from bot.access import Refusal, require_unit
+from bot.access import Refusal, duty_phones_visible, require_unit
 from bot.buttons import Choice, choice_buttons
 from bot.duty import DutyShift, Post, parse_pasted_roster, roster_echo, unit_lines
 from bot.duty.report import unit_heading
@@ -16,7 +16,7 @@ from bot.messages import Message, Reply
 from bot.render import cut
 from bot.rosters import collected_period, coverage, save_roster
 from bot.timefmt import local_day_only
-from db.models import DutyCheck, Role, Unit
+from db.models import ChatBinding, DutyCheck, Role, Unit
 from handlers.context import BOUND, Call, handler
 
 SAVE_ROSTER = "save_roster"
@@ -52,9 +52,10 @@ def duty(call: Call) -> Reply:
         require_unit(person, unit.id, "查看本单位值班表")
         report = coverage(call.session, period, zone=call.runtime.zone, unit_ids=[unit.id])
         (checked,) = report.units
-        lines = [f"{span}值班表", *unit_lines(checked)]
+        masked = _masked(call, unit, checked.shifts)
+        lines = [f"{span}值班表", *unit_lines(checked, mask_phones=masked)]
         if checked.submitted:
-            lines += ["", roster_echo(checked.shifts)]
+            lines += ["", roster_echo(checked.shifts, mask_phones=masked)]
         else:
             lines += ["", USAGE]
         return "\n".join(lines)
@@ -71,6 +72,19 @@ def duty(call: Call) -> Reply:
         "查看某单位：/duty 单位名称",
     ]
     return "\n".join(lines)
+
+
+def _masked(call: Call, unit: Unit, shifts: list[DutyShift]) -> bool:
+    """Duty phones are personal data: masked wherever the access policy says so."""
+    group_unit = None
+    if call.in_group:
+        group_unit = call.session.scalar(
+            select(ChatBinding.unit_id).where(ChatBinding.chat_id == call.chat_id)
+        )
+    on_roster = any(shift.name == call.caller.name for shift in shifts)
+    return not duty_phones_visible(
+        call.caller, unit.id, group_unit_id=group_unit, in_group=call.in_group, on_roster=on_roster
+    )
 
 
 def _unit(call: Call, name: str) -> Unit:
@@ -104,7 +118,8 @@ def _submission(call: Call, period, span: str, pasted: str) -> Reply:  # type: i
         choices=[Choice(SAVE_ROSTER, "确认报送", payload), Choice("cancel", "取消")],
         now=call.now(),
     )
-    text = f"请核对{span}值班表，无误后按“确认报送”：\n{roster_echo(reading.shifts)}"
+    echo = roster_echo(reading.shifts, mask_phones=_masked(call, unit, reading.shifts))
+    text = f"请核对{span}值班表，无误后按“确认报送”：\n{echo}"
     return Message(text, buttons=((confirm, cancel),))
 
 
@@ -131,7 +146,7 @@ def confirm_roster(call: Call, payload: dict) -> Reply:  # type: ignore[type-arg
     report = coverage(call.session, period, zone=call.runtime.zone, unit_ids=[unit.id])
     (checked,) = report.units
     saved = f"已保存{unit.name}值班表（第 {roster.version} 版，{len(shifts)} 个班次）。"
-    return "\n".join([saved, *unit_lines(checked)])
+    return "\n".join([saved, *unit_lines(checked, mask_phones=_masked(call, unit, shifts))])
 
 
 def answer_duty(call: Call, check: DutyCheck) -> Reply:

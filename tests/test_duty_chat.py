@@ -122,3 +122,33 @@ async def test_units_without_a_full_roster_are_chased_once_a_working_day(
     assert gaps.startswith(
         "📅 国庆节值班表还有空档，请补充后重新报送（/duty）：\n10月2日 00:00–24:00 缺带班领导"
     )
+
+
+async def test_duty_phones_are_masked_outside_the_units_own_chats(bot_app, session, clock) -> None:
+    from db.models import ChatBinding
+
+    clock.set(SEPT_28)
+    county = make_county(session)
+    member = county.member.telegram_user_id
+    own_group, other_group = -7001, -7002
+    session.add_all(
+        [
+            ChatBinding(chat_id=own_group, unit=county.township, title="城关镇工作群"),
+            ChatBinding(chat_id=other_group, unit=county.department, title="县住建局工作群"),
+        ]
+    )
+    session.commit()
+    app, request = bot_app
+    (echo,) = await _say(bot_app, member, "/duty\n" + FULL_DAY_ONE)
+    await _press(bot_app, member, echo.buttons()["确认报送"])
+
+    async def shown(user_id: int, chat_id: int) -> str:
+        await app.process_update(message_update(app.bot, user_id, "/duty 城关镇", chat_id=chat_id))
+        return request.sent(chat_id)[-1].params["text"]
+
+    supervisor = county.supervisor.telegram_user_id
+    assert "张三 13800000000" in await shown(supervisor, supervisor)  # private: the office
+    assert "李四 0571-87654321" in await shown(member, own_group)  # the unit's own group
+    elsewhere = await shown(supervisor, other_group)  # another unit's group: never
+    assert "张三 138****0000" in elsewhere and "0571-****4321" in elsewhere
+    assert "13800000000" not in elsewhere
