@@ -245,6 +245,18 @@ def build_parser() -> argparse.ArgumentParser:
     roster_check.add_argument(
         "--unit", metavar="单位", help="这是某单位自己的表：单位列可空，按这个单位检查"
     )
+    roster_import = roster_actions.add_parser(
+        "import",
+        help="导入全县值班表 .xlsx（每个单位存为新的一版）",
+        description="导入全县（或某单位）的值班表 .xlsx：逐行校验，有任何错误则不导入；"
+        "每个单位的班次存为该单位这个假期的新一版（旧版保留），并列出检查结果。"
+        "假期按日历（含督查室登记的假期）取表中日期所在的假期。"
+        "导入成功退出码为 0，有错误未导入为 1，文件无法读取为 2。",
+    )
+    roster_import.add_argument("file", type=Path, metavar="FILE.xlsx", help="值班表（.xlsx）")
+    roster_import.add_argument(
+        "--unit", metavar="单位", help="这是某单位自己的表：单位列可空，导入到这个单位"
+    )
     roster_template = roster_actions.add_parser(
         "template",
         help="生成空白值班表模板 .xlsx",
@@ -611,7 +623,90 @@ def _outbox(call: Invocation) -> int:
 def _roster(call: Invocation) -> int:
     if call.args.roster_action == "template":
         return _roster_template(call.args.file)
+    if call.args.roster_action == "import":
+        return _roster_import(call)
     return _roster_check(call)
+
+
+def _roster_rows(call: Invocation, period: Any) -> Any:
+    """The file's shifts, or the exit code after saying why there are none (1 or 2)."""
+    from bot.duty import RosterFileError, read_roster_xlsx
+    from bot.duty.roster import WHOLE_SUBMISSION
+
+    args = call.args
+    today = call.clock().astimezone(call.settings.zone).date()
+    try:
+        reading = read_roster_xlsx(args.file, period=period, unit=args.unit, today=today)
+    except RosterFileError as error:
+        print(error, file=sys.stderr)
+        return 2
+    if not reading.ok:
+        if [error.line for error in reading.errors] == [WHOLE_SUBMISSION]:
+            print(reading.errors[0], file=sys.stderr)  # about the file, not a row
+            return 1
+        undone = "导入" if args.roster_action == "import" else "检查"
+        print(f"{args.file.name} 有 {len(reading.errors)} 处错误，未{undone}：", file=sys.stderr)
+        for error in reading.errors:
+            print(f"  {error}", file=sys.stderr)
+        if args.unit is None and any("单位为空" in str(error) for error in reading.errors):
+            print("（本单位自己的表可不填单位：加 --unit 单位名称）", file=sys.stderr)
+        return 1
+    for note in reading.notes:
+        print(f"提醒：{note}")
+    return reading.shifts
+
+
+def _roster_import(call: Invocation) -> int:
+    """Save a county's (or a unit's) file as each unit's new roster version, all or nothing."""
+    from bot.access import SYSTEM, Refusal
+    from bot.duty import period_from_shifts, report_text, split_by_period
+    from bot.rosters import coverage, import_rosters
+    from bot.timefmt import local_day_only
+
+    shifts = _roster_rows(call, None)
+    if isinstance(shifts, int):
+        return shifts
+    with call.runtime() as runtime, runtime.transaction() as session:
+        period = period_from_shifts(shifts, runtime.calendar(session))
+        if isinstance(period, str) or not period.name:
+            why = period if isinstance(period, str) else "表中的日期不在日历上的任何节假日内"
+            print(
+                f"{why}，未导入。日历上没有的假期请先由督查室登记（/holiday add）。",
+                file=sys.stderr,
+            )
+            return 1
+        inside, outside = split_by_period(shifts, period)
+        if outside:
+            rows = "、".join(str(shift.line) for shift in outside)
+            print(
+                f"第 {rows} 行的班次不在{period.name}（{local_day_only(period.first_day)}至"
+                f"{local_day_only(period.last_day)}）内，未导入。",
+                file=sys.stderr,
+            )
+            return 1
+        try:
+            saved = import_rosters(
+                session,
+                period=period,
+                shifts=inside,
+                actor=SYSTEM,
+                now=runtime.now(),
+                zone=runtime.zone,
+            )
+        except Refusal as refusal:
+            print(refusal, file=sys.stderr)
+            return 1
+        report = coverage(
+            session, period, zone=runtime.zone, unit_ids=[roster.unit_id for roster in saved]
+        )
+    print(
+        f"已导入{period.name}值班表：{len(saved)} 个单位，{len(inside)} 个班次"
+        f"（{local_day_only(period.first_day)}至{local_day_only(period.last_day)}）。"
+    )
+    for roster in saved:
+        print(f"  {roster.unit.name}：第 {roster.version} 版，{len(roster.shifts)} 个班次")
+    print(report_text(report))
+    return 0
 
 
 def _roster_template(path: Path) -> int:
@@ -628,15 +723,7 @@ def _roster_template(path: Path) -> int:
 
 def _roster_check(call: Invocation) -> int:
     """The file's report; 0 when the rule holds, 1 on any gap or problem, 2 when unreadable."""
-    from bot.duty import (
-        RosterFileError,
-        check_roster,
-        period_from_shifts,
-        read_roster_xlsx,
-        report_text,
-        split_by_period,
-    )
-    from bot.duty.roster import WHOLE_SUBMISSION
+    from bot.duty import check_roster, period_from_shifts, report_text, split_by_period
     from bot.timefmt import local_day_only
     from bot.workcalendar import HolidayPeriod
 
@@ -650,25 +737,9 @@ def _roster_check(call: Invocation) -> int:
             print(f"--from {args.first_day} 晚于 --to {args.last_day}。", file=sys.stderr)
             return 2
         period = HolidayPeriod("", args.first_day, args.last_day)
-    today = call.clock().astimezone(call.settings.zone).date()
-    try:
-        reading = read_roster_xlsx(args.file, period=period, unit=args.unit, today=today)
-    except RosterFileError as error:
-        print(error, file=sys.stderr)
-        return 2
-    if not reading.ok:
-        if [error.line for error in reading.errors] == [WHOLE_SUBMISSION]:
-            print(reading.errors[0], file=sys.stderr)  # about the file, not a row
-            return 1
-        print(f"{args.file.name} 有 {len(reading.errors)} 处错误，未检查：", file=sys.stderr)
-        for error in reading.errors:
-            print(f"  {error}", file=sys.stderr)
-        if args.unit is None and any("单位为空" in str(error) for error in reading.errors):
-            print("（本单位自己的表可不填单位：加 --unit 单位名称）", file=sys.stderr)
-        return 1
-    for note in reading.notes:
-        print(f"提醒：{note}")
-    shifts = reading.shifts
+    shifts = _roster_rows(call, period)
+    if isinstance(shifts, int):
+        return shifts
     if period is None:
         found = period_from_shifts(shifts)
         if isinstance(found, str):

@@ -83,6 +83,48 @@ def save_roster(
     return roster
 
 
+def import_rosters(
+    session: Session,
+    *,
+    period: HolidayPeriod,
+    shifts: list[DutyShift],
+    actor: Actor,
+    now: datetime,
+    zone: ZoneInfo,
+) -> list[DutyRoster]:
+    """A county's file: each unit's shifts saved as that unit's new version, or nothing.
+
+    Every unit the file names must exist (a typo would otherwise file a roster
+    nobody is held to); the caller's unit of work keeps all or none.
+    """
+    by_unit: dict[str, list[DutyShift]] = {}
+    for shift in shifts:
+        by_unit.setdefault(shift.unit, []).append(shift)
+    units = {
+        unit.name: unit
+        for unit in session.scalars(select(Unit).where(Unit.name.in_(list(by_unit))))
+    }
+    unknown = [name for name in by_unit if name not in units]
+    if unknown:
+        rows = {name: min(s.line for s in by_unit[name]) for name in unknown}
+        named = "、".join(f"“{name}”（第 {row} 行起）" for name, row in rows.items())
+        raise Refusal(
+            f"没有这些单位：{named}。请核对单位名称（/units 或 python -m bot status），未导入。"
+        )
+    return [
+        save_roster(
+            session,
+            unit=units[name],
+            period=period,
+            shifts=unit_shifts,
+            actor=actor,
+            now=now,
+            zone=zone,
+        )
+        for name, unit_shifts in sorted(by_unit.items())
+    ]
+
+
 def coverage(
     session: Session, period: HolidayPeriod, *, zone: ZoneInfo, unit_ids: list[int] | None = None
 ) -> CoverageReport:

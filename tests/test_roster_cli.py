@@ -211,3 +211,65 @@ def test_the_template_is_written_and_an_empty_one_is_refused(workdir, capsys) ->
     code, out, err = run(["roster", "check", "值班表模板.xlsx", *HOLIDAY], capsys)
     assert (code, err) == (1, ["值班表模板.xlsx 的工作表“值班表”里没有值班班次。"])
     assert run(["roster", "template", str(workdir / "missing" / "t.xlsx")], capsys)[0] == 1
+
+
+def test_roster_import_saves_each_unit_of_a_county_file_all_or_nothing(
+    workdir, settings, session, monkeypatch, capsys
+) -> None:
+    from sqlalchemy import select
+
+    from db.models import DutyRoster, Unit, UnitKind
+
+    monkeypatch.setenv("DUBAN_DATABASE_URL", settings.database_url)
+    session.add_all(
+        [
+            Unit(name="县委办", kind=UnitKind.DEPARTMENT),
+            Unit(name="县公安局", kind=UnitKind.DEPARTMENT),
+        ]
+    )
+    session.commit()
+    rows = county(date(2026, 10, 1), date(2026, 10, 7))
+    typo = [row[:] for row in rows]
+    typo[5][0] = "县公按局"
+    bad = roster_file(workdir / "有错.xlsx", typo)
+    code, out, err = run(["roster", "import", str(bad)], capsys)
+    assert code == 1 and out == []
+    assert err == [
+        "没有这些单位：“县公按局”（第 7 行起）。"
+        "请核对单位名称（/units 或 python -m bot status），未导入。"
+    ]
+    session.rollback()
+    assert session.scalars(select(DutyRoster)).all() == []
+
+    good = roster_file(workdir / "全县.xlsx", rows)
+    code, out, err = run(["roster", "import", str(good)], capsys)
+    assert (code, err) == (0, [])
+    assert out[:3] == [
+        "已导入国庆节值班表：2 个单位，60 个班次（2026-10-01（周四）至2026-10-07（周三））。",
+        "  县公安局：第 1 版，30 个班次",
+        "  县委办：第 1 版，30 个班次",
+    ]
+    assert "县委办：全覆盖" in out
+    # Again: a second version each, the first kept.
+    assert run(["roster", "import", str(good)], capsys)[0] == 0
+    session.rollback()
+    versions = session.execute(
+        select(DutyRoster.version, DutyRoster.current).order_by(DutyRoster.id)
+    ).all()
+    assert versions == [(1, False), (1, False), (2, True), (2, True)]
+
+
+def test_roster_import_refuses_days_outside_any_holiday(
+    workdir, settings, monkeypatch, capsys
+) -> None:
+    monkeypatch.setenv("DUBAN_DATABASE_URL", settings.database_url)
+    path = roster_file(
+        workdir / "平日.xlsx",
+        full_days("县委办", date(2026, 10, 12), date(2026, 10, 12), leader="张三", officer="李四"),
+    )
+    code, _, err = run(["roster", "import", str(path)], capsys)
+    assert code == 1
+    assert err == [
+        "表中的日期不在日历上的任何节假日内，未导入。"
+        "日历上没有的假期请先由督查室登记（/holiday add）。"
+    ]
