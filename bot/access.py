@@ -63,6 +63,7 @@ class OfficeAction(StrEnum):
     INVITE = "invite"
     MANAGE_UNITS = "manage_units"
     BULLETIN = "bulletin"  # the weekly 督查通报
+    IMPORT_ROSTERS = "import_rosters"  # a whole county's duty rosters at once
 
 
 class Relation(StrEnum):
@@ -108,6 +109,7 @@ ACTION_WORDS: Final[dict[TaskAction | OfficeAction, str]] = {
     OfficeAction.INVITE: "生成邀请码",
     OfficeAction.MANAGE_UNITS: "管理责任单位",
     OfficeAction.BULLETIN: "生成督查通报",
+    OfficeAction.IMPORT_ROSTERS: "导入全县值班表",
 }
 
 

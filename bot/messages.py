@@ -8,7 +8,7 @@ channel can be added without touching the services or the handlers' logic.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,9 @@ class IncomingFile:
     file_id: str
     file_name: str | None = None
     file_size: int | None = None
+    # The bytes, for a handler that reads the file (a roster .xlsx); fetched on the
+    # event loop before the unit of work. None when not asked for, too big or not fetched.
+    content: bytes | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)

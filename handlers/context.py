@@ -20,7 +20,7 @@ import functools
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -50,6 +50,7 @@ from db.models import MessageKind, Person
 logger = logging.getLogger(__name__)
 NOT_BOUND = "您还没有绑定督办账号。请向县督查室索取邀请码，然后发送 /start 邀请码。"
 CAPTION_LIMIT = 1024
+FETCH_LIMIT = 10 * 1024 * 1024  # bytes of a file a handler reads (Bot API serves up to 20 MB)
 
 
 class Policy(StrEnum):
@@ -155,11 +156,16 @@ def _username(context: ContextTypes.DEFAULT_TYPE) -> str | None:
 
 
 def handler(
-    policy: Policy,
+    policy: Policy, *, fetch: Callable[[IncomingFile], bool] | None = None
 ) -> Callable[
     [Callable[[Call], Reply]], Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 ]:
-    """Wrap `Call -> Reply` as a PTB callback serving `policy`'s audience."""
+    """Wrap `Call -> Reply` as a PTB callback serving `policy`'s audience.
+
+    `fetch`: which of the message's files the handler reads; their bytes are
+    downloaded first (up to `FETCH_LIMIT`), so no Telegram call runs inside the
+    unit of work.
+    """
 
     def wrap(
         answer: Callable[[Call], Reply],
@@ -168,6 +174,11 @@ def handler(
         async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             runtime = runtime_of(context)
             values = _call_skeleton(update, context)
+            if fetch is not None:
+                values["files"] = [
+                    await _fetched(context, file) if fetch(file) else file
+                    for file in values["files"]  # type: ignore[attr-defined]
+                ]
             reply = await asyncio.to_thread(_work, runtime, policy, answer, values)
             try:
                 await _send(update, context, runtime, messages_of(reply))
@@ -182,6 +193,19 @@ def handler(
         return callback
 
     return wrap
+
+
+async def _fetched(context: ContextTypes.DEFAULT_TYPE, file: IncomingFile) -> IncomingFile:
+    """The file with its bytes, or as it was when it is too big or cannot be fetched."""
+    if file.file_size is not None and file.file_size > FETCH_LIMIT:
+        return file
+    try:
+        remote = await context.bot.get_file(file.file_id)
+        content = bytes(await remote.download_as_bytearray())
+    except TelegramError as error:
+        logger.warning("a file could not be fetched: %s", error)
+        return file
+    return replace(file, content=content) if len(content) <= FETCH_LIMIT else file
 
 
 def _work(runtime: Runtime, policy: Policy, answer: Callable[[Call], Reply], values: dict) -> Reply:

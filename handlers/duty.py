@@ -3,18 +3,38 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
+from tempfile import TemporaryDirectory
 
 from sqlalchemy import select
-from telegram.ext import Application, CommandHandler
+from telegram import Message as TelegramMessage
+from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from bot import duty_checks
-from bot.access import Refusal, duty_phones_visible, require_unit
+from bot.access import (
+    OfficeAction,
+    Refusal,
+    duty_phones_visible,
+    require_office,
+    require_unit,
+)
 from bot.buttons import Choice, choice_buttons
-from bot.duty import DutyShift, Post, parse_pasted_roster, roster_echo, unit_lines
+from bot.duty import (
+    TEMPLATE_PATH,
+    DutyShift,
+    Post,
+    RosterFileError,
+    RosterReading,
+    check_roster,
+    parse_pasted_roster,
+    read_roster_xlsx,
+    roster_echo,
+    unit_lines,
+)
 from bot.duty.report import unit_heading
-from bot.messages import Message, Reply
+from bot.messages import Document, IncomingFile, Message, Reply
 from bot.render import cut
-from bot.rosters import collected_period, coverage, save_roster
+from bot.rosters import collected_period, coverage, import_rosters, save_roster
 from bot.timefmt import local_day_only
 from db.models import ChatBinding, DutyCheck, Role, Unit
 from handlers.context import BOUND, Call, handler
@@ -24,8 +44,31 @@ USAGE = (
     "报送值班表：发送 /duty 后换行，每行一个班次，例如\n"
     "/duty\n10月1日 08:00-20:00 带班领导 张三 13800000000\n"
     "10月1日 20:00-次日08:00 值班员 李四 13900000000\n"
+    "也可发送填好的值班表模板（.xlsx，文件名含“值班”；/duty 模板 获取空白模板）。\n"
     "查看：/duty（本单位或全县概况）、/duty 单位名称"
 )
+TEMPLATE_WORD = "模板"
+
+
+class _NamedRoster(filters.MessageFilter):
+    """A document whose name or caption says it is a duty roster."""
+
+    def filter(self, message: TelegramMessage) -> bool:
+        name = message.document.file_name if message.document else ""
+        return "值班" in (name or "") or "值班" in (message.caption or "")
+
+
+ROSTER_DOCUMENT = (
+    filters.Document.FileExtension("xlsx")
+    & (_NamedRoster() | filters.CaptionRegex(r"^/duty"))
+    & ~filters.REPLY  # a file replying to a task's card is evidence for that task
+)
+
+
+def _span(period) -> str:  # type: ignore[no-untyped-def]
+    return (
+        f"{period.name}（{local_day_only(period.first_day)} 至 {local_day_only(period.last_day)}）"
+    )
 
 
 def _period(call: Call):  # type: ignore[no-untyped-def]
@@ -40,10 +83,13 @@ def _period(call: Call):  # type: ignore[no-untyped-def]
 def duty(call: Call) -> Reply:
     head, _, pasted = call.text.partition("\n")
     target = head.partition(" ")[2].strip()
+    if target == TEMPLATE_WORD and not pasted.strip():
+        return Message(
+            "值班表模板：填好后直接发回本对话即可报送（单位列可不填）。",
+            document=Document("值班表模板.xlsx", TEMPLATE_PATH.read_bytes()),
+        )
     period = _period(call)
-    span = (
-        f"{period.name}（{local_day_only(period.first_day)} 至 {local_day_only(period.last_day)}）"
-    )
+    span = _span(period)
     if pasted.strip():
         return _submission(call, period, span, pasted)
     person = call.caller
@@ -101,10 +147,18 @@ def _unit(call: Call, name: str) -> Unit:
 def _submission(call: Call, period, span: str, pasted: str) -> Reply:  # type: ignore[no-untyped-def]
     unit = _unit(call, "")
     require_unit(call.caller, unit.id, "报送本单位值班表")
-    reading = parse_pasted_roster(pasted, unit=unit.name, period=period)
+    return _offer(call, unit, span, parse_pasted_roster(pasted, unit=unit.name, period=period))
+
+
+def _problems(reading: RosterReading) -> str:
+    errors = cut([str(error) for error in reading.errors], 20, "处")
+    return "\n".join([f"值班表有 {len(reading.errors)} 处问题，未保存：", *errors])
+
+
+def _offer(call: Call, unit: Unit, span: str, reading: RosterReading) -> Reply:
+    """Echo a unit's roster per day and post, to be saved by 确认报送."""
     if not reading.ok:
-        errors = cut([str(error) for error in reading.errors], 20, "处")
-        return "\n".join([f"值班表有 {len(reading.errors)} 处问题，未保存：", *errors])
+        return _problems(reading)
     payload = {
         "unit": unit.id,
         "shifts": [
@@ -112,24 +166,110 @@ def _submission(call: Call, period, span: str, pasted: str) -> Reply:  # type: i
             for s in reading.shifts
         ],
     }
+    echo = roster_echo(reading.shifts, mask_phones=_masked(call, unit, reading.shifts))
+    text = f"请核对{span}值班表，无误后按“确认报送”：\n{echo}"
+    return _confirmation(call, text, payload, "确认报送")
+
+
+def _confirmation(call: Call, text: str, payload: dict, label: str) -> Message:  # type: ignore[type-arg]
     confirm, cancel = choice_buttons(
         call.session,
         owner=call.caller,
-        choices=[Choice(SAVE_ROSTER, "确认报送", payload), Choice("cancel", "取消")],
+        choices=[Choice(SAVE_ROSTER, label, payload), Choice("cancel", "取消")],
         now=call.now(),
     )
-    echo = roster_echo(reading.shifts, mask_phones=_masked(call, unit, reading.shifts))
-    text = f"请核对{span}值班表，无误后按“确认报送”：\n{echo}"
     return Message(text, buttons=((confirm, cancel),))
 
 
+def _is_roster_file(file: IncomingFile) -> bool:
+    return file.kind == "document"
+
+
+@handler(BOUND, fetch=_is_roster_file)
+def roster_file(call: Call) -> Reply:
+    """A roster sent as the xlsx template: a unit's own, or (from the office) a county's."""
+    (document,) = [file for file in call.files if file.kind == "document"]
+    if document.content is None:
+        raise Refusal("文件太大（超过 10 MB）或没能下载，请稍后重新发送。")
+    period = _period(call)
+    span = _span(period)
+    county = call.caller.role == Role.SUPERVISOR
+    if county:
+        require_office(call.caller, OfficeAction.IMPORT_ROSTERS)
+        unit = None
+    else:
+        unit = _unit(call, "")
+        require_unit(call.caller, unit.id, "报送本单位值班表")
+    name = Path(document.file_name or "值班表.xlsx").name
+    with TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(document.content)
+        try:
+            reading = read_roster_xlsx(
+                path,
+                period=period,
+                unit=unit.name if unit is not None else None,
+                today=call.now().astimezone(call.runtime.zone).date(),
+            )
+        except RosterFileError as error:
+            raise Refusal(str(error)) from error
+    if unit is not None:
+        return _offer(call, unit, span, reading)
+    if not reading.ok:
+        return _problems(reading)
+    return _offer_county(call, period, span, reading)
+
+
+def _offer_county(call: Call, period, span: str, reading: RosterReading) -> Reply:  # type: ignore[no-untyped-def]
+    names = sorted({shift.unit for shift in reading.shifts})
+    known = set(call.session.scalars(select(Unit.name).where(Unit.name.in_(names))))
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise Refusal(
+            f"表中有 {len(unknown)} 个单位不在单位名单里：{'、'.join(unknown[:10])}"
+            f"{' 等' if len(unknown) > 10 else ''}。请核对单位名称（/units），未保存。"
+        )
+    report = check_roster(reading.shifts, period.first_day, period.last_day, units=names)
+    payload = {
+        "shifts": [
+            [s.unit, s.start.isoformat(), s.end.isoformat(), s.post.value, s.name, s.phone, s.line]
+            for s in reading.shifts
+        ]
+    }
+    lines = [
+        f"请核对全县{span}值班表：{len(names)} 个单位，{len(reading.shifts)} 个班次。"
+        "按“确认导入”后每个单位存为新的一版：",
+        *cut([unit_heading(unit) for unit in report.units], 40, "个单位"),
+    ]
+    return _confirmation(call, "\n".join(lines), payload, "确认导入")
+
+
 def confirm_roster(call: Call, payload: dict) -> Reply:  # type: ignore[type-arg]
-    """The 确认报送 press: save the new version and say what the 24-hour check finds."""
+    """确认报送 / 确认导入: save the new version(s) and say what the 24-hour check finds."""
+    period = _period(call)
+    zone = call.runtime.zone
+    if "unit" not in payload:  # a county's file
+        require_office(call.caller, OfficeAction.IMPORT_ROSTERS)
+        shifts = [
+            DutyShift(u, datetime.fromisoformat(a), datetime.fromisoformat(b), Post(p), n, t, i)
+            for u, a, b, p, n, t, i in payload["shifts"]
+        ]
+        saved = import_rosters(
+            call.session, period=period, shifts=shifts, actor=call.caller, now=call.now(), zone=zone
+        )
+        report = coverage(call.session, period, zone=zone, unit_ids=[r.unit_id for r in saved])
+        fine = sum(unit.ok for unit in report.units)
+        return "\n".join(
+            [
+                f"已导入{len(saved)} 个单位的值班表（{len(shifts)} 个班次），"
+                f"{fine} 个符合要求，{len(saved) - fine} 个有问题：",
+                *cut([unit_heading(unit) for unit in report.units if not unit.ok], 40, "个单位"),
+            ]
+        )
     unit = call.session.get(Unit, payload["unit"])
     if unit is None:
         raise Refusal("这个单位已不存在。")
     require_unit(call.caller, unit.id, "报送本单位值班表")
-    period = _period(call)
     shifts = [
         DutyShift(unit.name, datetime.fromisoformat(a), datetime.fromisoformat(b), Post(p), n, t, i)
         for a, b, p, n, t, i in payload["shifts"]
@@ -141,12 +281,12 @@ def confirm_roster(call: Call, payload: dict) -> Reply:  # type: ignore[type-arg
         shifts=shifts,
         actor=call.caller,
         now=call.now(),
-        zone=call.runtime.zone,
+        zone=zone,
     )
-    report = coverage(call.session, period, zone=call.runtime.zone, unit_ids=[unit.id])
+    report = coverage(call.session, period, zone=zone, unit_ids=[unit.id])
     (checked,) = report.units
-    saved = f"已保存{unit.name}值班表（第 {roster.version} 版，{len(shifts)} 个班次）。"
-    return "\n".join([saved, *unit_lines(checked, mask_phones=_masked(call, unit, shifts))])
+    saved_line = f"已保存{unit.name}值班表（第 {roster.version} 版，{len(shifts)} 个班次）。"
+    return "\n".join([saved_line, *unit_lines(checked, mask_phones=_masked(call, unit, shifts))])
 
 
 def answer_duty(call: Call, check: DutyCheck) -> Reply:
@@ -158,3 +298,6 @@ def answer_duty(call: Call, check: DutyCheck) -> Reply:
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("duty", duty))
+    # The xlsx template, named or captioned as a roster (值班表.xlsx, or 值班 / /duty in the
+    # caption); any other file goes on to the replies as evidence.
+    app.add_handler(MessageHandler(ROSTER_DOCUMENT, roster_file))

@@ -52,6 +52,8 @@ class RecordingRequest(BaseRequest):
     _message_ids: Any = field(default_factory=lambda: itertools.count(5000))
     # chat id → Bot API error answers to give, in order, before sending normally again
     failures: dict[int, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)
+    # file id → content, for getFile and the download that follows
+    files: dict[str, bytes] = field(default_factory=dict)
 
     def fail(self, chat_id: int, status: int, description: str, **parameters: Any) -> None:
         """The next send to `chat_id` gets this error (e.g. 429 with retry_after, 403)."""
@@ -80,6 +82,10 @@ class RecordingRequest(BaseRequest):
         connect_timeout: Any = None,
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
+        if "/file/bot" in url:  # a download of a file getFile described
+            file_id = url.rsplit("/", 1)[-1].removesuffix(".bin")
+            self.calls.append(SentCall("download", {"file_id": file_id}, None))
+            return (200, self.files[file_id]) if file_id in self.files else (404, b"")
         api_method = url.rsplit("/", 1)[-1]
         params = request_data.parameters if request_data else {}
         chat = params.get("chat_id")
@@ -99,6 +105,14 @@ class RecordingRequest(BaseRequest):
     def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
             return BOT_USER
+        if method == "getFile":
+            file_id = str(params["file_id"])
+            return {
+                "file_id": file_id,
+                "file_unique_id": file_id + "u",
+                "file_size": len(self.files.get(file_id, b"")),
+                "file_path": f"documents/{file_id}.bin",
+            }
         if method in ("sendMessage", "editMessageText", "sendDocument", "sendPhoto"):
             return {
                 "message_id": next(self._message_ids),

@@ -152,3 +152,100 @@ async def test_duty_phones_are_masked_outside_the_units_own_chats(bot_app, sessi
     elsewhere = await shown(supervisor, other_group)  # another unit's group: never
     assert "张三 138****0000" in elsewhere and "0571-****4321" in elsewhere
     assert "13800000000" not in elsewhere
+
+
+def _workbook(rows: list[list[object]]) -> bytes:
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    from bot.duty import ROSTER_COLUMNS
+
+    book = Workbook()
+    book.active.append(ROSTER_COLUMNS)
+    for row in rows:
+        book.active.append(row)
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _day_rows(unit: str, day: int) -> list[list[object]]:
+    phone = 13800000000 + 10 * len(unit)  # one pair of people per unit
+    return [
+        [unit, f"10月{day}日", "00:00", "24:00", "带班领导", f"{unit}甲", str(phone + 1)],
+        [unit, f"10月{day}日", "00:00", "24:00", "值班员", f"{unit}乙", str(phone + 2)],
+    ]
+
+
+async def test_a_unit_sends_the_xlsx_template_and_the_office_a_countys_file(
+    bot_app, session, clock
+) -> None:
+    clock.set(SEPT_28)
+    county = make_county(session)
+    app, request = bot_app
+    member, supervisor = county.member.telegram_user_id, county.supervisor.telegram_user_id
+    # The blank template, in chat.
+    await app.process_update(message_update(app.bot, member, "/duty 模板"))
+    assert request.sent(member)[-1].method == "sendDocument"
+    # A unit's own file: the 单位 column may stay empty.
+    request.files["unit-file"] = _workbook(
+        [[None, *row[1:]] for day in range(1, 8) for row in _day_rows("城关镇", day)]
+    )
+    await app.process_update(
+        message_update(app.bot, member, document=("unit-file", "城关镇值班表.xlsx"))
+    )
+    echo = request.sent(member)[-1]
+    assert echo.params["text"].startswith(
+        "请核对国庆节（2026-10-01（周四） 至 2026-10-07（周三））值班表"
+    )
+    saved = await _press(bot_app, member, echo.buttons()["确认报送"])
+    assert saved == "已保存城关镇值班表（第 1 版，14 个班次）。\n城关镇：全覆盖"
+    # A row naming another unit in a unit's file is refused, nothing saved.
+    request.files["wrong-unit"] = _workbook(_day_rows("县住建局", 1))
+    await app.process_update(
+        message_update(app.bot, member, "/duty", document=("wrong-unit", "表.xlsx"))
+    )
+    assert (
+        request.sent(member)[-1].params["text"].startswith("值班表有 2 处问题，未保存：\n第 2 行")
+    )
+    # The office sends the county's file: both units, each a new version.
+    request.files["county-file"] = _workbook(
+        [
+            row
+            for unit in ("城关镇", "县住建局")
+            for day in range(1, 8)
+            for row in _day_rows(unit, day)
+        ][:-1]
+    )
+    await app.process_update(
+        message_update(app.bot, supervisor, document=("county-file", "全县值班表.xlsx"))
+    )
+    offer = request.sent(supervisor)[-1]
+    assert offer.params["text"].split("\n") == [
+        "请核对全县国庆节（2026-10-01（周四） 至 2026-10-07（周三））值班表：2 个单位，27 个班次。"
+        "按“确认导入”后每个单位存为新的一版：",
+        "县住建局：空档 1 处",
+        "城关镇：全覆盖",
+    ]
+    done = await _press(bot_app, supervisor, offer.buttons()["确认导入"])
+    assert done.split("\n") == [
+        "已导入2 个单位的值班表（27 个班次），1 个符合要求，1 个有问题：",
+        "县住建局：空档 1 处",
+    ]
+    session.rollback()
+    versions = session.execute(
+        select(DutyRoster.unit_id, DutyRoster.version, DutyRoster.current).order_by(DutyRoster.id)
+    ).all()
+    township, department = county.township.id, county.department.id
+    assert versions == [(township, 1, False), (department, 1, True), (township, 2, True)]
+
+
+async def test_a_file_that_is_not_a_roster_is_evidence_as_before(bot_app, session, clock) -> None:
+    clock.set(SEPT_28)
+    county = make_county(session)
+    app, request = bot_app
+    member = county.member.telegram_user_id
+    await app.process_update(message_update(app.bot, member, document=("x", "入户照片统计.xlsx")))
+    assert not any(c.method == "getFile" for c in request.calls)
+    assert request.sent(member)[-1].params["text"].startswith("您范围内没有推进中的事项")
