@@ -154,4 +154,9 @@ KIND_WORDS = {
     OutboxKind.REMINDER: "催办提醒",
     OutboxKind.ESCALATION: "逾期报告",
     OutboxKind.DIGEST: "每日汇总",
+    OutboxKind.BULLETIN: "督查通报",
+    OutboxKind.ROSTER_REMINDER: "值班表催报",
+    OutboxKind.DUTY_PROMPT: "到岗确认/查岗",
+    OutboxKind.DUTY_ALARM: "查岗未应答告知",
+    OutboxKind.DUTY_SUMMARY: "值班日报",
 }

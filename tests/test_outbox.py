@@ -463,3 +463,20 @@ async def test_a_chats_reminders_merge_even_past_one_claims_limit(
         message_update(app.bot, MEMBER, "DB-0004 完成六成", reply_to=merged.message_id)
     )
     assert request.sent(MEMBER)[-1].params["text"].startswith("已记录：DB-0004 事项3 · 60%")
+
+
+def test_the_operator_sees_waiting_rows_of_every_kind(
+    database_url, session, monkeypatch, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    from bot.cli import main
+    from bot.outbox import KIND_WORDS, Planned, enqueue
+
+    monkeypatch.setenv("DUBAN_DATABASE_URL", database_url)
+    moment = shanghai(2026, 10, 20, 10, 0)
+    rows = [Planned(f"k:{kind}", 10 + n, kind, "…", moment) for n, kind in enumerate(OutboxKind)]
+    enqueue(session, rows, now=moment)
+    session.commit()
+    assert main(["outbox"], clock=lambda: moment) == 0
+    out = capsys.readouterr().out
+    for n, kind in enumerate(OutboxKind):
+        assert f"待发送 · {KIND_WORDS[kind]} → {10 + n} · " in out
