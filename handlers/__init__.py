@@ -19,5 +19,5 @@ def register_all(app: Application) -> None:
     status.register(app)  # /status, /digest, /export, /bulletin
     tasks.register(app)  # /tasks, /task, /overdue, /newtask, /verify, /return
     holiday.register(app)  # /holiday
-    duty.register(app)  # /duty
+    duty.register(app)  # /duty, roster files
     replies.register(app, group=REPLIES_GROUP)  # buttons, replies, plain messages
