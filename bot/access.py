@@ -64,6 +64,7 @@ class OfficeAction(StrEnum):
     MANAGE_UNITS = "manage_units"
     BULLETIN = "bulletin"  # the weekly 督查通报
     IMPORT_ROSTERS = "import_rosters"  # a whole county's duty rosters at once
+    DUTY_LOG = "duty_log"  # every unit's 到岗确认 and 查岗 answers
 
 
 class Relation(StrEnum):
@@ -110,6 +111,7 @@ ACTION_WORDS: Final[dict[TaskAction | OfficeAction, str]] = {
     OfficeAction.MANAGE_UNITS: "管理责任单位",
     OfficeAction.BULLETIN: "生成督查通报",
     OfficeAction.IMPORT_ROSTERS: "导入全县值班表",
+    OfficeAction.DUTY_LOG: "查看各单位值班记录",
 }
 
 

@@ -210,7 +210,13 @@ def _who(check: DutyCheck) -> str:
 
 
 def day_log(
-    session: Session, day: date, *, zone: ZoneInfo, window: timedelta, limit: int = 30
+    session: Session,
+    day: date,
+    *,
+    zone: ZoneInfo,
+    window: timedelta,
+    now: datetime,
+    limit: int = 30,
 ) -> list[str]:
     """Who confirmed, who answered, who missed on `day`: the daily duty summary's lines."""
     checks = list(
@@ -227,13 +233,22 @@ def day_log(
         c for c in spots if c.answered_at and c.asked_at and c.answered_at <= c.asked_at + window
     ]
     late = [c for c in spots if c.answered_at and c not in on_time]
-    missed = [c for c in spots if c.asked_at and not c.answered_at]
-    not_sent = [c for c in spots if c.asked_at is None]
+    waiting = [c for c in spots if c.asked_at and not c.answered_at and c.asked_at + window > now]
+    missed = [c for c in spots if c.asked_at and not c.answered_at and c not in waiting]
+    not_sent = [c for c in spots if c.asked_at is None and c.at <= now]
+    later = [c for c in spots if c.asked_at is None and c.at > now]
+    spot_line = (
+        f"查岗：{len(spots)} 次，按时应答 {len(on_time)}，超时应答 {len(late)}，"
+        f"未应答 {len(missed)}，未能发出 {len(not_sent)}"
+    )
+    if waiting:
+        spot_line += f"，待应答 {len(waiting)}"
+    if later:
+        spot_line += f"，未到时间 {len(later)}"
     lines = [
         f"到岗确认：{len(arrivals)} 个班次，已确认 {len(confirmed)}，"
         f"未确认 {len(arrivals) - len(confirmed) - len(unasked)}，无法询问 {len(unasked)}",
-        f"查岗：{len(spots)} 次，按时应答 {len(on_time)}，超时应答 {len(late)}，"
-        f"未应答 {len(missed)}，未能发出 {len(not_sent)}",
+        spot_line,
     ]
 
     def listed(title: str, rows: list[DutyCheck], words) -> None:  # type: ignore[no-untyped-def]

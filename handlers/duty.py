@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
@@ -48,6 +48,7 @@ USAGE = (
     "查看：/duty（本单位或全县概况）、/duty 单位名称"
 )
 TEMPLATE_WORD = "模板"
+LOG_WORD = "查岗"
 
 
 class _NamedRoster(filters.MessageFilter):
@@ -88,6 +89,8 @@ def duty(call: Call) -> Reply:
             "值班表模板：填好后直接发回本对话即可报送（单位列可不填）。",
             document=Document("值班表模板.xlsx", TEMPLATE_PATH.read_bytes()),
         )
+    if target == LOG_WORD and not pasted.strip():
+        return _today_log(call)
     period = _period(call)
     span = _span(period)
     if pasted.strip():
@@ -118,6 +121,17 @@ def duty(call: Call) -> Reply:
         "查看某单位：/duty 单位名称",
     ]
     return "\n".join(lines)
+
+
+def _today_log(call: Call) -> Reply:
+    """/duty 查岗: today's 到岗确认 and 查岗 so far, for the office."""
+    require_office(call.caller, OfficeAction.DUTY_LOG)
+    zone, now = call.runtime.zone, call.now()
+    today = now.astimezone(zone).date()
+    window = timedelta(minutes=call.runtime.settings.duty_answer_minutes)
+    lines = duty_checks.day_log(call.session, today, zone=zone, window=window, now=now)
+    heading = f"今日值班记录（{local_day_only(today)}，截至 {now.astimezone(zone):%H:%M}）"
+    return "\n".join([heading, *lines])
 
 
 def _masked(call: Call, unit: Unit, shifts: list[DutyShift]) -> bool:

@@ -69,7 +69,8 @@ COMMANDS: tuple[Command, ...] = (
         "节假日值班表",
         {
             Role.SUPERVISOR: (
-                "各单位值班表报送和空档概况；/duty 单位 看一个单位；发来全县值班表 .xlsx 即可导入"
+                "各单位值班表报送和空档概况；/duty 单位 看一个单位；/duty 查岗 看今日记录；"
+                "发来全县值班表 .xlsx 即可导入"
             ),
             Role.MEMBER: "报送（粘贴或发送 .xlsx，/duty 模板 取模板）、查看本单位节假日值班表",
         },

@@ -374,7 +374,7 @@ def _summaries(step: _Pass, calendar: WorkCalendar) -> list[Planned]:
     name = period.name if period is not None else "节假日"
     lines = [
         f"🛡️ {name}值班日报（{day_text(yesterday)}）",
-        *day_log(step.session, yesterday, zone=step.zone, window=step.window),
+        *day_log(step.session, yesterday, zone=step.zone, window=step.window, now=step.now),
         *duty_status_lines(step.session, calendar, step.today, zone=step.zone),
     ]
     text = "\n".join(lines)

@@ -281,3 +281,23 @@ async def test_a_restart_during_the_holiday_redraws_and_repeats_nothing(
             select(OutboxMessage.key).where(OutboxMessage.kind == "duty_prompt")
         ).all()
         assert len(prompts) == len(set(prompts)) == 2  # 李娜's 到岗确认 and the spot check
+
+
+async def test_the_office_sees_todays_duty_log_so_far(bot_app, county, scan, session) -> None:
+    app, request = bot_app
+    await scan(oct_(1, 8, 1))
+    spot = _checks(session, DutyCheckKind.SPOT)[0]
+    moment = spot.at.astimezone(SHANGHAI)
+    await scan(moment)
+    supervisor = county.supervisor.telegram_user_id
+    scan.clock.set(moment + timedelta(minutes=5))
+    await app.process_update(message_update(app.bot, supervisor, "/duty 查岗"))
+    lines = request.sent(supervisor)[-1].params["text"].split("\n")
+    assert lines[:3] == [
+        f"今日值班记录（2026-10-01（周四），截至 {moment + timedelta(minutes=5):%H:%M}）",
+        "到岗确认：1 个班次，已确认 0，未确认 1，无法询问 0",
+        "查岗：1 次，按时应答 0，超时应答 0，未应答 0，未能发出 0，待应答 1",
+    ]
+    member = county.member.telegram_user_id
+    await app.process_update(message_update(app.bot, member, "/duty 查岗"))
+    assert request.sent(member)[-1].params["text"] == "只有督查室可以查看各单位值班记录。"
