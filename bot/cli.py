@@ -658,6 +658,8 @@ def _roster_rows(call: Invocation, period: Any) -> Any:
 
 def _roster_import(call: Invocation) -> int:
     """Save a county's (or a unit's) file as each unit's new roster version, all or nothing."""
+    from collections import Counter
+
     from bot.access import SYSTEM, Refusal
     from bot.duty import period_from_shifts, report_text, split_by_period
     from bot.rosters import coverage, import_rosters
@@ -703,8 +705,9 @@ def _roster_import(call: Invocation) -> int:
         f"已导入{period.name}值班表：{len(saved)} 个单位，{len(inside)} 个班次"
         f"（{local_day_only(period.first_day)}至{local_day_only(period.last_day)}）。"
     )
+    counts = Counter(shift.unit for shift in inside)
     for roster in saved:
-        print(f"  {roster.unit.name}：第 {roster.version} 版，{len(roster.shifts)} 个班次")
+        print(f"  {roster.unit.name}：第 {roster.version} 版，{counts[roster.unit.name]} 个班次")
     print(report_text(report))
     return 0
 

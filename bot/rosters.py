@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from bot.access import Actor, Refusal, person_id
@@ -67,19 +67,24 @@ def save_roster(
         current=True,
         submitted_by_id=person_id(actor),
         submitted_at=now,
-        shifts=[
-            RosterShift(
-                starts_at=shift.start.replace(tzinfo=zone),
-                ends_at=shift.end.replace(tzinfo=zone),
-                post=DutyPost(shift.post.value),
-                name=shift.name,
-                phone=shift.phone,
-            )
-            for shift in shifts
-        ],
     )
     session.add(roster)
     session.flush()  # the unique current roster per unit and period is the rule
+    # The shifts in one executemany: a county's file is some 20,000 of them.
+    session.execute(
+        insert(RosterShift),
+        [
+            {
+                "roster_id": roster.id,
+                "starts_at": shift.start.replace(tzinfo=zone),
+                "ends_at": shift.end.replace(tzinfo=zone),
+                "post": DutyPost(shift.post.value),
+                "name": shift.name,
+                "phone": shift.phone,
+            }
+            for shift in shifts
+        ],
+    )
     return roster
 
 
