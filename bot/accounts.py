@@ -10,6 +10,7 @@ get one account and one refusal.
 from __future__ import annotations
 
 import secrets
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -215,3 +216,26 @@ def reachable_supervisors(session: Session) -> list[Person]:
             )
         )
     )
+
+
+def unit_chats(
+    session: Session, blocked: set[int], unit_ids: list[int] | None = None
+) -> dict[int, list[int]]:
+    """Where each unit is written to: its bound work group, else each bound member privately."""
+    groups: dict[int, list[int]] = defaultdict(list)
+    bound = select(ChatBinding.unit_id, ChatBinding.chat_id).where(
+        ChatBinding.unit_id.is_not(None), ChatBinding.disabled_at.is_(None)
+    )
+    members_of = select(Person.unit_id, Person.telegram_user_id).where(
+        Person.unit_id.is_not(None), Person.telegram_user_id.is_not(None), Person.active
+    )
+    if unit_ids is not None:
+        bound = bound.where(ChatBinding.unit_id.in_(unit_ids))
+        members_of = members_of.where(Person.unit_id.in_(unit_ids))
+    for unit_id, chat_id in session.execute(bound):
+        groups[unit_id].append(chat_id)
+    members: dict[int, list[int]] = defaultdict(list)
+    for unit_id, user_id in session.execute(members_of):
+        if user_id not in blocked:
+            members[unit_id].append(user_id)
+    return {unit: groups.get(unit) or members.get(unit, []) for unit in {*groups, *members}}

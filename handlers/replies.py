@@ -36,7 +36,7 @@ from bot.timefmt import local_time
 from db.models import ExtensionRequest, MessageKind, Person, ReportChannel, Task
 from handlers.context import BOUND, Call, handler
 from handlers.duty import SAVE_ROSTER, answer_duty, confirm_roster
-from handlers.tasks import CANCEL, NEW_TASK, new_task_draft
+from handlers.tasks import CANCEL, NEW_TASK, new_task_draft, returned
 
 DECIDE, CHOOSE = "decide_extension", "choose_task"
 PLAIN_HINT = "请回复某条事项卡片或提醒来报告进展，或在消息里写明事项编号（如 DB-0001）。"
@@ -104,15 +104,7 @@ def answer_reply(call: Call) -> Reply:
     if kind == MessageKind.EXTENSION:
         return _request_extension(call, task)
     if kind == MessageKind.RETURN:
-        apply_action(
-            call.session,
-            task,
-            Action.RETURN,
-            now=call.now(),
-            actor=call.caller,
-            reason=call.text,
-        )
-        return f"已退回：{state_line(task)}（理由：{call.text[:100]}）"
+        return returned(call, task, call.text)
     return _report(call, task, ReportChannel.REPLY)
 
 

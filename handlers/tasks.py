@@ -5,13 +5,14 @@ from __future__ import annotations
 from telegram.ext import Application, CommandHandler
 
 from bot.access import scope_of, visible_task
+from bot.accounts import unit_chats
 from bot.buttons import Choice, choice_buttons
 from bot.cards import card_message, list_message, state_line
 from bot.ledger import Action, apply_action
 from bot.messages import Message, Reply
 from bot.task_entry import NEW_TASK_EXAMPLE, NEW_TASK_FORMAT, draft_text, read_new_task
 from bot.tasks import task_card, task_lines
-from db.models import MessageKind
+from db.models import MessageKind, Task
 from handlers.context import BOUND, Call, handler
 
 NEW_TASK = "new_task"  # the confirmation button's action
@@ -105,11 +106,26 @@ def return_task(call: Call) -> Reply:
     if len(call.args) < 2:
         return "用法：/return 编号 理由，例如 /return DB-0001 佐证材料不全"
     found = visible_task(call.session, call.caller, call.args[0])
-    reason = " ".join(call.args[1:])
+    return returned(call, found, " ".join(call.args[1:]))
+
+
+def returned(call: Call, task: Task, reason: str) -> list[Message]:
+    """Return a reported-done task, and tell its lead unit why (a reply reports on it)."""
     apply_action(
-        call.session, found, Action.RETURN, now=call.now(), actor=call.caller, reason=reason
+        call.session, task, Action.RETURN, now=call.now(), actor=call.caller, reason=reason
     )
-    return f"已退回：{state_line(found)}（理由：{reason[:100]}）"
+    told = [Message(f"已退回：{state_line(task)}（理由：{reason[:100]}）")]
+    for chat in unit_chats(call.session, set(), [task.lead_unit_id]).get(task.lead_unit_id, []):
+        if chat != call.chat_id:
+            told.append(
+                Message(
+                    f"↩️ 督查室退回了 {task.code} {task.title}（理由：{reason[:200]}）。"
+                    "请补充后再报完成；回复本消息即可报告进展。",
+                    to_chat=chat,
+                    about=(task.id,),
+                )
+            )
+    return told
 
 
 def register(app: Application) -> None:

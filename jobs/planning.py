@@ -9,7 +9,6 @@ next scan. Rows of an earlier day still waiting are dropped as stale.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -18,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.accounts import reachable_supervisors
+from bot.accounts import reachable_supervisors, unit_chats
 from bot.bulletin.period import IsoWeek
 from bot.buttons import task_buttons
 from bot.cards import ACTION_LABELS, DONE, EXTEND, PROGRESS
@@ -91,7 +90,7 @@ def plan(
         return duty  # no reminders on a day off; the points move to the next working day
     # Most urgent first: a merged reminder lists its tasks in row order.
     due = sorted(_due_today(session, today, settings, calendar), key=lambda d: (d.due, d.code))
-    chats = _unit_chats(session, blocked)
+    chats = unit_chats(session, blocked)
     leaders = _leader_chats(session, blocked)
     candidates: list[tuple[str, _Due, int, OutboxKind]] = []
     for item in due:
@@ -277,26 +276,6 @@ def _blocked(session: Session) -> set[int]:
     return set(
         session.scalars(select(ChatBinding.chat_id).where(ChatBinding.disabled_at.is_not(None)))
     )
-
-
-def _unit_chats(session: Session, blocked: set[int]) -> dict[int, list[int]]:
-    """Where a unit is reminded: its bound work group, else each bound member privately."""
-    groups: dict[int, list[int]] = defaultdict(list)
-    for unit_id, chat_id in session.execute(
-        select(ChatBinding.unit_id, ChatBinding.chat_id).where(
-            ChatBinding.unit_id.is_not(None), ChatBinding.disabled_at.is_(None)
-        )
-    ):
-        groups[unit_id].append(chat_id)
-    members: dict[int, list[int]] = defaultdict(list)
-    for unit_id, user_id in session.execute(
-        select(Person.unit_id, Person.telegram_user_id).where(
-            Person.unit_id.is_not(None), Person.telegram_user_id.is_not(None), Person.active
-        )
-    ):
-        if user_id not in blocked:
-            members[unit_id].append(user_id)
-    return {unit: groups.get(unit) or members.get(unit, []) for unit in {*groups, *members}}
 
 
 def _leader_chats(session: Session, blocked: set[int]) -> dict[int, int]:

@@ -260,3 +260,26 @@ async def test_an_old_invitation_cannot_take_over_a_bound_person(bot_app, sessio
     assert text_of(refused) == "这张邀请对应的人员已经绑定了账号。如需换绑，请联系县督查室。"
     leader = chat.fresh().scalars(select(Person).where(Person.name == "王建国")).one()
     assert leader.telegram_user_id == 5005
+
+
+async def test_a_returned_task_tells_its_unit_why_and_a_reply_lands_on_it(
+    bot_app, session, clock
+) -> None:
+    chat = Chat(bot_app, session)
+    code = await _county(chat, clock)
+    await chat.say(MEMBER_A, f"/start {code}", first_name="李娜")
+    task = await _open_task(chat)
+    (card,) = await chat.say(MEMBER_A, f"/task {task.code}")
+    await chat.press(MEMBER_A, card.buttons()["已完成"])
+    before = len(chat.request.sent(MEMBER_A))
+    (answer,) = await chat.say(ADMIN_ID, f"/return {task.code} 佐证材料不全")
+    assert text_of(answer) == "已退回：DB-0001 污水管网改造 · 100% · 推进中（理由：佐证材料不全）"
+    (told,) = chat.request.sent(MEMBER_A)[before:]
+    assert text_of(told) == (
+        "↩️ 督查室退回了 DB-0001 污水管网改造（理由：佐证材料不全）。"
+        "请补充后再报完成；回复本消息即可报告进展。"
+    )
+    (noted,) = await chat.say(MEMBER_A, "已补充验收照片", reply_to=told.message_id)
+    assert text_of(noted).startswith("已记录：DB-0001 污水管网改造")
+    reports = chat.fresh().scalars(select(ProgressReport.text).order_by(ProgressReport.id)).all()
+    assert reports[-1] == "已补充验收照片"
