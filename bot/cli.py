@@ -32,6 +32,7 @@ from bot.settings import (
     database_url_problem,
     load_settings,
 )
+from db.migrate import SchemaTooNew
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -331,6 +332,9 @@ def _command(argv: Sequence[str] | None, clock: Clock | None) -> int:
     except DBAPIError as error:
         print(_database_trouble(settings.database_url, error), file=sys.stderr)
         return 1
+    except SchemaTooNew as error:
+        print(error, file=sys.stderr)
+        return 1
 
 
 def _database_trouble(
@@ -385,7 +389,7 @@ def _run_telegram(call: Invocation, *, sender_only: bool) -> int:
     with masked_log_records(mask), _start_up_failure_told_once():
         try:
             (run_sender if sender_only else run_bot)(settings)
-        except DBAPIError:
+        except (DBAPIError, SchemaTooNew):
             raise  # main() explains it, naming DUBAN_DATABASE_URL
         except TelegramError as error:
             print(_start_up_trouble(settings, error, mask), file=sys.stderr)

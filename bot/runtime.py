@@ -80,7 +80,11 @@ def open_runtime(
     """Connect to the configured database and bring its schema up to date."""
     engine = make_engine(settings.database_url)
     if migrate:
-        upgrade(engine)
+        try:
+            upgrade(engine)
+        except BaseException:
+            engine.dispose()  # no connection left open behind a refused start
+            raise
     return Runtime(settings, engine, make_session_factory(engine), clock)
 
 

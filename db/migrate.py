@@ -6,6 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
@@ -19,8 +20,23 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
+class SchemaTooNew(Exception):
+    """The database was migrated by a newer duban than this one; the message is for the operator."""
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    command.upgrade(alembic_config(engine), revision)
+    config = alembic_config(engine)
+    known = {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_heads()
+    unknown = [head for head in current if head not in known]
+    if unknown:
+        raise SchemaTooNew(
+            f"数据库的结构版本（{'、'.join(unknown)}）比本程序新：它已被新版 duban 升级过。"
+            "请升级本程序（git pull 后 pip install -r requirements.txt），"
+            "不要用旧版程序打开新版数据库。"
+        )
+    command.upgrade(config, revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:

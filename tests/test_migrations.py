@@ -44,3 +44,22 @@ def test_models_and_migrations_agree(empty_engine) -> None:
     with empty_engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
+
+
+def test_a_database_from_a_newer_duban_is_refused_in_words(
+    empty_engine, monkeypatch, capsys
+) -> None:
+    from sqlalchemy import text
+
+    from bot.cli import main
+
+    upgrade(empty_engine)
+    with empty_engine.begin() as connection:  # as a later release would leave it
+        connection.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+    monkeypatch.setenv("DUBAN_DATABASE_URL", empty_engine.url.render_as_string(False))
+    assert main(["status"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("数据库的结构版本（0099）比本程序新：它已被新版 duban 升级过。")
+    assert "Traceback" not in err
+    with empty_engine.connect() as connection:  # and nothing was touched
+        assert MigrationContext.configure(connection).get_current_heads() == ("0099",)
