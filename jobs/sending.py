@@ -39,6 +39,7 @@ LEASE = timedelta(minutes=5)  # a claim older than this belongs to a sender that
 MAX_ATTEMPTS = 8
 MERGE_LIMIT = 8  # tasks per merged reminder (three buttons each)
 REPLY_HINT = "直接回复本消息即可报告进展，或按下方按钮。"
+BLOCKED = "对方已屏蔽机器人或已移出群聊"
 # Sent on days off and in quiet hours too: duty on a holiday is around the clock.
 ANY_HOUR = (OutboxKind.DUTY_PROMPT, OutboxKind.DUTY_ALARM, OutboxKind.DUTY_SUMMARY)
 
@@ -162,6 +163,7 @@ class Outcome:
     sent: int = 0
     failed: int = 0
     dead: int = 0
+    blocked: set[int] = field(default_factory=set)  # chats that refused the bot this pass
 
 
 async def send_due(
@@ -172,6 +174,11 @@ async def send_due(
     claimed = await asyncio.to_thread(claim, runtime, now, limit)
     outcome = Outcome()
     for message in compose(claimed, runtime, now):
+        if message.chat_id in outcome.blocked:  # refused a moment ago: not asked again
+            ids = [row.id for row in message.rows]
+            await asyncio.to_thread(_give_up, runtime, ids, BLOCKED)
+            outcome.dead += len(ids)
+            continue
         await _send_one(bot, runtime, message, outcome)
     return outcome
 
@@ -214,6 +221,7 @@ async def _send_one(bot: Bot, runtime: Runtime, message: Outgoing, outcome: Outc
         await _send_one(bot, runtime, message, outcome)
     except Forbidden as error:  # blocked, kicked: mark the chat, give the rows up
         await asyncio.to_thread(_blocked, runtime, message.chat_id, ids, str(error))
+        outcome.blocked.add(message.chat_id)
         outcome.dead += len(ids)
     except BadRequest as error:  # will not succeed by trying again (chat not found, …)
         await asyncio.to_thread(_give_up, runtime, ids, f"400 {error}")
@@ -314,7 +322,7 @@ def _blocked(runtime: Runtime, chat_id: int, ids: list[int], why: str) -> None:
         session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.chat_id == chat_id, OutboxMessage.state.in_(WAITING))
-            .values(state=OutboxState.DEAD, last_error="对方已屏蔽机器人或已移出群聊")
+            .values(state=OutboxState.DEAD, last_error=BLOCKED)
             .execution_options(synchronize_session=False)
         )
         binding = session.scalar(select(ChatBinding).where(ChatBinding.chat_id == chat_id))

@@ -480,3 +480,29 @@ def test_the_operator_sees_waiting_rows_of_every_kind(
     out = capsys.readouterr().out
     for n, kind in enumerate(OutboxKind):
         assert f"待发送 · {KIND_WORDS[kind]} → {10 + n} · " in out
+
+
+async def test_a_chat_that_blocks_the_bot_is_asked_once_a_pass(bot_app, runtime, session) -> None:  # type: ignore[no-untyped-def]
+    from bot.outbox import Planned, enqueue
+
+    app, request = bot_app
+    moment = shanghai(2026, 10, 20, 10, 0)
+    chat = 77_001
+    enqueue(
+        session,
+        [
+            Planned("d:77001:x", chat, OutboxKind.DIGEST, "汇总", moment),
+            Planned("rr:77001:x", chat, OutboxKind.ROSTER_REMINDER, "请报值班表", moment),
+        ],
+        now=moment,
+    )
+    session.commit()
+    request.fail(chat, 403, "Forbidden: bot was blocked by the user")
+    request.fail(chat, 403, "Forbidden: bot was blocked by the user")
+    outcome = await send_due(app.bot, runtime, now=moment)
+    assert outcome.dead == 2
+    attempts = [c for c in request.calls if c.method == "sendMessage"]
+    assert len(attempts) == 1  # the second message was not tried
+    session.rollback()
+    errors = session.scalars(select(OutboxMessage.last_error).order_by(OutboxMessage.id)).all()
+    assert errors == ["403 Forbidden: bot was blocked by the user", "对方已屏蔽机器人或已移出群聊"]
