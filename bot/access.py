@@ -191,6 +191,8 @@ def require_duty_answer(actor: Actor | None, *, unit_id: int, asked_id: int | No
             return
         if asked_id is None and actor.role == Role.MEMBER and actor.unit_id == unit_id:
             return
+    if asked_id is None:
+        raise Refusal("只有值班单位本单位的人员可以应答这条值班提醒。")
     raise Refusal("这条值班提醒须由值班人员本人应答。")
 
 

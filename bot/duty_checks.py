@@ -167,6 +167,29 @@ def check_of_message(session: Session, *, chat_id: int, message_id: int) -> Duty
     )
 
 
+# "在岗", "到岗了", "已到", "收到", "在": what someone on duty types instead of pressing.
+PRESENCE = re.compile(r"^\s*(已|我)?(在岗|到岗|已到|到了|在|收到|明白|好的?)(了|！|!|。|\.)*\s*$")
+
+
+def waiting_check(session: Session, *, chat_id: int, now: datetime) -> DutyCheck | None:
+    """The latest prompt in this chat still unanswered today or yesterday, if any.
+
+    A reply to a copy of the prompt the bot does not know (a send that timed out
+    after Telegram took it, then sent again) or a bare 在岗 answers this one.
+    """
+    return session.scalar(
+        select(DutyCheck)
+        .where(
+            DutyCheck.chat_id == chat_id,
+            DutyCheck.answered_at.is_(None),
+            DutyCheck.asked_at.is_not(None),
+            DutyCheck.asked_at > now - timedelta(days=1),
+        )
+        .order_by(DutyCheck.asked_at.desc(), DutyCheck.id.desc())
+        .limit(1)
+    )
+
+
 def answer(
     session: Session, check: DutyCheck, *, actor: Actor, now: datetime, zone: ZoneInfo
 ) -> str:
@@ -185,7 +208,9 @@ def answer(
     if check.kind == DutyCheckKind.ARRIVAL:
         return f"已确认到岗（{clock}），值班辛苦了。"
     late = ""
-    if check.asked_at is not None and check.leader_told_at is not None:
+    if check.office_told_at is not None:
+        late = "（已超过应答时限，已告知带班领导和督查室）"
+    elif check.leader_told_at is not None:
         late = "（已超过应答时限，已告知带班领导）"
     return f"已记录：{clock} 应答查岗，在岗{late}。"
 

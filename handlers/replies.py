@@ -25,7 +25,13 @@ from bot.cards import (
     evidence_message,
     state_line,
 )
-from bot.duty_checks import ANSWER_DUTY, check_of_message, visible_check
+from bot.duty_checks import (
+    ANSWER_DUTY,
+    PRESENCE,
+    check_of_message,
+    visible_check,
+    waiting_check,
+)
 from bot.ledger import Action, apply_action, decide_extension, request_extension
 from bot.messages import IncomingFile, Message, Reply
 from bot.reporting import record_reply, task_named_in
@@ -90,6 +96,12 @@ def answer_reply(call: Call) -> Reply:
         call.session, chat_id=call.chat_id, message_id=call.reply_to_message_id
     )
     if not about:
+        # 在岗 in reply to a message the bot does not know (a second copy of a duty
+        # prompt, from a send that timed out after Telegram took it) answers the prompt.
+        if PRESENCE.match(call.text) and not call.files:
+            waiting = waiting_check(call.session, chat_id=call.chat_id, now=call.now())
+            if waiting is not None:
+                return answer_duty(call, waiting)
         return answer_plain(call)
     kind = about[0][1]
     if kind == MessageKind.NEW_TASK:
@@ -122,6 +134,10 @@ def answer_plain(call: Call) -> Reply:
         return None  # group chatter is not for the bot
     if not call.text.strip() and not call.files:
         return PLAIN_HINT
+    if PRESENCE.match(call.text) and not call.files:  # 在岗 typed, not pressed
+        waiting = waiting_check(call.session, chat_id=call.chat_id, now=call.now())
+        if waiting is not None:
+            return answer_duty(call, waiting)
     named = task_named_in(call.session, call.caller, call.text)
     if named is not None:
         return _report(call, named, ReportChannel.REPLY)

@@ -189,8 +189,8 @@ def _arrivals(step: _Pass) -> list[Planned]:
         unit = step.unit(who.unit_id)
         if who.in_group:
             text = (
-                f"🛡️ 值班提醒：{unit}{who.post.label} {who.name}（{when}）开始值班，"
-                "请本人到岗后按“到岗确认”或回复本消息。"
+                f"🛡️ 值班提醒：{unit}{who.post.label} {who.name}（{when}）开始值班。"
+                "其到岗后，请本单位人员按“到岗确认”或回复本消息。"
             )
         else:
             text = f"🛡️ 值班提醒：您{when}在{unit}担任{who.post.label}，到岗后请按“到岗确认”。"
@@ -264,8 +264,16 @@ def _spot_prompts(step: _Pass) -> list[Planned]:
             check.note = _unreachable(who)
             continue
         unit = step.unit(check.unit_id)
-        whom = f"{unit}值班员 {who.name}" if who.in_group else f"{unit}值班员 {who.name}，您好"
-        text = f"🔔 查岗：{whom}。请在 {minutes} 分钟内按“在岗”或回复本消息，逾时将告知带班领导。"
+        if who.in_group:  # not bound: someone of the unit answers for them
+            text = (
+                f"🔔 查岗：{unit}值班员 {who.name}。请在 {minutes} 分钟内按“在岗”或回复本消息"
+                "（值班员未绑定账号，由本单位人员代为应答），逾时将告知带班领导。"
+            )
+        else:
+            text = (
+                f"🔔 查岗：{unit}值班员 {who.name}，您好。请在 {minutes} 分钟内按“在岗”"
+                "或回复本消息，逾时将告知带班领导。"
+            )
         rows.append(step.prompt(check.id, check.key, who, text, "在岗"))
     return rows
 

@@ -168,7 +168,7 @@ async def test_an_unanswered_spot_check_tells_the_leader_then_the_supervisors(
     await app.process_update(message_update(app.bot, member, "在岗", reply_to=prompt.message_id))
     assert request.sent(member)[-1].params["text"] == (
         f"已记录：{(moment + timedelta(minutes=45)):%H:%M} 应答查岗，"
-        "在岗（已超过应答时限，已告知带班领导）。"
+        "在岗（已超过应答时限，已告知带班领导和督查室）。"
     )
     (spot,) = _checks(session, DutyCheckKind.SPOT)
     assert spot.asked_at == moment
@@ -208,8 +208,8 @@ async def test_unbound_officers_are_asked_in_the_units_group(
     received = await scan(oct_(1, 20, 0))
     assert received == {
         GROUP: [
-            "🛡️ 值班提醒：城关镇值班员 王五（10月1日 20:00–次日08:00）开始值班，"
-            "请本人到岗后按“到岗确认”或回复本消息。"
+            "🛡️ 值班提醒：城关镇值班员 王五（10月1日 20:00–次日08:00）开始值班。"
+            "其到岗后，请本单位人员按“到岗确认”或回复本消息。"
         ]
     }
     prompt = scan.last(GROUP)
@@ -217,7 +217,9 @@ async def test_unbound_officers_are_asked_in_the_units_group(
     await app.process_update(
         message_update(app.bot, outsider, "到了", chat_id=GROUP, reply_to=prompt.message_id)
     )
-    assert request.sent(GROUP)[-1].params["text"] == "这条值班提醒须由值班人员本人应答。"
+    assert request.sent(GROUP)[-1].params["text"] == (
+        "只有值班单位本单位的人员可以应答这条值班提醒。"
+    )
     await app.process_update(
         message_update(
             app.bot,
@@ -301,3 +303,24 @@ async def test_the_office_sees_todays_duty_log_so_far(bot_app, county, scan, ses
     member = county.member.telegram_user_id
     await app.process_update(message_update(app.bot, member, "/duty 查岗"))
     assert request.sent(member)[-1].params["text"] == "只有督查室可以查看各单位值班记录。"
+
+
+async def test_a_typed_answer_or_a_reply_to_a_second_copy_answers_the_prompt(
+    bot_app, county, scan, session
+) -> None:
+    """A send that timed out after Telegram took it is sent again: two copies, one known."""
+    app, request = bot_app
+    member = county.member.telegram_user_id
+    await scan(oct_(1, 8, 0))  # 李娜's 到岗确认
+    unknown_copy = scan.last(member).message_id - 1
+    scan.clock.set(oct_(1, 8, 3))
+    await app.process_update(message_update(app.bot, member, "到岗", reply_to=unknown_copy))
+    assert request.sent(member)[-1].params["text"] == "已确认到岗（08:03），值班辛苦了。"
+    moment = _checks(session, DutyCheckKind.SPOT)[0].at.astimezone(SHANGHAI)
+    await scan(moment)
+    scan.clock.set(moment + timedelta(minutes=2))
+    await app.process_update(message_update(app.bot, member, "在岗！"))  # typed, no reply
+    assert request.sent(member)[-1].params["text"].endswith("应答查岗，在岗。")
+    # With nothing waiting, 在岗 is a message like any other.
+    await app.process_update(message_update(app.bot, member, "在岗"))
+    assert request.sent(member)[-1].params["text"].startswith("您范围内没有推进中的事项")
