@@ -300,8 +300,10 @@ def day_log(
         [c for c in arrivals if c.asked_at and not c.answered_at],
         lambda c: f"{_who(c)} {_hm(c.at, zone)} 接班",
     )
+    if not checks:
+        lines.append("当日没有到岗确认和查岗记录（值班表未排到这一天，或系统未运行）。")
     listed(
-        "无法询问（未绑定）：",
+        "未能询问：",
         [*unasked, *not_sent],
         lambda c: f"{_who(c)} {_hm(c.at, zone)}（{c.note or '未发出'}）",
     )

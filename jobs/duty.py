@@ -54,6 +54,9 @@ from db.models import (
 from jobs.schedule import at
 
 STALE = timedelta(hours=1)  # a prompt this late after its moment is not sent any more
+LOOKBACK = timedelta(days=1)  # how far back a scan after downtime logs what it missed
+SUMMARY_DAYS = 7  # a duty log missed through downtime is still sent within a week
+DOWN = "当时系统未运行，未询问"
 _draw = random.SystemRandom()
 
 
@@ -153,13 +156,8 @@ def _unreachable(who: OnDuty) -> str:
 
 def _arrivals(step: _Pass) -> list[Planned]:
     """到岗确认 for every shift that has started and is still running."""
-    started = [
-        (unit_id, shift)
-        for unit_id, shift in current_shifts(
-            step.session, starting_from=step.now - STALE, until=step.now
-        )
-        if shift.ends_at > step.now
-    ]
+    # A day back: a shift that began while the bot was down is logged, not asked.
+    started = current_shifts(step.session, starting_from=step.now - LOOKBACK, until=step.now)
     if not started:
         return []
     keyed = {
@@ -175,14 +173,17 @@ def _arrivals(step: _Pass) -> list[Planned]:
     for key, who in fresh.items():
         row = _check_row(step, key, DutyCheckKind.ARRIVAL, who.unit_id, who.starts_at)
         row.update(post=who.post.value, name=who.name, person_id=who.person and who.person.id)
-        if who.chat_id is None:
+        if who.starts_at < step.now - STALE or who.ends_at <= step.now:
+            row["note"] = DOWN
+        elif who.chat_id is None:
             row["note"] = _unreachable(who)
         values.append(row)
     written = _insert_checks(step, values)
     rows = []
+    noted = {row["key"] for row in values if "note" in row}
     for key, check_id in written.items():
         who = fresh[key]
-        if who.chat_id is None:
+        if key in noted:
             continue
         start, end = step.local(who.starts_at), step.local(who.ends_at)
         when = f"{day_text(start.date())} {span_text(start, end)}"
@@ -247,6 +248,18 @@ def _spot_prompts(step: _Pass) -> list[Planned]:
                 DutyCheck.note.is_(None),
             )
         )
+    )
+    step.session.execute(  # moments passed while the bot was down: logged as such
+        update(DutyCheck)
+        .where(
+            DutyCheck.kind == DutyCheckKind.SPOT,
+            DutyCheck.day >= step.today - timedelta(days=LOOKBACK.days + 1),
+            DutyCheck.at <= step.now - STALE,
+            DutyCheck.asked_at.is_(None),
+            DutyCheck.note.is_(None),
+        )
+        .values(note=DOWN)
+        .execution_options(synchronize_session=False)
     )
     known = existing_keys(step.session, OutboxMessage.key, (prompt_key(c.key) for c in due))
     minutes = step.settings.duty_answer_minutes
@@ -364,30 +377,41 @@ def _tell_office(step: _Pass, check: DutyCheck) -> list[Planned]:
 
 
 def _summaries(step: _Pass, calendar: WorkCalendar) -> list[Planned]:
-    """The day's duty log for every supervisor, each morning after a holiday day."""
+    """Each holiday day's duty log for every supervisor, the morning after; a day whose
+    morning passed while the bot was down is sent at its next morning scan."""
     digest_at = at(step.today, step.settings.digest_time, step.zone)
-    yesterday = step.today - timedelta(days=1)
-    if step.now < digest_at or not _holiday_units(step, yesterday):
+    if step.now < digest_at:
+        return []
+    days = [
+        step.today - timedelta(days=back)
+        for back in range(SUMMARY_DAYS, 0, -1)
+        if _holiday_units(step, step.today - timedelta(days=back))
+    ]
+    if not days:
         return []
     supervisors = [
         p.telegram_user_id
         for p in reachable_supervisors(step.session)
         if p.telegram_user_id is not None and p.telegram_user_id not in step.blocked
     ]
-    keys = {f"dsum:{yesterday}:{chat}": chat for chat in supervisors}
-    known = existing_keys(step.session, OutboxMessage.key, keys)
-    if not set(keys) - known:
-        return []
-    period = calendar.holiday_period(yesterday)
-    name = period.name if period is not None else "节假日"
-    lines = [
-        f"🛡️ {name}值班日报（{day_text(yesterday)}）",
-        *day_log(step.session, yesterday, zone=step.zone, window=step.window, now=step.now),
-        *duty_status_lines(step.session, calendar, step.today, zone=step.zone),
-    ]
-    text = "\n".join(lines)
-    return [
-        Planned(key, chat, OutboxKind.DUTY_SUMMARY, text, digest_at)
-        for key, chat in keys.items()
-        if key not in known
-    ]
+    keyed = {(day, chat): f"dsum:{day}:{chat}" for day in days for chat in supervisors}
+    known = existing_keys(step.session, OutboxMessage.key, keyed.values())
+    rows = []
+    for day in days:
+        waiting = [(chat, keyed[(day, chat)]) for chat in supervisors]
+        waiting = [(chat, key) for chat, key in waiting if key not in known]
+        if not waiting:
+            continue
+        period = calendar.holiday_period(day)
+        name = period.name if period is not None else "节假日"
+        lines = [
+            f"🛡️ {name}值班日报（{day_text(day)}）",
+            *day_log(step.session, day, zone=step.zone, window=step.window, now=step.now),
+        ]
+        if day == step.today - timedelta(days=1):
+            lines += duty_status_lines(step.session, calendar, step.today, zone=step.zone)
+        text = "\n".join(lines)
+        rows += [
+            Planned(key, chat, OutboxKind.DUTY_SUMMARY, text, digest_at) for chat, key in waiting
+        ]
+    return rows

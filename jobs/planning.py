@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import String, and_, cast, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.accounts import reachable_supervisors, unit_chats
@@ -157,8 +157,13 @@ def _plan_roster_chasing(
                 ]
             )
         else:
+            due_words = (
+                f"请于{_md(deadline)}前报送"
+                if today <= deadline
+                else f"已过报送期限（{_md(deadline)}），请尽快报送"
+            )
             text = (
-                f"📅 请于{_md(deadline)}前报送{period.name}值班表（{_md(period.first_day)}至"
+                f"📅 {due_words}{period.name}值班表（{_md(period.first_day)}至"
                 f"{_md(period.last_day)}，每天24小时都要有带班领导和值班员）。发送 /duty 查看格式。"
             )
         for chat in chats.get(ids[unit.unit], ()):
@@ -203,7 +208,14 @@ def _escalate(item: _Due, today: date, settings: Settings, calendar: WorkCalenda
 
 
 def _drop_stale(session: Session, today: date, zone: ZoneInfo) -> None:
-    """A reminder or digest of an earlier day not sent yet gives way to today's."""
+    """What an earlier day planned and is not sent yet gives way to today's.
+
+    Reminders, digests and roster reminders are planned again today. An
+    escalation is one per deadline: its key is set aside so today's planning
+    writes it again, saying how late the task is today. A bulletin more than a
+    day late is dropped: next week's comes on its day.
+    """
+    midnight = at(today, time(0), zone)
     session.execute(
         update(OutboxMessage)
         .where(
@@ -211,9 +223,33 @@ def _drop_stale(session: Session, today: date, zone: ZoneInfo) -> None:
                 [OutboxKind.REMINDER, OutboxKind.DIGEST, OutboxKind.ROSTER_REMINDER]
             ),
             OutboxMessage.state.in_(WAITING),
-            OutboxMessage.due_at < at(today, time(0), zone),
+            OutboxMessage.due_at < midnight,
         )
         .values(state=OutboxState.CANCELLED, last_error="已过期：由今天的提醒代替")
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.kind == OutboxKind.ESCALATION,
+            OutboxMessage.state.in_(WAITING),
+            OutboxMessage.due_at < midnight,
+        )
+        .values(
+            state=OutboxState.CANCELLED,
+            key=OutboxMessage.key + ":" + cast(OutboxMessage.id, String),
+            last_error="已过期：今天重新报告",
+        )
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.kind == OutboxKind.BULLETIN,
+            OutboxMessage.state.in_(WAITING),
+            OutboxMessage.due_at < midnight - timedelta(days=1),
+        )
+        .values(state=OutboxState.CANCELLED, last_error="已过期：下周通报照常发送")
         .execution_options(synchronize_session=False)
     )
 

@@ -258,7 +258,7 @@ async def test_the_supervisors_get_the_days_duty_log_each_holiday_morning(
         f"· 城关镇 值班员 李娜 {hm} 查岗未应答，已告知带班领导、督查室",
         "未确认到岗：",
         "· 城关镇 带班领导 张三 00:00 接班",
-        "无法询问（未绑定）：",
+        "未能询问：",
     ]
     assert "· 城关镇 值班员 王五 20:00（值班员王五未绑定，本单位也未绑定工作群）" in summary
     assert supervisor not in await scan(oct_(2, 9))  # once a morning
@@ -278,7 +278,11 @@ async def test_a_restart_during_the_holiday_redraws_and_repeats_nothing(
         restarted = Scanner(again, request, runtime, clock)
         assert await restarted(moment + timedelta(minutes=1)) == {}
         assert [(c.key, c.at) for c in _checks(session, DutyCheckKind.SPOT)] == drawn
-        assert len(_checks(session, DutyCheckKind.ARRIVAL)) == 1  # 张三's began 8 hours ago
+        # 张三's shift began 8 hours before the first scan: logged, not asked.
+        arrivals = [
+            (c.name, c.asked_at is None, c.note) for c in _checks(session, DutyCheckKind.ARRIVAL)
+        ]
+        assert arrivals == [("张三", True, "当时系统未运行，未询问"), ("李娜", False, None)]
         prompts = session.scalars(
             select(OutboxMessage.key).where(OutboxMessage.kind == "duty_prompt")
         ).all()
@@ -297,7 +301,7 @@ async def test_the_office_sees_todays_duty_log_so_far(bot_app, county, scan, ses
     lines = request.sent(supervisor)[-1].params["text"].split("\n")
     assert lines[:3] == [
         f"今日值班记录（2026-10-01（周四），截至 {moment + timedelta(minutes=5):%H:%M}）",
-        "到岗确认：1 个班次，已确认 0，未确认 1，无法询问 0",
+        "到岗确认：2 个班次，已确认 0，未确认 1，无法询问 1",
         "查岗：1 次，按时应答 0，超时应答 0，未应答 0，未能发出 0，待应答 1",
     ]
     member = county.member.telegram_user_id
@@ -324,3 +328,19 @@ async def test_a_typed_answer_or_a_reply_to_a_second_copy_answers_the_prompt(
     # With nothing waiting, 在岗 is a message like any other.
     await app.process_update(message_update(app.bot, member, "在岗"))
     assert request.sent(member)[-1].params["text"].startswith("您范围内没有推进中的事项")
+
+
+async def test_duty_logs_of_mornings_missed_while_down_are_sent_once_on_return(
+    bot_app, county, scan, session
+) -> None:
+    supervisor = county.supervisor.telegram_user_id
+    await scan(oct_(1, 8, 1))
+    back = await scan(oct_(4, 8, 45))  # down from 10月1日 morning to 10月4日
+    logs = [t for t in back[supervisor] if t.startswith("🛡️")]
+    assert [t.split("\n")[0] for t in logs] == [
+        "🛡️ 国庆节值班日报（10月1日）",
+        "🛡️ 国庆节值班日报（10月2日）",
+        "🛡️ 国庆节值班日报（10月3日）",
+    ]
+    assert "当日没有到岗确认和查岗记录（值班表未排到这一天，或系统未运行）。" in logs[1]
+    assert supervisor not in await scan(oct_(4, 9, 0))

@@ -506,3 +506,43 @@ async def test_a_chat_that_blocks_the_bot_is_asked_once_a_pass(bot_app, runtime,
     session.rollback()
     errors = session.scalars(select(OutboxMessage.last_error).order_by(OutboxMessage.id)).all()
     assert errors == ["403 Forbidden: bot was blocked by the user", "对方已屏蔽机器人或已移出群聊"]
+
+
+async def test_an_escalation_left_from_an_earlier_day_is_written_again_with_todays_lateness(
+    bot_app, runtime, session, clock, county, no_digests
+) -> None:  # type: ignore[no-untyped-def]
+    new_task(session, county, shanghai(2026, 10, 13, 18))
+    plan_now(runtime, shanghai(2026, 10, 15, 9, 0))  # planned, then the bot went down
+    session.rollback()
+    (old,) = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == OutboxKind.ESCALATION)
+    ).all()
+    assert "已逾期2天" in old.text
+    sent = await scan(bot_app, runtime, clock, shanghai(2026, 10, 16, 9, 0))
+    (escalation,) = texts_to(sent, LEADER)
+    assert "已逾期3天" in escalation and "已逾期2天" not in escalation
+    session.rollback()
+    rows = session.execute(
+        select(OutboxMessage.state, OutboxMessage.last_error)
+        .where(OutboxMessage.kind == OutboxKind.ESCALATION)
+        .order_by(OutboxMessage.id)
+    ).all()
+    assert rows == [(OutboxState.CANCELLED, "已过期：今天重新报告"), (OutboxState.SENT, None)]
+    later = await scan(bot_app, runtime, clock, shanghai(2026, 10, 19, 9, 0))
+    assert [t for t in texts_to(later, LEADER) if t.startswith("⚠️")] == []  # once a deadline
+
+
+async def test_a_bulletin_more_than_a_day_late_is_dropped(
+    bot_app, runtime, session, clock, county
+) -> None:  # type: ignore[no-untyped-def]
+    plan_now(runtime, shanghai(2026, 10, 16, 16, 5))  # Friday's bulletin, then down
+    await scan(bot_app, runtime, clock, shanghai(2026, 10, 19, 9, 0))  # Monday
+    _, request = bot_app
+    assert [c for c in request.calls if c.method == "sendDocument"] == []
+    session.rollback()
+    states = session.execute(
+        select(OutboxMessage.state, OutboxMessage.last_error).where(
+            OutboxMessage.kind == OutboxKind.BULLETIN
+        )
+    ).all()
+    assert states and all(s == (OutboxState.CANCELLED, "已过期：下周通报照常发送") for s in states)
