@@ -215,7 +215,7 @@ def answer(
     return f"已记录：{clock} 应答查岗，在岗{late}。"
 
 
-def visible_check(session: Session, check_id: int) -> DutyCheck:
+def check_by_id(session: Session, check_id: int) -> DutyCheck:
     check = session.get(DutyCheck, check_id)
     if check is None:
         raise Refusal("这条值班提醒已不存在。")

@@ -28,8 +28,8 @@ from bot.cards import (
 from bot.duty_checks import (
     ANSWER_DUTY,
     PRESENCE,
+    check_by_id,
     check_of_message,
-    visible_check,
     waiting_check,
 )
 from bot.ledger import Action, apply_action, decide_extension, request_extension
@@ -221,7 +221,7 @@ def press(call: Call) -> Reply:
     if button.action == ANSWER_DUTY:
         spend(call.session, button, now=now)
         assert button.payload is not None
-        return answer_duty(call, visible_check(call.session, button.payload["check"]))
+        return answer_duty(call, check_by_id(call.session, button.payload["check"]))
     if button.action == NEW_TASK:
         spend(call.session, button, now=now)
         assert button.payload is not None
