@@ -32,7 +32,7 @@ from bot.rosters import collected_period, duty_status_lines
 from bot.rosters import coverage as roster_coverage
 from bot.settings import Settings
 from bot.snapshots import has_snapshot, take_snapshot
-from bot.summary import ledger_summary
+from bot.summary import LedgerSummary, ledger_summary
 from bot.timefmt import local_time
 from bot.weekly import bulletin_day
 from bot.workcalendar import WorkCalendar
@@ -78,6 +78,7 @@ def plan(
     today = now.astimezone(zone).date()
     _drop_stale(session, today, zone)
     digest_at = at(today, settings.digest_time, zone)
+    county = None  # the county's summary, read once for the snapshot and the digests
     if now >= digest_at and not has_snapshot(session, today):  # once a day, days off too
         county = ledger_summary(
             session, now=now, yellow_until=yellow_until, stale_days=settings.stale_report_days
@@ -115,7 +116,7 @@ def plan(
     written = enqueue(session, [texts.row(*candidate) for candidate in todo], now=now)
     if now >= digest_at:
         written += _plan_digests(
-            session, now, digest_at, today, settings, calendar, yellow_until, chats, blocked
+            session, now, digest_at, today, settings, calendar, yellow_until, chats, blocked, county
         )
     written += _plan_bulletin(session, now, today, settings, calendar, blocked)
     return written + _plan_roster_chasing(session, now, today, settings, calendar, chats)
@@ -372,8 +373,10 @@ def _plan_digests(
     yellow_until: datetime,
     chats: dict[int, list[int]],
     blocked: set[int],
+    county: LedgerSummary | None,
 ) -> int:
-    """One digest per recipient per working day, built by the same code as /digest."""
+    """One digest per recipient per working day, built by the same code as /digest,
+    and only for recipients it can reach (a leader who never bound gets none built)."""
     already = session.scalar(
         select(OutboxMessage.id)
         .where(OutboxMessage.kind == OutboxKind.DIGEST, OutboxMessage.due_at == digest_at)
@@ -381,28 +384,38 @@ def _plan_digests(
     )
     if already is not None:
         return 0
-    summary = ledger_summary(
-        session,
-        now=now,
-        yellow_until=yellow_until,
-        stale_days=settings.stale_report_days,
-    )
+    people = {
+        person_id: chat
+        for person_id, chat in session.execute(
+            select(Person.id, Person.telegram_user_id).where(
+                Person.active, Person.telegram_user_id.is_not(None)
+            )
+        )
+        if chat not in blocked
+    }
+    units = {unit for unit, targets in chats.items() if targets}
+    if not units and not people:
+        return 0
+    if county is None:  # the snapshot was taken at an earlier scan
+        county = ledger_summary(
+            session, now=now, yellow_until=yellow_until, stale_days=settings.stale_report_days
+        )
     digests = build_digests(
         session,
-        summary=summary,
+        summary=county,
         yellow_until=yellow_until,
         changes_since=digest_at - timedelta(days=1),
         zone=settings.zone,
         duty_lines=duty_status_lines(session, calendar, today, zone=settings.zone),
+        units=units,
+        people=people,
     )
-    people = {p.id: p for p in session.scalars(select(Person).where(Person.active))}
     rows = []
     for digest in digests:
         if digest.audience == Audience.UNIT and digest.unit_id is not None:
             targets = chats.get(digest.unit_id, [])
         else:
-            person = people.get(digest.person_id) if digest.person_id else None
-            targets = [person.telegram_user_id] if person and person.telegram_user_id else []
+            targets = [people[digest.person_id]] if digest.person_id in people else []
         for chat in targets:
             if chat in blocked:
                 continue
