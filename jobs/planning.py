@@ -318,7 +318,11 @@ def _new_keys(session: Session, keys: list[str]) -> set[str]:
 
 
 class _Texts:
-    """What each new row says, with every task's buttons loaded in a few queries."""
+    """What each new row says, with every task's buttons loaded in a few queries.
+
+    A task reminded in several chats (a unit's members, privately) says the same
+    in each: its line and buttons are built once.
+    """
 
     def __init__(
         self,
@@ -335,8 +339,30 @@ class _Texts:
         self.now, self.today, self.zone, self.calendar = now, today, zone, calendar
         self.yellow_until, self.reminder_at = yellow_until, reminder_at
         self.buttons = task_buttons(session, tasks, ACTIONS)
+        self.lines: dict[tuple[int, int | None], str] = {}
+        self.labelled: dict[int, tuple[tuple[Button, ...], ...]] = {}
 
     def row(self, key: str, item: _Due, chat: int, kind: OutboxKind) -> Planned:
+        line = self.lines.get((item.task_id, item.milestone_id))
+        if line is None:
+            line = self.lines[(item.task_id, item.milestone_id)] = self._line(item)
+        if kind == OutboxKind.ESCALATION:
+            due = max(self.reminder_at, self.now)  # not before the unit itself is reminded
+            return Planned(key, chat, kind, f"⚠️ 您包联的事项已逾期：\n{line}", due, item.task_id)
+        buttons = self.labelled.get(item.task_id)
+        if buttons is None:
+            # Labelled with the code: merged reminders put several tasks' buttons under one
+            # message.
+            buttons = self.labelled[item.task_id] = (
+                tuple(
+                    Button(f"{item.code} {ACTION_LABELS[action]}", data)
+                    for action, data in self.buttons[item.task_id]
+                ),
+            )
+        due = max(self.reminder_at, self.now)
+        return Planned(key, chat, kind, line, due, item.task_id, buttons)
+
+    def _line(self, item: _Due) -> str:
         now, zone = self.now, self.zone
         light = light_of(TaskState.OPEN, item.due, now, self.yellow_until) or Light.GREEN
         due_day = item.due.astimezone(zone).date()
@@ -349,18 +375,7 @@ class _Texts:
         what = f"{item.code} {item.title}"
         if item.milestone_title:
             what += f"｜节点：{item.milestone_title}"
-        line = f"{LIGHT_ICONS[light]} {what} · 截止 {local_time(item.due, zone)} · {nearness}"
-        if kind == OutboxKind.ESCALATION:
-            due = max(self.reminder_at, now)  # not before the unit itself is reminded
-            return Planned(key, chat, kind, f"⚠️ 您包联的事项已逾期：\n{line}", due, item.task_id)
-        # Labelled with the code: merged reminders put several tasks' buttons under one message.
-        buttons = (
-            tuple(
-                Button(f"{item.code} {ACTION_LABELS[action]}", data)
-                for action, data in self.buttons[item.task_id]
-            ),
-        )
-        return Planned(key, chat, kind, line, max(self.reminder_at, now), item.task_id, buttons)
+        return f"{LIGHT_ICONS[light]} {what} · 截止 {local_time(item.due, zone)} · {nearness}"
 
 
 def _plan_digests(
