@@ -522,3 +522,25 @@ async def test_digests_are_built_once_a_day_and_only_for_recipients_with_a_chat(
     assert texts_to(sent, LEADER) == [texts["王建国"]]
     assert await scan(bot_app, runtime, clock, moment + timedelta(minutes=1)) == []
     assert len(built) == 1 and len(summaries) == 1  # later scans build nothing again
+
+
+async def test_a_unit_reminded_in_several_chats_reads_the_same_in_each(
+    bot_app, runtime, session, clock, county, no_digests
+) -> None:  # type: ignore[no-untyped-def]
+    township, _ = county
+    session.add(Person(name="钱敏", role=Role.MEMBER, unit=township, telegram_user_id=304))
+    session.commit()
+    new_task(session, county, shanghai(2026, 10, 20, 18))
+    new_task(session, county, shanghai(2026, 10, 16, 18), title="街巷硬化")  # overdue
+    sent = await scan(bot_app, runtime, clock, shanghai(2026, 10, 20, 9, 0))
+    first, second = (
+        [m for m in sent if int(m.params["chat_id"]) == chat] for chat in (MEMBER, 304)
+    )
+    assert len(first) == len(second) == 1
+    assert first[0].params["text"] == second[0].params["text"]
+    assert first[0].params["text"].splitlines()[1:3] == [
+        "🔴 DB-0002 街巷硬化 · 截止 2026-10-16（周五）18:00 · 已逾期4天",
+        "🟡 DB-0001 农村改厕1200户 · 截止 2026-10-20（周二）18:00 · 今天到期",
+    ]
+    assert first[0].buttons() == second[0].buttons()  # the same labels, the same buttons
+    assert len(first[0].buttons()) == 6
