@@ -321,7 +321,8 @@ class _Texts:
     """What each new row says, with every task's buttons loaded in a few queries.
 
     A task reminded in several chats (a unit's members, privately) says the same
-    in each: its line and buttons are built once.
+    in each: its line and buttons are built once; so is the wording of each
+    deadline, shared by the tasks due then.
     """
 
     def __init__(
@@ -341,6 +342,7 @@ class _Texts:
         self.buttons = task_buttons(session, tasks, ACTIONS)
         self.lines: dict[tuple[int, int | None], str] = {}
         self.labelled: dict[int, tuple[tuple[Button, ...], ...]] = {}
+        self.whens: dict[datetime, tuple[str, str]] = {}
 
     def row(self, key: str, item: _Due, chat: int, kind: OutboxKind) -> Planned:
         line = self.lines.get((item.task_id, item.milestone_id))
@@ -363,19 +365,27 @@ class _Texts:
         return Planned(key, chat, kind, line, due, item.task_id, buttons)
 
     def _line(self, item: _Due) -> str:
+        what = f"{item.code} {item.title}"
+        if item.milestone_title:
+            what += f"｜节点：{item.milestone_title}"
+        when = self.whens.get(item.due)
+        if when is None:  # deadlines bunch on a few days: 9,000 tasks, about 120 distinct
+            when = self.whens[item.due] = self._when(item.due)
+        icon, due = when
+        return f"{icon} {what} · {due}"
+
+    def _when(self, due: datetime) -> tuple[str, str]:
+        """A deadline's light and how it reads: `截止 2026-05-08（周五）18:00 · 还有3个工作日`."""
         now, zone = self.now, self.zone
-        light = light_of(TaskState.OPEN, item.due, now, self.yellow_until) or Light.GREEN
-        due_day = item.due.astimezone(zone).date()
-        if item.due < now:
-            nearness = f"已逾期{days_overdue(item.due, now, zone)}天"
+        light = light_of(TaskState.OPEN, due, now, self.yellow_until) or Light.GREEN
+        due_day = due.astimezone(zone).date()
+        if due < now:
+            nearness = f"已逾期{days_overdue(due, now, zone)}天"
         elif due_day == self.today:
             nearness = "今天到期"
         else:
             nearness = f"还有{workdays_left(self.today, due_day, self.calendar)}个工作日"
-        what = f"{item.code} {item.title}"
-        if item.milestone_title:
-            what += f"｜节点：{item.milestone_title}"
-        return f"{LIGHT_ICONS[light]} {what} · 截止 {local_time(item.due, zone)} · {nearness}"
+        return LIGHT_ICONS[light], f"截止 {local_time(due, zone)} · {nearness}"
 
 
 def _plan_digests(
