@@ -10,17 +10,18 @@ to act on gets nothing (the bot should lighten work).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.lights import LIGHT_ICONS, Light, days_overdue, light_of
-from bot.render import attention_sections, counts_line, cut
+from bot.render import attention_sections, counts_line, cut, cut_from
 from bot.summary import LedgerSummary
 from bot.timefmt import local_day, local_time
 from db.models import (
@@ -81,7 +82,43 @@ def _task_line(
     )
 
 
-_LIGHT_ORDER = {Light.RED: 0, Light.YELLOW: 1, Light.GREEN: 2}
+OPEN_TASKS_AT_A_TIME = 2_000  # rows fetched at once: a digest never holds the whole ledger
+G = TypeVar("G")
+
+
+class _Listing(Generic[G]):
+    """One recipient's tasks as its digest lists them, without holding them all.
+
+    A digest lists its tasks group by group (own red, own yellow, then those it
+    cooperates on; or red, yellow, green), each in query order, cut after
+    `limit` lines with a count of the rest. Of each group only its size and its
+    first `limit` tasks can show, so that is all that is kept.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.counts: Counter[G] = Counter()
+        self.heads: dict[G, list[_OpenTask]] = {}
+
+    def add(self, group: G, task: _OpenTask) -> None:
+        self.counts[group] += 1
+        head = self.heads.setdefault(group, [])
+        if len(head) < self.limit:
+            head.append(task)
+
+    def lines(self, groups: Sequence[G], line: Callable[[G, _OpenTask], str]) -> list[str]:
+        heads = [(group, task) for group in groups for task in self.heads.get(group, ())]
+        shown = [line(group, task) for group, task in heads[: self.limit]]
+        return cut_from(shown, self.counts.total())
+
+
+_UNIT_GROUPS = (  # (cooperating?, light): own tasks first, red before yellow
+    (False, Light.RED),
+    (False, Light.YELLOW),
+    (True, Light.RED),
+    (True, Light.YELLOW),
+)
+_LEADER_GROUPS = (Light.RED, Light.YELLOW, Light.GREEN)
 
 
 def build_digests(
@@ -93,10 +130,19 @@ def build_digests(
     zone: ZoneInfo,
     limit: int = LIST_LIMIT,
     duty_lines: Sequence[str] = (),
+    units: Collection[int] | None = None,
+    people: Collection[int] | None = None,
 ) -> list[Digest]:
     """Every digest due at `summary.now`, supervisors' first; `duty_lines` (the holiday
-    rosters' status, from `bot.rosters.duty_status_lines`) go into the supervisors'."""
+    rosters' status, from `bot.rosters.duty_status_lines`) go into the supervisors'.
+
+    Given `units` or `people`, only those units' or those supervisors' and leaders'
+    digests are built (planning builds none for a recipient it cannot reach).
+    Memory grows with the recipients, not the ledger: open tasks are read a few
+    thousand at a time and each recipient keeps only what its digest can show.
+    """
     now = summary.now
+    helpers = _cooperating_units(session)
     rows = session.execute(
         select(
             Task.id,
@@ -114,46 +160,47 @@ def build_digests(
         # Standing tasks (no deadline) last on every database: SQLite and PostgreSQL
         # disagree on where NULL sorts.
         .order_by(Task.deadline.is_(None), Task.deadline, Task.code)
+        .execution_options(yield_per=OPEN_TASKS_AT_A_TIME)
     )
-    helpers = _cooperating_units(session)
-    # Per unit: (light, task, cooperating?) for what needs chasing, own tasks first.
-    by_unit: dict[tuple[int, str], list[tuple[Light, _OpenTask, bool]]] = defaultdict(list)
-    by_leader: dict[int, list[tuple[Light, _OpenTask]]] = defaultdict(list)
+    by_unit: defaultdict[tuple[int, str], _Listing[tuple[bool, Light]]]
+    by_unit = defaultdict(lambda: _Listing(limit))
+    by_leader: defaultdict[int, _Listing[Light]] = defaultdict(lambda: _Listing(limit))
     for row in rows:
         task = _OpenTask(*row[1:])
         light = light_of(TaskState.OPEN, task.deadline, now, yellow_until)
         assert light is not None
         if light != Light.GREEN:
-            by_unit[(task.unit_id, task.unit_name)].append((light, task, False))
-            for unit in helpers.get(row[0], ()):
-                by_unit[unit].append((light, task, True))
-        if task.leader_id is not None:
-            by_leader[task.leader_id].append((light, task))
+            if units is None or task.unit_id in units:
+                by_unit[(task.unit_id, task.unit_name)].add((False, light), task)
+            for helper in helpers.get(row[0], ()):
+                if units is None or helper[0] in units:
+                    by_unit[helper].add((True, light), task)
+        if task.leader_id is not None and (people is None or task.leader_id in people):
+            by_leader[task.leader_id].add(light, task)
 
-    county_text = supervisor_digest_text(session, summary, changes_since, zone, limit)
-    if duty_lines:
-        county_text += "\n\n" + "\n".join(duty_lines)
+    query = select(Person).where(Person.role == Role.SUPERVISOR, Person.active)
+    if people is not None:
+        query = query.where(Person.id.in_(list(people)))
+    supervisors = list(session.scalars(query.order_by(Person.id)))
+    county_text = ""
+    if supervisors:
+        county_text = supervisor_digest_text(session, summary, changes_since, zone, limit)
+        if duty_lines:
+            county_text += "\n\n" + "\n".join(duty_lines)
     digests = [
         Digest(Audience.SUPERVISOR, person.name, None, person.id, county_text)
-        for person in session.scalars(
-            select(Person).where(Person.role == Role.SUPERVISOR, Person.active).order_by(Person.id)
-        )
+        for person in supervisors
     ]
-    for (unit_id, unit_name), tasks in sorted(by_unit.items(), key=lambda item: item[0][1]):
-        tasks.sort(key=lambda item: (item[2], _LIGHT_ORDER[item[0]]))
-        own = [light for light, _, cooperating in tasks if not cooperating]
-        reds = own.count(Light.RED)
-        helping = len(tasks) - len(own)
+    for (unit_id, unit_name), listing in sorted(by_unit.items(), key=lambda item: item[0][1]):
+        reds, yellows = listing.counts[(False, Light.RED)], listing.counts[(False, Light.YELLOW)]
+        helping = listing.counts[(True, Light.RED)] + listing.counts[(True, Light.YELLOW)]
         also = f"；配合其他单位的 {helping} 项" if helping else ""
         lines = [
             f"📋 {unit_name} 今日督办提醒（{local_day(now, zone)}）",
-            f"红灯 {reds} 项，黄灯 {len(own) - reds} 项{also}：",
-            *cut(
-                [
-                    _task_line(task, light, now, zone, cooperating=cooperating)
-                    for light, task, cooperating in tasks
-                ],
-                limit,
+            f"红灯 {reds} 项，黄灯 {yellows} 项{also}：",
+            *listing.lines(
+                _UNIT_GROUPS,
+                lambda group, task: _task_line(task, group[1], now, zone, cooperating=group[0]),
             ),
             "",
             "如有进展或困难，请及时报县督查室。",
@@ -164,18 +211,14 @@ def build_digests(
         person.id: person
         for person in session.scalars(select(Person).where(Person.id.in_(list(by_leader))))
     }
-    for leader_id, tasks in sorted(by_leader.items(), key=lambda item: leaders[item[0]].name):
-        tasks.sort(key=lambda pair: _LIGHT_ORDER[pair[0]])
-        counts = Counter(light for light, _ in tasks)
+    for leader_id, listing in sorted(by_leader.items(), key=lambda item: leaders[item[0]].name):
+        counts = listing.counts
         lines = [
-            f"📌 {leaders[leader_id].name}同志，您包联的督办事项（{len(tasks)} 项推进中）",
+            f"📌 {leaders[leader_id].name}同志，您包联的督办事项（{counts.total()} 项推进中）",
             f"🔴 {counts[Light.RED]} · 🟡 {counts[Light.YELLOW]} · 🟢 {counts[Light.GREEN]}",
-            *cut(
-                [
-                    _task_line(task, light, now, zone) + f" · {task.unit_name}"
-                    for light, task in tasks
-                ],
-                limit,
+            *listing.lines(
+                _LEADER_GROUPS,
+                lambda light, task: _task_line(task, light, now, zone) + f" · {task.unit_name}",
             ),
         ]
         digests.append(

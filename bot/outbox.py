@@ -48,29 +48,39 @@ def buttons_of(row: OutboxMessage) -> tuple[tuple[Button, ...], ...]:
 
 
 def enqueue(session: Session, planned: Sequence[Planned], *, now: datetime) -> int:
-    """Write the rows whose keys are new (a key another process wrote meanwhile is skipped)."""
+    """Write the rows whose keys are new (a key another process wrote meanwhile is skipped).
+
+    A Core insert on the table, not the ORM's bulk insert: planning writes
+    thousands of rows a morning and nothing reads them back as objects. A task's
+    rows in several chats share one buttons tuple, encoded once.
+    """
     if not planned:
         return 0
-    values = [
-        {
-            "key": p.key,
-            "channel": "telegram",
-            "chat_id": p.chat_id,
-            "kind": p.kind,
-            "task_id": p.task_id,
-            "text": p.text,
-            "buttons": _buttons_json(p.buttons),
-            "due_at": p.due_at,
-            "state": OutboxState.PENDING,
-            "attempts": 0,
-            "next_try_at": p.due_at,
-            "created_at": now,
-        }
-        for p in planned
-    ]
+    encoded: dict[int, str | None] = {}
+    values = []
+    for p in planned:
+        buttons = encoded.get(id(p.buttons))
+        if buttons is None:
+            buttons = encoded[id(p.buttons)] = _buttons_json(p.buttons)
+        values.append(
+            {
+                "key": p.key,
+                "channel": "telegram",
+                "chat_id": p.chat_id,
+                "kind": p.kind,
+                "task_id": p.task_id,
+                "text": p.text,
+                "buttons": buttons,
+                "due_at": p.due_at,
+                "state": OutboxState.PENDING,
+                "attempts": 0,
+                "next_try_at": p.due_at,
+                "created_at": now,
+            }
+        )
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(OutboxMessage).on_conflict_do_nothing(index_elements=["key"])
+    statement = insert(OutboxMessage.__table__).on_conflict_do_nothing(index_elements=["key"])
     for start in range(0, len(values), 500):
         session.execute(statement, values[start : start + 500])
     return len(values)

@@ -22,9 +22,15 @@ def counts_line(counts: Counts) -> str:
 
 def cut(lines: Sequence[str], limit: int, what: str = "项") -> list[str]:
     """At most `limit` lines, then one line saying how many were left out."""
-    if len(lines) <= limit:
-        return list(lines)
-    return [*lines[:limit], f"……另有 {len(lines) - limit} {what}未列出"]
+    return cut_from(lines[:limit], len(lines), what)
+
+
+def cut_from(shown: Sequence[str], total: int, what: str = "项") -> list[str]:
+    """The first lines of a list of `total`, then one line saying how many were left out
+    (for lists too long to hold: only their head and their length are kept)."""
+    if total <= len(shown):
+        return list(shown)
+    return [*shown, f"……另有 {total - len(shown)} {what}未列出"]
 
 
 TELEGRAM_TEXT_LIMIT = 4096

@@ -31,7 +31,7 @@ from bot.rosters import collected_period, duty_status_lines
 from bot.rosters import coverage as roster_coverage
 from bot.settings import Settings
 from bot.snapshots import has_snapshot, take_snapshot
-from bot.summary import ledger_summary
+from bot.summary import LedgerSummary, ledger_summary
 from bot.timefmt import local_time
 from bot.weekly import bulletin_day
 from bot.workcalendar import WorkCalendar
@@ -78,6 +78,7 @@ def plan(
     today = now.astimezone(zone).date()
     _drop_stale(session, today, zone)
     digest_at = at(today, settings.digest_time, zone)
+    county = None  # the county's summary, read once for the snapshot and the digests
     if now >= digest_at and not has_snapshot(session, today):  # once a day, days off too
         county = ledger_summary(
             session, now=now, yellow_until=yellow_until, stale_days=settings.stale_report_days
@@ -117,7 +118,7 @@ def plan(
     written = enqueue(session, [texts.row(*candidate) for candidate in todo], now=now)
     if now >= digest_at:
         written += _plan_digests(
-            session, now, digest_at, today, settings, calendar, yellow_until, chats, blocked
+            session, now, digest_at, today, settings, calendar, yellow_until, chats, blocked, county
         )
     written += _plan_bulletin(session, now, today, settings, calendar, blocked)
     return duty + written + _plan_roster_chasing(session, now, today, settings, calendar, chats)
@@ -335,7 +336,12 @@ def _new_keys(session: Session, keys: list[str]) -> set[str]:
 
 
 class _Texts:
-    """What each new row says, with every task's buttons loaded in a few queries."""
+    """What each new row says, with every task's buttons loaded in a few queries.
+
+    A task reminded in several chats (a unit's members, privately) says the same
+    in each: its line and buttons are built once; so is the wording of each
+    deadline, shared by the tasks due then.
+    """
 
     def __init__(
         self,
@@ -352,32 +358,52 @@ class _Texts:
         self.now, self.today, self.zone, self.calendar = now, today, zone, calendar
         self.yellow_until, self.reminder_at = yellow_until, reminder_at
         self.buttons = task_buttons(session, tasks, ACTIONS)
+        self.lines: dict[tuple[int, int | None], str] = {}
+        self.labelled: dict[int, tuple[tuple[Button, ...], ...]] = {}
+        self.whens: dict[datetime, tuple[str, str]] = {}
 
     def row(self, key: str, item: _Due, chat: int, kind: OutboxKind) -> Planned:
+        line = self.lines.get((item.task_id, item.milestone_id))
+        if line is None:
+            line = self.lines[(item.task_id, item.milestone_id)] = self._line(item)
+        if kind == OutboxKind.ESCALATION:
+            due = max(self.reminder_at, self.now)  # not before the unit itself is reminded
+            return Planned(key, chat, kind, f"⚠️ 您包联的事项已逾期：\n{line}", due, item.task_id)
+        buttons = self.labelled.get(item.task_id)
+        if buttons is None:
+            # Labelled with the code: merged reminders put several tasks' buttons under one
+            # message.
+            buttons = self.labelled[item.task_id] = (
+                tuple(
+                    Button(f"{item.code} {ACTION_LABELS[action]}", data)
+                    for action, data in self.buttons[item.task_id]
+                ),
+            )
+        due = max(self.reminder_at, self.now)
+        return Planned(key, chat, kind, line, due, item.task_id, buttons)
+
+    def _line(self, item: _Due) -> str:
+        what = f"{item.code} {item.title}"
+        if item.milestone_title:
+            what += f"｜节点：{item.milestone_title}"
+        when = self.whens.get(item.due)
+        if when is None:  # deadlines bunch on a few days: 9,000 tasks, about 120 distinct
+            when = self.whens[item.due] = self._when(item.due)
+        icon, due = when
+        return f"{icon} {what} · {due}"
+
+    def _when(self, due: datetime) -> tuple[str, str]:
+        """A deadline's light and how it reads: `截止 2026-05-08（周五）18:00 · 还有3个工作日`."""
         now, zone = self.now, self.zone
-        light = light_of(TaskState.OPEN, item.due, now, self.yellow_until) or Light.GREEN
-        due_day = item.due.astimezone(zone).date()
-        if item.due < now:
-            nearness = f"已逾期{days_overdue(item.due, now, zone)}天"
+        light = light_of(TaskState.OPEN, due, now, self.yellow_until) or Light.GREEN
+        due_day = due.astimezone(zone).date()
+        if due < now:
+            nearness = f"已逾期{days_overdue(due, now, zone)}天"
         elif due_day == self.today:
             nearness = "今天到期"
         else:
             nearness = f"还有{workdays_left(self.today, due_day, self.calendar)}个工作日"
-        what = f"{item.code} {item.title}"
-        if item.milestone_title:
-            what += f"｜节点：{item.milestone_title}"
-        line = f"{LIGHT_ICONS[light]} {what} · 截止 {local_time(item.due, zone)} · {nearness}"
-        if kind == OutboxKind.ESCALATION:
-            due = max(self.reminder_at, now)  # not before the unit itself is reminded
-            return Planned(key, chat, kind, f"⚠️ 您包联的事项已逾期：\n{line}", due, item.task_id)
-        # Labelled with the code: merged reminders put several tasks' buttons under one message.
-        buttons = (
-            tuple(
-                Button(f"{item.code} {ACTION_LABELS[action]}", data)
-                for action, data in self.buttons[item.task_id]
-            ),
-        )
-        return Planned(key, chat, kind, line, max(self.reminder_at, now), item.task_id, buttons)
+        return LIGHT_ICONS[light], f"截止 {local_time(due, zone)} · {nearness}"
 
 
 def _plan_digests(
@@ -390,8 +416,10 @@ def _plan_digests(
     yellow_until: datetime,
     chats: dict[int, list[int]],
     blocked: set[int],
+    county: LedgerSummary | None,
 ) -> int:
-    """One digest per recipient per working day, built by the same code as /digest."""
+    """One digest per recipient per working day, built by the same code as /digest,
+    and only for recipients it can reach (a leader who never bound gets none built)."""
     already = session.scalar(
         select(OutboxMessage.id)
         .where(OutboxMessage.kind == OutboxKind.DIGEST, OutboxMessage.due_at == digest_at)
@@ -399,28 +427,38 @@ def _plan_digests(
     )
     if already is not None:
         return 0
-    summary = ledger_summary(
-        session,
-        now=now,
-        yellow_until=yellow_until,
-        stale_days=settings.stale_report_days,
-    )
+    people = {
+        person_id: chat
+        for person_id, chat in session.execute(
+            select(Person.id, Person.telegram_user_id).where(
+                Person.active, Person.telegram_user_id.is_not(None)
+            )
+        )
+        if chat not in blocked
+    }
+    units = {unit for unit, targets in chats.items() if targets}
+    if not units and not people:
+        return 0
+    if county is None:  # the snapshot was taken at an earlier scan
+        county = ledger_summary(
+            session, now=now, yellow_until=yellow_until, stale_days=settings.stale_report_days
+        )
     digests = build_digests(
         session,
-        summary=summary,
+        summary=county,
         yellow_until=yellow_until,
         changes_since=digest_at - timedelta(days=1),
         zone=settings.zone,
         duty_lines=duty_status_lines(session, calendar, today, zone=settings.zone),
+        units=units,
+        people=people,
     )
-    people = {p.id: p for p in session.scalars(select(Person).where(Person.active))}
     rows = []
     for digest in digests:
         if digest.audience == Audience.UNIT and digest.unit_id is not None:
             targets = chats.get(digest.unit_id, [])
         else:
-            person = people.get(digest.person_id) if digest.person_id else None
-            targets = [person.telegram_user_id] if person and person.telegram_user_id else []
+            targets = [people[digest.person_id]] if digest.person_id in people else []
         for chat in targets:
             if chat in blocked:
                 continue

@@ -166,3 +166,106 @@ def test_the_office_hears_which_chats_no_longer_receive_reminders(runtime, sessi
         "收不到提醒的对话（已屏蔽机器人或移出群聊，2 个）：\n"
         "• 李娜（城关镇）\n• 住建局工作群（县住建局）"
     )
+
+
+def _many_tasks(session, county) -> None:  # type: ignore[no-untyped-def]
+    """城关镇 leads two red and two yellow tasks and cooperates on a red and a yellow one;
+    王建国 leads all six. In deadline order the cooperated ones fall between its own."""
+    long_ago = local(2026, 4, 1, 9)
+    for day, title, unit in [
+        (local(2026, 4, 27, 18), "农村改厕", county.township),
+        (local(2026, 4, 28, 18), "街巷硬化", county.township),
+        (local(2026, 4, 29, 18), "污水管网", county.department),
+        (local(2026, 5, 6, 18), "背街小巷", county.township),
+        (local(2026, 5, 7, 18), "垃圾分类", county.township),
+        (local(2026, 5, 8, 18), "危房改造", county.department),
+    ]:
+        task = make_task(session, county, deadline=day, now=long_ago, title=title, unit=unit)
+        if unit == county.department:
+            task.cooperating_units = [county.township]
+    session.commit()
+
+
+def test_a_long_digest_lists_own_tasks_first_and_counts_what_is_cut(runtime, session) -> None:
+    county = make_county(session)
+    _many_tasks(session, county)
+    texts = {d.recipient: d.text for d in digests_for(runtime, session, limit=3)}
+    assert texts["城关镇"].splitlines() == [
+        "📋 城关镇 今日督办提醒（2026-04-30（周四））",
+        "红灯 2 项，黄灯 2 项；配合其他单位的 2 项：",
+        "🔴 DB-0001 农村改厕 · 逾期3天 · 进度0%",
+        "🔴 DB-0002 街巷硬化 · 逾期2天 · 进度0%",
+        "🟡 DB-0004 背街小巷 · 截止 2026-05-06（周三）18:00 · 进度0%",
+        "……另有 3 项未列出",
+        "",
+        "如有进展或困难，请及时报县督查室。",
+    ]
+    assert texts["王建国"].splitlines() == [
+        "📌 王建国同志，您包联的督办事项（6 项推进中）",
+        "🔴 3 · 🟡 3 · 🟢 0",
+        "🔴 DB-0001 农村改厕 · 逾期3天 · 进度0% · 城关镇",
+        "🔴 DB-0002 街巷硬化 · 逾期2天 · 进度0% · 城关镇",
+        "🔴 DB-0003 污水管网 · 逾期1天 · 进度0% · 县住建局",
+        "……另有 3 项未列出",
+    ]
+    # A cut further down reaches the tasks the unit cooperates on, red before yellow.
+    unit = next(d.text for d in digests_for(runtime, session, limit=5) if d.recipient == "城关镇")
+    assert unit.splitlines()[6:8] == [
+        "🔴 DB-0003 污水管网 · 逾期1天 · 进度0% · 县住建局牵头，本单位配合",
+        "……另有 1 项未列出",
+    ]
+
+
+def test_only_the_digests_asked_for_are_built_and_they_read_the_same(runtime, session) -> None:
+    county = make_county(session)
+    _many_tasks(session, county)
+    everyone = digests_for(runtime, session)
+    summary = runtime.summary(session, now=MORNING)
+    some = build_digests(
+        session,
+        summary=summary,
+        yellow_until=runtime.yellow_until(session, MORNING),
+        changes_since=YESTERDAY,
+        zone=SHANGHAI,
+        units={county.township.id},
+        people={county.leader.id},
+    )
+    assert [(d.audience, d.recipient) for d in everyone] == [
+        (Audience.SUPERVISOR, "周明"),
+        (Audience.UNIT, "县住建局"),  # units by name, as Python orders it
+        (Audience.UNIT, "城关镇"),
+        (Audience.LEADER, "王建国"),
+    ]
+    assert some == [everyone[2], everyone[3]]
+
+
+async def test_digest_in_chat_shows_each_caller_their_own(bot_app, session, clock) -> None:
+    from tests.telegram_fakes import send
+
+    county = make_county(session)
+    long_ago = local(2026, 4, 1, 9)
+    make_task(session, county, deadline=local(2026, 4, 28, 18), now=long_ago)
+    make_task(
+        session,
+        county,
+        deadline=local(2026, 6, 30, 18),
+        now=long_ago,
+        title="污水厂提标",
+        unit=county.department,
+    )
+    clock.set(MORNING)
+    (unit,) = await send(bot_app, county.member.telegram_user_id, "/digest")
+    assert unit.splitlines()[:3] == [
+        "📋 城关镇 今日督办提醒（2026-04-30（周四））",
+        "红灯 1 项，黄灯 0 项：",
+        "🔴 DB-0001 农村改厕1200户 · 逾期2天 · 进度0%",
+    ]
+    (leader,) = await send(bot_app, county.leader.telegram_user_id, "/digest")
+    assert leader.splitlines()[:2] == [
+        "📌 王建国同志，您包联的督办事项（2 项推进中）",
+        "🔴 1 · 🟡 0 · 🟢 1",
+    ]
+    (supervisor,) = await send(bot_app, county.supervisor.telegram_user_id, "/digest")
+    assert supervisor.startswith("🗂 督查室每日汇总（2026-04-30（周四））")
+    (calm,) = await send(bot_app, county.outsider.telegram_user_id, "/digest")
+    assert calm == "今天（2026-04-30（周四））没有需要提醒您的红灯、黄灯事项。"

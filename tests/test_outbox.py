@@ -546,3 +546,84 @@ async def test_a_bulletin_more_than_a_day_late_is_dropped(
         )
     ).all()
     assert states and all(s == (OutboxState.CANCELLED, "已过期：下周通报照常发送") for s in states)
+
+
+async def test_digests_are_built_once_a_day_and_only_for_recipients_with_a_chat(
+    bot_app, runtime, session, clock, county, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from bot.digest import Audience, build_digests
+    from jobs import planning
+
+    unbound_leader = Person(name="李志强", role=Role.LEADER)  # never bound: no chat
+    quiet_town = Unit(name="东关镇", kind=UnitKind.TOWNSHIP)  # nobody bound either
+    session.add_all([unbound_leader, quiet_town])
+    session.commit()
+    new_task(session, county, shanghai(2026, 10, 9, 18))
+    create_task(
+        session,
+        title="集镇改造",
+        lead_unit=quiet_town,
+        lead_leader=unbound_leader,
+        deadline=shanghai(2026, 10, 9, 18),
+        now=shanghai(2026, 9, 1, 9),
+        actor=SYSTEM,
+    )
+    session.commit()
+    built, summaries = [], []
+
+    def spy(record, real):  # type: ignore[no-untyped-def]
+        def call(*args, **kwargs):  # type: ignore[no-untyped-def]
+            result = real(*args, **kwargs)
+            record.append(result)
+            return result
+
+        return call
+
+    monkeypatch.setattr(planning, "build_digests", spy(built, planning.build_digests))
+    monkeypatch.setattr(planning, "ledger_summary", spy(summaries, planning.ledger_summary))
+    moment = shanghai(2026, 10, 8, 8, 30)
+    sent = await scan(bot_app, runtime, clock, moment)
+    assert sorted(int(m.params["chat_id"]) for m in sent) == [MEMBER, LEADER, SUPERVISOR]
+    (digests,) = built
+    assert [(d.audience, d.recipient) for d in digests] == [
+        (Audience.SUPERVISOR, "周明"),
+        (Audience.UNIT, "城关镇"),
+        (Audience.LEADER, "王建国"),
+    ]
+    assert len(summaries) == 1  # the snapshot's summary serves the digests too
+    # What was sent reads as the digests built for everyone (as /digest and the demo do).
+    everyone = build_digests(
+        session,
+        summary=runtime.summary(session, now=moment),
+        yellow_until=runtime.yellow_until(session, moment),
+        changes_since=moment - timedelta(days=1),
+        zone=SHANGHAI,
+    )
+    texts = {d.recipient: d.text for d in everyone}
+    assert {"东关镇", "李志强"} <= set(texts)
+    assert texts_to(sent, MEMBER) == [texts["城关镇"]]
+    assert texts_to(sent, LEADER) == [texts["王建国"]]
+    assert await scan(bot_app, runtime, clock, moment + timedelta(minutes=1)) == []
+    assert len(built) == 1 and len(summaries) == 1  # later scans build nothing again
+
+
+async def test_a_unit_reminded_in_several_chats_reads_the_same_in_each(
+    bot_app, runtime, session, clock, county, no_digests
+) -> None:  # type: ignore[no-untyped-def]
+    township, _ = county
+    session.add(Person(name="钱敏", role=Role.MEMBER, unit=township, telegram_user_id=304))
+    session.commit()
+    new_task(session, county, shanghai(2026, 10, 20, 18))
+    new_task(session, county, shanghai(2026, 10, 16, 18), title="街巷硬化")  # overdue
+    sent = await scan(bot_app, runtime, clock, shanghai(2026, 10, 20, 9, 0))
+    first, second = (
+        [m for m in sent if int(m.params["chat_id"]) == chat] for chat in (MEMBER, 304)
+    )
+    assert len(first) == len(second) == 1
+    assert first[0].params["text"] == second[0].params["text"]
+    assert first[0].params["text"].splitlines()[1:3] == [
+        "🔴 DB-0002 街巷硬化 · 截止 2026-10-16（周五）18:00 · 已逾期4天",
+        "🟡 DB-0001 农村改厕1200户 · 截止 2026-10-20（周二）18:00 · 今天到期",
+    ]
+    assert first[0].buttons() == second[0].buttons()  # the same labels, the same buttons
+    assert len(first[0].buttons()) == 6
