@@ -41,10 +41,11 @@ def _buttons_json(buttons: tuple[tuple[Button, ...], ...]) -> str | None:
     return json.dumps([[[b.label, b.data] for b in row] for row in buttons], ensure_ascii=False)
 
 
-def buttons_of(row: OutboxMessage) -> tuple[tuple[Button, ...], ...]:
-    if not row.buttons:
+def buttons_of(encoded: str | None) -> tuple[tuple[Button, ...], ...]:
+    """A row's `buttons` column back as buttons."""
+    if not encoded:
         return ()
-    return tuple(tuple(Button(label, data) for label, data in r) for r in json.loads(row.buttons))
+    return tuple(tuple(Button(label, data) for label, data in r) for r in json.loads(encoded))
 
 
 def enqueue(session: Session, planned: Sequence[Planned], *, now: datetime) -> int:

@@ -16,8 +16,10 @@ import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Row, and_, or_, select, update
+from sqlalchemy.orm import Session
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 from telegram.warnings import PTBDeprecationWarning
@@ -92,22 +94,7 @@ def claim(runtime: Runtime, now: datetime, limit: int) -> list[Claimed]:
         ).all()
         if not picked:
             return []
-        ids = [row.id for row in picked]
-        # A chat's due reminders go together, so they merge into one message. The due
-        # reminders are read through the (state, next_try_at) index, not each chat's
-        # history, and matched to the chats here.
-        chats = {row.chat_id for row in picked if row.kind == OutboxKind.REMINDER}
-        if chats:
-            taken = set(ids)
-            ids += [
-                row.id
-                for row in session.execute(
-                    select(OutboxMessage.id, OutboxMessage.chat_id)
-                    .where(due, OutboxMessage.kind == OutboxKind.REMINDER)
-                    .with_for_update(skip_locked=True)
-                )
-                if row.chat_id in chats and row.id not in taken
-            ]
+        ids = _whole_chats(session, picked, due, limit)
         rows = session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id.in_(ids), due)
@@ -130,11 +117,39 @@ def claim(runtime: Runtime, now: datetime, limit: int) -> list[Claimed]:
         ).all()
     claimed = []
     for row_id, key, chat_id, kind, task_id, text, buttons, attempts in rows:
-        holder = OutboxMessage(buttons=buttons)
         claimed.append(
-            Claimed(row_id, key, chat_id, kind, task_id, text, buttons_of(holder), attempts)
+            Claimed(row_id, key, chat_id, kind, task_id, text, buttons_of(buttons), attempts)
         )
     return sorted(claimed, key=lambda c: c.id)
+
+
+def _whole_chats(session: Session, picked: list[Row[Any]], due: Any, limit: int) -> list[int]:
+    """The picked rows with all of their chats' due reminders, so each chat's merge into
+    one message; chat by chat until about `limit` more rows (at least one chat), the
+    rest of the picked reminders left whole for the next claim.
+
+    The due reminders are read through the (state, next_try_at) index, not each
+    chat's history, and matched to the chats here.
+    """
+    chats = list(dict.fromkeys(row.chat_id for row in picked if row.kind == OutboxKind.REMINDER))
+    if not chats:
+        return [row.id for row in picked]
+    wanted = set(chats)
+    by_chat: dict[int, list[int]] = defaultdict(list)
+    for row in session.execute(
+        select(OutboxMessage.id, OutboxMessage.chat_id)
+        .where(due, OutboxMessage.kind == OutboxKind.REMINDER)
+        .order_by(OutboxMessage.id)
+        .with_for_update(skip_locked=True)
+    ):
+        if row.chat_id in wanted:
+            by_chat[row.chat_id].append(row.id)
+    ids = [row.id for row in picked if row.kind != OutboxKind.REMINDER]
+    for number, chat in enumerate(chats):
+        if number and len(ids) + len(by_chat[chat]) > 2 * limit:
+            break  # this chat and those after it: whole, in a later claim
+        ids += by_chat[chat] or [r.id for r in picked if r.chat_id == chat]
+    return list(dict.fromkeys(ids))
 
 
 def compose(claimed: list[Claimed], runtime: Runtime, now: datetime) -> list[Outgoing]:

@@ -627,3 +627,25 @@ async def test_a_unit_reminded_in_several_chats_reads_the_same_in_each(
     ]
     assert first[0].buttons() == second[0].buttons()  # the same labels, the same buttons
     assert len(first[0].buttons()) == 6
+
+
+def test_a_claim_takes_whole_chats_up_to_about_twice_its_limit(runtime, session) -> None:  # type: ignore[no-untyped-def]
+    """Three chats with three due reminders each, interleaved: a claim of 2 takes one
+    chat whole at a time, so no chat's reminders are split and no claim balloons."""
+    from bot.outbox import Planned, enqueue
+    from jobs.sending import claim
+
+    moment = shanghai(2026, 10, 20, 10, 0)
+    enqueue(
+        session,
+        [
+            Planned(f"r:{n}:{chat}", chat, OutboxKind.REMINDER, f"第{n}项", moment)
+            for n in range(3)
+            for chat in (91, 92, 93)
+        ],
+        now=moment,
+    )
+    session.commit()
+    claims = [claim(runtime, moment, 2) for _ in range(4)]
+    assert [sorted({row.chat_id for row in c}) for c in claims] == [[91], [92], [93], []]
+    assert [len(c) for c in claims] == [3, 3, 3, 0]
