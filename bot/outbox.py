@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.access import Refusal
 from bot.messages import Button
+from db.keys import existing_keys
 from db.models import OutboxKind, OutboxMessage, OutboxState
 
 WAITING = (OutboxState.PENDING, OutboxState.FAILED)
@@ -85,6 +86,13 @@ def enqueue(session: Session, planned: Sequence[Planned], *, now: datetime) -> i
     for start in range(0, len(values), 500):
         session.execute(statement, values[start : start + 500])
     return len(values)
+
+
+def enqueue_new(session: Session, planned: Sequence[Planned], *, now: datetime) -> int:
+    """`enqueue` for callers that plan every scan without reading keys first: the rows
+    already written are left out, so the count (and the scan's log) says what is new."""
+    known = existing_keys(session, OutboxMessage.key, (p.key for p in planned))
+    return enqueue(session, [p for p in planned if p.key not in known], now=now)
 
 
 def cancel_for_task(session: Session, task_id: int | None, *, now: datetime, why: str) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, and_, cast, or_, select, update
+from sqlalchemy import String, and_, cast, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.accounts import reachable_supervisors, unit_chats
@@ -25,7 +25,7 @@ from bot.digest import Audience, build_digests
 from bot.duty import gap_lines
 from bot.lights import LIGHT_ICONS, Light, days_overdue, light_of
 from bot.messages import Button
-from bot.outbox import WAITING, Planned, enqueue
+from bot.outbox import WAITING, Planned, enqueue, enqueue_new
 from bot.render import cut
 from bot.rosters import collected_period, duty_status_lines
 from bot.rosters import coverage as roster_coverage
@@ -35,8 +35,10 @@ from bot.summary import LedgerSummary, ledger_summary
 from bot.timefmt import local_time
 from bot.weekly import bulletin_day
 from bot.workcalendar import WorkCalendar
+from db.keys import existing_keys
 from db.models import (
     ChatBinding,
+    Invitation,
     Milestone,
     OutboxKind,
     OutboxMessage,
@@ -170,7 +172,7 @@ def _plan_roster_chasing(
         for chat in chats.get(ids[unit.unit], ()):
             key = f"rr:{ids[unit.unit]}:{period.first_day}:{today}:{chat}"
             rows.append(Planned(key, chat, OutboxKind.ROSTER_REMINDER, text, due))
-    return enqueue(session, rows, now=now)
+    return enqueue_new(session, rows, now=now)
 
 
 def _md(day: date) -> str:
@@ -197,7 +199,7 @@ def _plan_bulletin(
         for chat in (person.telegram_user_id for person in reachable_supervisors(session))
         if chat is not None and chat not in blocked
     ]
-    return enqueue(session, rows, now=now)
+    return enqueue_new(session, rows, now=now)
 
 
 def _escalate(item: _Due, today: date, settings: Settings, calendar: WorkCalendar) -> bool:
@@ -420,13 +422,6 @@ def _plan_digests(
 ) -> int:
     """One digest per recipient per working day, built by the same code as /digest,
     and only for recipients it can reach (a leader who never bound gets none built)."""
-    already = session.scalar(
-        select(OutboxMessage.id)
-        .where(OutboxMessage.kind == OutboxKind.DIGEST, OutboxMessage.due_at == digest_at)
-        .limit(1)
-    )
-    if already is not None:
-        return 0
     people = {
         person_id: chat
         for person_id, chat in session.execute(
@@ -436,7 +431,33 @@ def _plan_digests(
         )
         if chat not in blocked
     }
-    units = {unit for unit, targets in chats.items() if targets}
+
+    def key(chat: int) -> str:
+        return f"d:{chat}:{today}"
+
+    planned_at = session.scalar(
+        select(func.min(OutboxMessage.created_at)).where(
+            OutboxMessage.kind == OutboxKind.DIGEST, OutboxMessage.due_at == digest_at
+        )
+    )
+    if planned_at is not None:  # today's were planned: only chats reachable since then
+        late = _reachable_since(session, planned_at)
+        if not late:
+            return 0
+        chats = {unit: [c for c in targets if c in late] for unit, targets in chats.items()}
+        people = {person: chat for person, chat in people.items() if chat in late}
+    known = existing_keys(
+        session,
+        OutboxMessage.key,
+        [key(chat) for targets in chats.values() for chat in targets]
+        + [key(chat) for chat in people.values()],
+    )
+    units = {
+        unit
+        for unit, targets in chats.items()
+        if any(key(chat) not in known and chat not in blocked for chat in targets)
+    }
+    people = {person: chat for person, chat in people.items() if key(chat) not in known}
     if not units and not people:
         return 0
     if county is None:  # the snapshot was taken at an earlier scan
@@ -460,8 +481,28 @@ def _plan_digests(
         else:
             targets = [people[digest.person_id]] if digest.person_id in people else []
         for chat in targets:
-            if chat in blocked:
+            if chat in blocked or key(chat) in known:
                 continue
-            key = f"d:{chat}:{today}"
-            rows.append(Planned(key, chat, OutboxKind.DIGEST, digest.text, digest_at))
+            rows.append(Planned(key(chat), chat, OutboxKind.DIGEST, digest.text, digest_at))
     return enqueue(session, rows, now=now)
+
+
+def _reachable_since(session: Session, moment: datetime) -> set[int]:
+    """Chats that became reachable after `moment`: people who bound (an invitation
+    used, or an admin's first contact) and work groups bound since."""
+    bound = session.scalars(
+        select(Invitation.used_by_telegram_id).where(
+            Invitation.used_at > moment, Invitation.used_by_telegram_id.is_not(None)
+        )
+    )
+    first_contact = session.scalars(
+        select(Person.telegram_user_id).where(
+            Person.created_at > moment, Person.telegram_user_id.is_not(None)
+        )
+    )
+    groups = session.scalars(
+        select(ChatBinding.chat_id).where(
+            ChatBinding.unit_id.is_not(None), ChatBinding.created_at > moment
+        )
+    )
+    return {chat for chat in (*bound, *first_contact, *groups) if chat is not None}

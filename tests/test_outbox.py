@@ -605,6 +605,22 @@ async def test_digests_are_built_once_a_day_and_only_for_recipients_with_a_chat(
     assert texts_to(sent, LEADER) == [texts["王建国"]]
     assert await scan(bot_app, runtime, clock, moment + timedelta(minutes=1)) == []
     assert len(built) == 1 and len(summaries) == 1  # later scans build nothing again
+    # 东关镇's liaison binds at 10:00: the next scan brings them today's digest, alone.
+    from bot.accounts import invite, redeem
+
+    late = moment.replace(hour=10)
+    code = invite(
+        session, actor=SYSTEM, target="东关镇", role=Role.MEMBER, now=late, valid_days=7
+    ).code
+    redeem(session, code=code, telegram_user_id=404, display_name="赵敏", now=late)
+    session.commit()
+    sent = await scan(bot_app, runtime, clock, late + timedelta(minutes=1))
+    digest, reminder = texts_to(sent, 404)  # and today's reminder for its task
+    assert digest == texts["东关镇"] and reminder.startswith("⏰ 督办提醒")
+    digests_sent = [int(m.params["chat_id"]) for m in sent if m.params["text"] in texts.values()]
+    assert digests_sent == [404]  # nobody else's digest again
+    assert [(d.audience, d.recipient) for d in built[-1]] == [(Audience.UNIT, "东关镇")]
+    assert await scan(bot_app, runtime, clock, late + timedelta(minutes=2)) == []
 
 
 async def test_a_unit_reminded_in_several_chats_reads_the_same_in_each(
