@@ -136,10 +136,10 @@ def _whole_chats(session: Session, picked: list[Row[Any]], due: Any, limit: int)
         return [row.id for row in picked]
     wanted = set(chats)
     by_chat: dict[int, list[int]] = defaultdict(list)
+    # No ORDER BY: SQLite would walk the whole table in id order to avoid a sort.
     for row in session.execute(
         select(OutboxMessage.id, OutboxMessage.chat_id)
         .where(due, OutboxMessage.kind == OutboxKind.REMINDER)
-        .order_by(OutboxMessage.id)
         .with_for_update(skip_locked=True)
     ):
         if row.chat_id in wanted:
