@@ -249,3 +249,16 @@ async def test_a_file_that_is_not_a_roster_is_evidence_as_before(bot_app, sessio
     await app.process_update(message_update(app.bot, member, document=("x", "入户照片统计.xlsx")))
     assert not any(c.method == "getFile" for c in request.calls)
     assert request.sent(member)[-1].params["text"].startswith("您范围内没有推进中的事项")
+
+
+async def test_a_damaged_roster_file_is_answered_in_words(bot_app, session, clock) -> None:
+    clock.set(SEPT_28)
+    county = make_county(session)
+    app, request = bot_app
+    member = county.member.telegram_user_id
+    request.files["broken"] = b"PK\x03\x04 not really a workbook"
+    await app.process_update(message_update(app.bot, member, document=("broken", "值班表.xlsx")))
+    assert request.sent(member)[-1].params["text"] == (
+        "无法读取 值班表.xlsx：请提供用 Excel 或 WPS 保存的 .xlsx 格式值班表。"
+    )
+    assert session.scalars(select(DutyRoster)).all() == []
