@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.access import Refusal
 from bot.messages import Button
-from db.keys import existing_keys
+from db.keys import existing_keys, insert_new
 from db.models import OutboxKind, OutboxMessage, OutboxState
 
 WAITING = (OutboxState.PENDING, OutboxState.FAILED)
@@ -80,11 +79,7 @@ def enqueue(session: Session, planned: Sequence[Planned], *, now: datetime) -> i
                 "created_at": now,
             }
         )
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(OutboxMessage.__table__).on_conflict_do_nothing(index_elements=["key"])
-    for start in range(0, len(values), 500):
-        session.execute(statement, values[start : start + 500])
+    insert_new(session, OutboxMessage, values)
     return len(values)
 
 

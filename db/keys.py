@@ -41,7 +41,9 @@ def insert_new(
         return []
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(model).on_conflict_do_nothing(index_elements=[key])
+    # A Core insert on the table: the ORM's bulk insert costs more and nothing reads
+    # the rows back as objects.
+    statement = insert(model.__table__).on_conflict_do_nothing(index_elements=[key])
     if returning:
         statement = statement.returning(*returning)
     written: list[Row[Any]] = []

@@ -146,6 +146,7 @@ def _check_row(step: _Pass, key: str, kind: DutyCheckKind, unit_id: int, moment:
         "unit_id": unit_id,
         "day": moment.astimezone(step.zone).date(),
         "at": moment,
+        "note": None,  # every row of one insert names the same columns
         "created_at": step.now,
     }
 
@@ -180,7 +181,7 @@ def _arrivals(step: _Pass) -> list[Planned]:
         values.append(row)
     written = _insert_checks(step, values)
     rows = []
-    noted = {row["key"] for row in values if "note" in row}
+    noted = {row["key"] for row in values if row["note"]}
     for key, check_id in written.items():
         who = fresh[key]
         if key in noted:
