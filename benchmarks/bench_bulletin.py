@@ -22,11 +22,16 @@ from datetime import timedelta
 from sqlalchemy import insert, select
 
 from benchmarks.bench_summary import NOW, TASKS, UNITS, ZONE, build
-from bot.bulletin import BULLETIN_OVERDUE_LIMIT, IsoWeek, tasks_verified_in_week, write_bulletin
-from bot.charts import render_chart
-from bot.lights import yellow_cutoff
-from bot.summary import ledger_summary
-from bot.workcalendar import OFFICIAL_CALENDAR
+from bot.calendar.workcalendar import OFFICIAL_CALENDAR
+from bot.ledger.lights import yellow_cutoff
+from bot.reports.bulletin import (
+    BULLETIN_OVERDUE_LIMIT,
+    IsoWeek,
+    tasks_verified_in_week,
+    write_bulletin,
+)
+from bot.reports.charts import render_chart
+from bot.reports.summary import ledger_summary
 from db.models import Task, TaskEvent, TaskState
 from db.scratch import scratch_database
 from db.session import make_session_factory
@@ -36,7 +41,7 @@ BUDGET_S = 3.0
 
 
 def add_verifications(engine) -> None:  # type: ignore[no-untyped-def]
-    """Audit rows for tasks verified since Monday, as `bot.ledger` writes them."""
+    """Audit rows for tasks verified since Monday, as `bot.ledger.changes` writes them."""
     rng = random.Random(7)
     week_start, _ = IsoWeek.of(NOW, ZONE).bounds(ZONE)
     seconds = int((NOW - week_start).total_seconds())

@@ -13,7 +13,7 @@ import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.deadlines import DeadlineError, parse_deadline
+from bot.calendar.deadlines import DeadlineError, parse_deadline
 
 PHRASES = (
     "今天", "明天", "后天下午3点", "明天上午10点", "明天下午三点前", "今天17:30", "今晚8点",

@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 
+from bot.calendar.workcalendar import OFFICIAL_CALENDAR
 from bot.excel import TEMPLATE_COLUMNS, export_ledger, import_ledger
-from bot.lights import yellow_cutoff
-from bot.workcalendar import OFFICIAL_CALENDAR
+from bot.ledger.lights import yellow_cutoff
 from db.scratch import scratch_database
 from db.session import make_session_factory
 

@@ -20,7 +20,7 @@ working day, after digest time (08:30) and reminder time (09:00). Parts:
 2. claim: 1,000,000 tasks (the same 100,000 open ones plus 900,000 verified),
    990,000 outbox rows of earlier days (sent, cancelled, dead, a few waiting for
    a retry or leased by another sender) plus the day `plan` writes; times
-   `jobs.sending.claim(runtime, now, 200)` until the due rows run out.
+   `jobs.outbox.claim(runtime, now, 200)` until the due rows run out.
 3. memory: peak RSS (VmHWM in /proc/self/status; see `_status_kb`) of a fresh
    process that opens the database, plans the day and claims once, on the
    1,000,000-task ledger and on the same ledger at 1/100 (10,000 tasks).
@@ -57,11 +57,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, delete, event, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from bot.calendar_overrides import load_calendar
-from bot.outbox import Planned, enqueue
+from bot.calendar.overrides import load_calendar
+from bot.core.transaction import unit_of_work
+from bot.outbox.rows import Planned, enqueue
 from bot.runtime import Runtime
 from bot.settings import Settings
-from bot.transaction import unit_of_work
 from db.models import (
     Base,
     ButtonRef,
@@ -77,9 +77,9 @@ from db.models import (
 )
 from db.scratch import scratch_database
 from db.session import make_engine, make_session_factory
+from jobs.outbox import claim, send_due
 from jobs.scan import plan_now
 from jobs.schedule import ladder, reminded_today
-from jobs.sending import claim, send_due
 
 ROOT = Path(__file__).resolve().parents[1]
 ZONE = ZoneInfo("Asia/Shanghai")

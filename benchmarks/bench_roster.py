@@ -31,8 +31,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from bot.calendar.workcalendar import HolidayPeriod
 from bot.duty import ROSTER_COLUMNS, DutyShift, Post, check_roster, read_roster_xlsx, report_text
-from bot.workcalendar import HolidayPeriod
 
 UNITS = 300
 PERIOD = HolidayPeriod("国庆节", date(2026, 10, 1), date(2026, 10, 8))
@@ -130,11 +130,11 @@ def bench_import(path: Path, url: str | None) -> None:
     """Read + check + save every unit (as `roster import`), then plan the duty prompts."""
     from sqlalchemy import func, insert, select, update
 
-    from bot.access import SYSTEM
-    from bot.rosters import coverage, import_rosters
+    from bot.calendar.workcalendar import OFFICIAL_CALENDAR
+    from bot.core.access import SYSTEM
+    from bot.core.transaction import unit_of_work
+    from bot.duty.storage import coverage, import_rosters
     from bot.settings import Settings
-    from bot.transaction import unit_of_work
-    from bot.workcalendar import OFFICIAL_CALENDAR
     from db.models import DutyCheck, OutboxMessage, Person, Role, Unit, UnitKind
     from db.scratch import scratch_database
     from db.session import make_session_factory

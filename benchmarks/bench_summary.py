@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, text
 
-from bot.lights import yellow_cutoff
-from bot.summary import ledger_summary
-from bot.workcalendar import OFFICIAL_CALENDAR
+from bot.calendar.workcalendar import OFFICIAL_CALENDAR
+from bot.ledger.lights import yellow_cutoff
+from bot.reports.summary import ledger_summary
 from db.models import Person, ProgressReport, Role, Task, TaskState, Unit, UnitKind
 from db.scratch import scratch_database
 from db.session import make_session_factory

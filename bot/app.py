@@ -149,7 +149,7 @@ def run_sender(settings: Settings) -> None:
     import asyncio
     import signal
 
-    from jobs.sending import send_due
+    from jobs.outbox import send_due
 
     async def work() -> None:
         application = build_application(settings)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from bot.masking import (
+from bot.core.masking import (
     Masker,
     mask_token,
     mask_url,
@@ -457,7 +457,7 @@ def _migrate(call: Invocation) -> int:
 
 
 def _demo(call: Invocation) -> int:
-    from bot.demo import DemoError, run_demo
+    from bot.demo.replay import DemoError, run_demo
 
     settings, args = call.settings, call.args
 
@@ -493,9 +493,9 @@ def _demo(call: Invocation) -> int:
 
 
 def _import(call: Invocation) -> int:
+    from bot.core.timefmt import describe
     from bot.excel import LedgerFileError, import_ledger
-    from bot.render import cut
-    from bot.timefmt import describe
+    from bot.reports.render import cut
 
     settings, args = call.settings, call.args
 
@@ -574,7 +574,7 @@ def _template(call: Invocation) -> int:
 
 
 def _status(call: Invocation) -> int:
-    from bot.render import summary_table
+    from bot.reports.render import summary_table
 
     with call.runtime() as runtime, runtime.sessions() as session:
         summary = runtime.summary(session)
@@ -586,9 +586,9 @@ def _status(call: Invocation) -> int:
 
 
 def _outbox(call: Invocation) -> int:
-    from bot.access import Refusal
-    from bot.outbox import KIND_WORDS, STATE_WORDS, cancel, overview, retry
-    from bot.timefmt import local_time
+    from bot.core.access import Refusal
+    from bot.core.timefmt import local_time
+    from bot.outbox.rows import KIND_WORDS, STATE_WORDS, cancel, overview, retry
     from db.models import OutboxKind, OutboxState
 
     args = call.args
@@ -664,10 +664,10 @@ def _roster_import(call: Invocation) -> int:
     """Save a county's (or a unit's) file as each unit's new roster version, all or nothing."""
     from collections import Counter
 
-    from bot.access import SYSTEM, Refusal
+    from bot.core.access import SYSTEM, Refusal
+    from bot.core.timefmt import local_day_only
     from bot.duty import period_from_shifts, report_text, split_by_period
-    from bot.rosters import coverage, import_rosters
-    from bot.timefmt import local_day_only
+    from bot.duty.storage import coverage, import_rosters
 
     shifts = _roster_rows(call, None)
     if isinstance(shifts, int):
@@ -730,9 +730,9 @@ def _roster_template(path: Path) -> int:
 
 def _roster_check(call: Invocation) -> int:
     """The file's report; 0 when the rule holds, 1 on any gap or problem, 2 when unreadable."""
+    from bot.calendar.workcalendar import HolidayPeriod
+    from bot.core.timefmt import local_day_only
     from bot.duty import check_roster, period_from_shifts, report_text, split_by_period
-    from bot.timefmt import local_day_only
-    from bot.workcalendar import HolidayPeriod
 
     args = call.args
     if (args.first_day is None) != (args.last_day is None):
@@ -768,7 +768,7 @@ def _roster_check(call: Invocation) -> int:
 
 
 def _chart(call: Invocation) -> int:
-    from bot.charts import render_chart
+    from bot.reports.charts import render_chart
 
     with call.runtime() as runtime, runtime.transaction() as session:
         png = render_chart(runtime.summary(session), zone=runtime.zone)
@@ -776,8 +776,8 @@ def _chart(call: Invocation) -> int:
 
 
 def _bulletin(call: Invocation) -> int:
-    from bot.bulletin import IsoWeek
-    from bot.weekly import bulletin_file
+    from bot.reports.bulletin import IsoWeek
+    from bot.reports.weekly import bulletin_file
 
     try:
         week = IsoWeek.parse(call.args.week) if call.args.week else None

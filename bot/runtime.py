@@ -15,13 +15,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.access import COUNTY, Scope
-from bot.calendar_overrides import load_calendar
-from bot.lights import yellow_cutoff
+from bot.calendar.overrides import load_calendar
+from bot.calendar.workcalendar import WorkCalendar
+from bot.core.access import COUNTY, Scope
+from bot.core.transaction import unit_of_work
+from bot.ledger.lights import yellow_cutoff
+from bot.reports.summary import LedgerSummary, ledger_summary
 from bot.settings import Settings
-from bot.summary import LedgerSummary, ledger_summary
-from bot.transaction import unit_of_work
-from bot.workcalendar import WorkCalendar
 from db.migrate import upgrade
 from db.models import utcnow
 from db.session import make_engine, make_session_factory

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.masking import mask_token, mask_url
+from bot.core.masking import mask_token, mask_url
 
 ENV_PREFIX = "DUBAN_"
 DEFAULT_DATABASE_URL = "sqlite:///duban.sqlite3"

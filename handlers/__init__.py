@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import accounts, common, duty, holiday, replies, status, tasks
+from handlers import accounts, calendar, common, duty, ledger, replies, reports
 
 REPLIES_GROUP = 1
 
@@ -16,8 +16,8 @@ REPLIES_GROUP = 1
 def register_all(app: Application) -> None:
     accounts.register(app)  # /start [CODE], /invite, /bind, /units
     common.register(app)  # /help
-    status.register(app)  # /status, /digest, /export, /bulletin
-    tasks.register(app)  # /tasks, /task, /overdue, /newtask, /verify, /return
-    holiday.register(app)  # /holiday
+    reports.register(app)  # /status, /digest, /export, /bulletin
+    ledger.register(app)  # /tasks, /task, /overdue, /newtask, /verify, /return
+    calendar.register(app)  # /holiday
     duty.register(app)  # /duty, roster files
     replies.register(app, group=REPLIES_GROUP)  # buttons, replies, plain messages

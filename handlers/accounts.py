@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from telegram.ext import Application, CommandHandler
 
-from bot.accounts import ROLE_NAMES, bind_group, invite, list_units, redeem, role_of
-from bot.messages import ChatMenu, Message, Reply
-from bot.timefmt import local_time
+from bot.accounts.binding import ROLE_NAMES, bind_group, invite, list_units, redeem, role_of
+from bot.core.messages import ChatMenu, Message, Reply
+from bot.core.timefmt import local_time
 from db.models import Role
 from handlers.context import ANYONE, BOUND, NOT_BOUND, Call, handler
 from handlers.menu import help_text, menu

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import Application, CommandHandler
 
-from bot.messages import ChatMenu, Message, Reply
+from bot.core.messages import ChatMenu, Message, Reply
 from handlers.context import BOUND, Call, handler
 from handlers.menu import help_text, menu
 

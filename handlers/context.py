@@ -6,7 +6,7 @@ loop) inside one unit of work: the caller is identified, the handler runs,
 and the whole update commits once, or rolls back once on a refusal or a
 crash. Handlers never see Telegram objects: `Call` carries the caller, the
 chat, the replied-to message, any files and the arguments; `Reply` is plain
-text, buttons or a document (`bot.messages`).
+text, buttons or a document (`bot.core.messages`).
 
 Each handler module states who it serves: `BOUND` (bound people only; anyone
 else gets one short refusal and learns nothing) or `ANYONE` (`/start`, which
@@ -38,13 +38,13 @@ from telegram import Message as TelegramMessage
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.access import Refusal
-from bot.messages import ChatMenu, IncomingFile, Message, Reply, messages_of
-from bot.people import identify
-from bot.render import fit_message
+from bot.accounts.people import identify
+from bot.core.access import Refusal
+from bot.core.messages import ChatMenu, IncomingFile, Message, Reply, messages_of
+from bot.core.task_messages import remember
+from bot.core.transaction import unit_of_work
+from bot.reports.render import fit_message
 from bot.runtime import Runtime
-from bot.task_messages import remember
-from bot.transaction import unit_of_work
 from db.models import MessageKind, Person
 
 logger = logging.getLogger(__name__)

@@ -10,15 +10,16 @@ from sqlalchemy import select
 from telegram import Message as TelegramMessage
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
-from bot import duty_checks
-from bot.access import (
+from bot.core.access import (
     OfficeAction,
     Refusal,
     duty_phones_visible,
     require_office,
     require_unit,
 )
-from bot.buttons import Choice, choice_buttons
+from bot.core.buttons import Choice, choice_buttons
+from bot.core.messages import Document, IncomingFile, Message, Reply
+from bot.core.timefmt import local_day_only
 from bot.duty import (
     TEMPLATE_PATH,
     DutyShift,
@@ -31,11 +32,10 @@ from bot.duty import (
     roster_echo,
     unit_lines,
 )
+from bot.duty import checks as duty_checks
 from bot.duty.report import unit_heading
-from bot.messages import Document, IncomingFile, Message, Reply
-from bot.render import cut
-from bot.rosters import collected_period, coverage, import_rosters, save_roster
-from bot.timefmt import local_day_only
+from bot.duty.storage import collected_period, coverage, import_rosters, save_roster
+from bot.reports.render import cut
 from db.models import ChatBinding, DutyCheck, Role, Unit
 from handlers.context import BOUND, Call, handler
 

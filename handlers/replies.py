@@ -1,6 +1,6 @@
 """Buttons, replies to the bot's messages, and plain messages that name a task.
 
-A reply lands on the task its replied-to message is about (`bot.task_messages`);
+A reply lands on the task its replied-to message is about (`bot.core.task_messages`);
 what the reply means (a report, an extension request, a reason for returning,
 a new task line) is stored with that message. In a group the bot only reacts
 to replies to its own messages and to commands, never to other chatter.
@@ -10,10 +10,20 @@ from __future__ import annotations
 
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
-from bot.access import Refusal, TaskAction, require
-from bot.accounts import reachable_supervisors
-from bot.buttons import Choice, Pressed, choice_buttons, pressed, spend
-from bot.cards import (
+from bot.accounts.binding import reachable_supervisors
+from bot.core.access import Refusal, TaskAction, require
+from bot.core.buttons import Choice, Pressed, choice_buttons, pressed, spend
+from bot.core.messages import IncomingFile, Message, Reply
+from bot.core.task_messages import tasks_of_message
+from bot.core.timefmt import local_time
+from bot.duty.checks import (
+    ANSWER_DUTY,
+    PRESENCE,
+    check_by_id,
+    check_of_message,
+    waiting_check,
+)
+from bot.ledger.cards import (
     DONE,
     EVIDENCE,
     EXTEND,
@@ -25,24 +35,14 @@ from bot.cards import (
     evidence_message,
     state_line,
 )
-from bot.duty_checks import (
-    ANSWER_DUTY,
-    PRESENCE,
-    check_by_id,
-    check_of_message,
-    waiting_check,
-)
-from bot.ledger import Action, apply_action, decide_extension, request_extension
-from bot.messages import IncomingFile, Message, Reply
-from bot.reporting import record_reply, task_named_in
-from bot.task_entry import create_from_draft, read_extension
-from bot.task_messages import tasks_of_message
-from bot.tasks import card_of, open_tasks_of
-from bot.timefmt import local_time
+from bot.ledger.changes import Action, apply_action, decide_extension, request_extension
+from bot.ledger.entry import create_from_draft, read_extension
+from bot.ledger.queries import card_of, open_tasks_of
+from bot.progress.recording import record_reply, task_named_in
 from db.models import ExtensionRequest, MessageKind, Person, ReportChannel, Task
 from handlers.context import BOUND, Call, handler
 from handlers.duty import SAVE_ROSTER, answer_duty, confirm_roster
-from handlers.tasks import CANCEL, NEW_TASK, new_task_draft, returned
+from handlers.ledger import CANCEL, NEW_TASK, new_task_draft, returned
 
 DECIDE, CHOOSE = "decide_extension", "choose_task"
 PLAIN_HINT = "请回复某条事项卡片或提醒来报告进展，或在消息里写明事项编号（如 DB-0001）。"

@@ -6,14 +6,14 @@ step is idempotent by key, so a restart or a second process re-draws and
 repeats nothing:
 
 - a shift that has started (within the last hour, still running) gets a
-  check and a prompt to whoever holds it (`bot.duty_checks.Reach`);
+  check and a prompt to whoever holds it (`bot.duty.checks.Reach`);
 - each unit on a holiday day gets `duty_spot_checks` moments drawn between
   `duty_day_start` and `duty_day_end` at the day's first scan and stored; at a
   moment the 值班员 then on duty is asked to answer within the window;
 - unanswered when the window since sending runs out: the 带班领导 on duty is
   told; after as long again, the supervisors;
 - at digest time on the days after a holiday day, the supervisors get the
-  day's log (`bot.duty_checks.day_log`).
+  day's log (`bot.duty.checks.day_log`).
 """
 
 from __future__ import annotations
@@ -24,11 +24,11 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.accounts import reachable_supervisors
-from bot.buttons import Choice, choice_buttons
+from bot.accounts.binding import reachable_supervisors
+from bot.calendar.workcalendar import WorkCalendar
+from bot.core.buttons import Choice, choice_buttons
 from bot.duty import Post
-from bot.duty.report import day_text, span_text
-from bot.duty_checks import (
+from bot.duty.checks import (
     ANSWER_DUTY,
     OnDuty,
     Reach,
@@ -37,10 +37,10 @@ from bot.duty_checks import (
     on_duty,
     prompt_key,
 )
-from bot.outbox import WAITING, Planned, enqueue
-from bot.rosters import duty_status_lines
+from bot.duty.report import day_text, span_text
+from bot.duty.storage import duty_status_lines
+from bot.outbox.rows import WAITING, Planned, enqueue
 from bot.settings import Settings
-from bot.workcalendar import WorkCalendar
 from db.keys import existing_keys, insert_new
 from db.models import (
     DutyCheck,

@@ -17,24 +17,24 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import String, and_, cast, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.accounts import reachable_supervisors, unit_chats
-from bot.bulletin.period import IsoWeek
-from bot.buttons import task_buttons
-from bot.cards import ACTION_LABELS, DONE, EXTEND, PROGRESS
-from bot.digest import Audience, build_digests
+from bot.accounts.binding import reachable_supervisors, unit_chats
+from bot.calendar.workcalendar import WorkCalendar
+from bot.core.buttons import task_buttons
+from bot.core.messages import Button
+from bot.core.timefmt import local_time
 from bot.duty import gap_lines
-from bot.lights import LIGHT_ICONS, Light, days_overdue, light_of
-from bot.messages import Button
-from bot.outbox import WAITING, Planned, enqueue, enqueue_new
-from bot.render import cut
-from bot.rosters import collected_period, duty_status_lines
-from bot.rosters import coverage as roster_coverage
+from bot.duty.storage import collected_period, duty_status_lines
+from bot.duty.storage import coverage as roster_coverage
+from bot.ledger.cards import ACTION_LABELS, DONE, EXTEND, PROGRESS
+from bot.ledger.lights import LIGHT_ICONS, Light, days_overdue, light_of
+from bot.outbox.rows import WAITING, Planned, enqueue, enqueue_new
+from bot.reports.bulletin.period import IsoWeek
+from bot.reports.digest import Audience, build_digests
+from bot.reports.render import cut
+from bot.reports.snapshots import has_snapshot, take_snapshot
+from bot.reports.summary import LedgerSummary, ledger_summary
+from bot.reports.weekly import bulletin_day
 from bot.settings import Settings
-from bot.snapshots import has_snapshot, take_snapshot
-from bot.summary import LedgerSummary, ledger_summary
-from bot.timefmt import local_time
-from bot.weekly import bulletin_day
-from bot.workcalendar import WorkCalendar
 from db.keys import existing_keys
 from db.models import (
     ChatBinding,

@@ -13,10 +13,10 @@ from datetime import datetime
 
 from telegram.ext import ContextTypes
 
+from bot.core.transaction import unit_of_work
 from bot.runtime import Runtime
-from bot.transaction import unit_of_work
+from jobs.outbox import Outcome, send_due
 from jobs.planning import plan
-from jobs.sending import Outcome, send_due
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.workcalendar import WorkCalendar
+from bot.calendar.workcalendar import WorkCalendar
 
 
 def ladder(due: date, reminder_days: tuple[int, ...], calendar: WorkCalendar) -> set[date]:

@@ -20,8 +20,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot import workcalendar
-from bot.workcalendar import WorkCalendar
+from bot.calendar import workcalendar
+from bot.calendar.workcalendar import WorkCalendar
 
 # The years these results take from chinese-calendar: up to 2026, as 1.11 ships them.
 # Every test that expects 2027 or later to be estimated reads on CALENDAR, so a release

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.ledger import create_task
+from bot.ledger.changes import create_task
 from db.models import Person, Role, Task, Unit, UnitKind
 
 

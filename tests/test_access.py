@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.access import (
+from bot.core.access import (
     SYSTEM,
     Actor,
     OfficeAction,
@@ -22,7 +22,7 @@ from bot.access import (
     scope_of,
     visible_task,
 )
-from bot.ledger import (
+from bot.ledger.changes import (
     Action,
     apply_action,
     change_task,
@@ -37,7 +37,7 @@ from tests.conftest import SHANGHAI, local
 NOW = local(2026, 4, 29, 10)
 A = TaskAction
 
-# Written out by hand, independently of bot.access.TASK_RIGHTS: who may do what on
+# Written out by hand, independently of bot.core.access.TASK_RIGHTS: who may do what on
 # task DB-0001 (led by 城关镇, with 县住建局 cooperating, 王建国 its lead leader).
 EXPECTED: dict[str, set[TaskAction]] = {
     "supervisor": set(TaskAction),

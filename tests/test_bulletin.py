@@ -26,8 +26,9 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from bot.access import SYSTEM
-from bot.bulletin import (
+from bot.core.access import SYSTEM
+from bot.ledger.changes import Action, apply_action, create_task, report_progress
+from bot.reports.bulletin import (
     IsoWeek,
     bulletin_moment,
     bulletin_summary,
@@ -37,9 +38,8 @@ from bot.bulletin import (
     tasks_verified_in_week,
     write_bulletin,
 )
-from bot.ledger import Action, apply_action, create_task, report_progress
-from bot.snapshots import take_snapshot
-from bot.summary import Counts, LedgerSummary
+from bot.reports.snapshots import take_snapshot
+from bot.reports.summary import Counts, LedgerSummary
 from db.models import Person, Role, Unit, UnitKind
 from tests.conftest import SHANGHAI, local
 from tests.factories import make_county, make_task

@@ -10,9 +10,9 @@ import matplotlib.image
 import pytest
 from fontTools.ttLib import TTFont
 
-from bot.charts import CHART_FONT_PATH, chart_size, chart_text, render_chart
-from bot.demo_data import DEMO_UNITS
-from bot.summary import Counts, LedgerSummary, UnitCounts
+from bot.demo.data import DEMO_UNITS
+from bot.reports.charts import CHART_FONT_PATH, chart_size, chart_text, render_chart
+from bot.reports.summary import Counts, LedgerSummary, UnitCounts
 from tests.conftest import SHANGHAI
 
 NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)  # Thursday 10:00 in Shanghai

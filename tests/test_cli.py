@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.cli import main
-from bot.demo import DemoError, run_demo
-from bot.demo_data import DEMO_TASKS
+from bot.demo.data import DEMO_TASKS
+from bot.demo.replay import DemoError, run_demo
 from tests.conftest import local
 from tests.factories import make_county, make_task
 

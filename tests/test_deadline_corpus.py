@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.deadlines import DeadlineError, parse_deadline
-from bot.workcalendar import WorkCalendar, YearStatus
+from bot.calendar.deadlines import DeadlineError, parse_deadline
+from bot.calendar.workcalendar import WorkCalendar, YearStatus
 from tests.deadline_phrases import CALENDAR, KNOWN_YEARS, NOWS, PHRASES, publish_2027
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

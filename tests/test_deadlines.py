@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.deadlines import (
+from bot.calendar.deadlines import (
     EXAMPLES,
     MAX_LENGTH,
     DeadlineError,
@@ -15,8 +15,8 @@ from bot.deadlines import (
     normalise,
     parse_deadline,
 )
-from bot.timefmt import describe
-from bot.workcalendar import OFFICIAL_YEARS, CalendarOverride, WorkCalendar
+from bot.calendar.workcalendar import OFFICIAL_YEARS, CalendarOverride, WorkCalendar
+from bot.core.timefmt import describe
 from tests.deadline_phrases import CALENDAR, KNOWN_YEARS
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from bot import demo_data
-from bot.demo_data import DEMO_TASKS, DEMO_UNITS, check_demo_data
+from bot.demo import data as demo_data
+from bot.demo.data import DEMO_TASKS, DEMO_UNITS, check_demo_data
 
 
 def test_the_sample_county_is_consistent() -> None:

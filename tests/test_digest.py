@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.access import SYSTEM
-from bot.digest import Audience, build_digests
-from bot.ledger import Action, apply_action, request_extension
+from bot.core.access import SYSTEM
+from bot.ledger.changes import Action, apply_action, request_extension
+from bot.reports.digest import Audience, build_digests
 from db.models import Person, Role
 from tests.conftest import SHANGHAI, local
 from tests.factories import make_county, make_task

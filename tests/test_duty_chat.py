@@ -81,8 +81,8 @@ async def test_another_unit_cannot_see_a_roster(bot_app, session, clock) -> None
 async def test_units_without_a_full_roster_are_chased_once_a_working_day(
     bot_app, runtime, session, clock
 ) -> None:
+    from jobs.outbox import send_due
     from jobs.scan import plan_now
-    from jobs.sending import send_due
 
     app, request = bot_app
     county = make_county(session)

@@ -13,13 +13,13 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import build_application
+from bot.calendar.workcalendar import HolidayPeriod
+from bot.core.transaction import unit_of_work
 from bot.duty import DutyShift, Post
-from bot.rosters import save_roster
-from bot.transaction import unit_of_work
-from bot.workcalendar import HolidayPeriod
+from bot.duty.storage import save_roster
 from db.models import ChatBinding, DutyCheck, DutyCheckKind, OutboxMessage, Person, Role
+from jobs.outbox import send_due
 from jobs.scan import plan_now
-from jobs.sending import send_due
 from tests.conftest import SHANGHAI
 from tests.factories import County, make_county
 from tests.telegram_fakes import RecordingRequest, button_update, message_update

@@ -11,8 +11,8 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.access import SYSTEM, Scope
 from bot.cli import main
+from bot.core.access import SYSTEM, Scope
 from bot.excel import (
     EXPORT_COLUMNS,
     TEMPLATE_COLUMNS,
@@ -23,7 +23,7 @@ from bot.excel import (
     read_ledger,
     write_template,
 )
-from bot.ledger import Action, MilestoneInput, apply_action, create_task, report_progress
+from bot.ledger.changes import Action, MilestoneInput, apply_action, create_task, report_progress
 from db.models import Base, Task, TaskEvent, TaskState, Unit
 from tests.conftest import SHANGHAI, local
 from tests.deadline_phrases import CALENDAR

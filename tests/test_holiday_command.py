@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from bot import calendar_overrides
-from bot.calendar_overrides import load_calendar
-from bot.workcalendar import WorkCalendar
+from bot.calendar import overrides as calendar_overrides
+from bot.calendar.overrides import load_calendar
+from bot.calendar.workcalendar import WorkCalendar
 from db.models import CalendarOverrideRow
 from tests.conftest import ADMIN_ID
 from tests.factories import make_county

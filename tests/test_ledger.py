@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.access import SYSTEM, Refusal
-from bot.ledger import (
+from bot.core.access import SYSTEM, Refusal
+from bot.ledger.changes import (
     Action,
     LedgerError,
     apply_action,

@@ -12,8 +12,8 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.access import SYSTEM
-from bot.ledger import Action, apply_action, change_task, create_task
+from bot.core.access import SYSTEM
+from bot.ledger.changes import Action, apply_action, change_task, create_task
 from db.models import (
     ChatBinding,
     OutboxKind,
@@ -26,9 +26,9 @@ from db.models import (
     Unit,
     UnitKind,
 )
-from jobs import sending
+from jobs import outbox as sending
+from jobs.outbox import send_due
 from jobs.scan import plan_now
-from jobs.sending import send_due
 from tests.conftest import SHANGHAI
 from tests.telegram_fakes import message_update
 
@@ -337,7 +337,7 @@ def test_two_senders_racing_over_1000_rows_send_each_once(runtime, session) -> N
 
     from telegram import Bot
 
-    from bot.outbox import Planned, enqueue
+    from bot.outbox.rows import Planned, enqueue
     from tests.telegram_fakes import RecordingRequest
 
     moment = shanghai(2026, 10, 20, 10, 0)
@@ -385,7 +385,7 @@ def test_the_operator_lists_retries_and_cancels_rows(
     database_url, session, monkeypatch, capsys
 ) -> None:  # type: ignore[no-untyped-def]
     from bot.cli import main
-    from bot.outbox import Planned, enqueue
+    from bot.outbox.rows import Planned, enqueue
 
     monkeypatch.setenv("DUBAN_DATABASE_URL", database_url)
     moment = shanghai(2026, 10, 20, 10, 0)
@@ -469,7 +469,7 @@ def test_the_operator_sees_waiting_rows_of_every_kind(
     database_url, session, monkeypatch, capsys
 ) -> None:  # type: ignore[no-untyped-def]
     from bot.cli import main
-    from bot.outbox import KIND_WORDS, Planned, enqueue
+    from bot.outbox.rows import KIND_WORDS, Planned, enqueue
 
     monkeypatch.setenv("DUBAN_DATABASE_URL", database_url)
     moment = shanghai(2026, 10, 20, 10, 0)
@@ -483,7 +483,7 @@ def test_the_operator_sees_waiting_rows_of_every_kind(
 
 
 async def test_a_chat_that_blocks_the_bot_is_asked_once_a_pass(bot_app, runtime, session) -> None:  # type: ignore[no-untyped-def]
-    from bot.outbox import Planned, enqueue
+    from bot.outbox.rows import Planned, enqueue
 
     app, request = bot_app
     moment = shanghai(2026, 10, 20, 10, 0)
@@ -551,7 +551,7 @@ async def test_a_bulletin_more_than_a_day_late_is_dropped(
 async def test_digests_are_built_once_a_day_and_only_for_recipients_with_a_chat(
     bot_app, runtime, session, clock, county, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    from bot.digest import Audience, build_digests
+    from bot.reports.digest import Audience, build_digests
     from jobs import planning
 
     unbound_leader = Person(name="李志强", role=Role.LEADER)  # never bound: no chat
@@ -606,7 +606,7 @@ async def test_digests_are_built_once_a_day_and_only_for_recipients_with_a_chat(
     assert await scan(bot_app, runtime, clock, moment + timedelta(minutes=1)) == []
     assert len(built) == 1 and len(summaries) == 1  # later scans build nothing again
     # 东关镇's liaison binds at 10:00: the next scan brings them today's digest, alone.
-    from bot.accounts import invite, redeem
+    from bot.accounts.binding import invite, redeem
 
     late = moment.replace(hour=10)
     code = invite(
@@ -648,8 +648,8 @@ async def test_a_unit_reminded_in_several_chats_reads_the_same_in_each(
 def test_a_claim_takes_whole_chats_up_to_about_twice_its_limit(runtime, session) -> None:  # type: ignore[no-untyped-def]
     """Three chats with three due reminders each, interleaved: a claim of 2 takes one
     chat whole at a time, so no chat's reminders are split and no claim balloons."""
-    from bot.outbox import Planned, enqueue
-    from jobs.sending import claim
+    from bot.outbox.rows import Planned, enqueue
+    from jobs.outbox import claim
 
     moment = shanghai(2026, 10, 20, 10, 0)
     enqueue(

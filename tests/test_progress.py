@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from bot.progress import Progress, parse_progress
+from bot.progress.parsing import Progress, parse_progress
 from tests.progress_phrases import PHRASES
 
 

@@ -16,10 +16,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.access import SYSTEM, Refusal
-from bot.calendar_overrides import add_holiday
-from bot.ledger import Action, apply_action, create_task, request_extension
-from bot.transaction import CONFLICTS, STALE, unit_of_work
+from bot.calendar.overrides import add_holiday
+from bot.core.access import SYSTEM, Refusal
+from bot.core.transaction import CONFLICTS, STALE, unit_of_work
+from bot.ledger.changes import Action, apply_action, create_task, request_extension
 from db.models import CalendarOverrideRow, ExtensionRequest, Task, Unit
 from tests.conftest import SHANGHAI, local
 

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.calendar.workcalendar import HolidayPeriod
 from bot.duty import (
     DutyShift,
     Post,
@@ -24,7 +25,6 @@ from bot.duty import (
 )
 from bot.duty.phones import person_keys
 from bot.duty.roster import ClockTime, shift_times
-from bot.workcalendar import HolidayPeriod
 
 FIRST, LAST = date(2026, 10, 1), date(2026, 10, 2)  # a short span keeps the grid small
 WINDOW_START = datetime(2026, 10, 1)

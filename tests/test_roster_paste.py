@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 import pytest
 
+from bot.calendar.workcalendar import HolidayPeriod
 from bot.duty import Post, parse_pasted_roster
-from bot.workcalendar import HolidayPeriod
 
 NATIONAL_DAY = HolidayPeriod("国庆节", date(2026, 10, 1), date(2026, 10, 8))
 NEW_YEAR = HolidayPeriod("元旦", date(2026, 12, 31), date(2027, 1, 2))

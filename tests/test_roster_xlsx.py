@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from bot.calendar.workcalendar import HolidayPeriod
 from bot.duty import (
     ROSTER_COLUMNS,
     TEMPLATE_PATH,
@@ -16,7 +17,6 @@ from bot.duty import (
     read_roster_xlsx,
     write_roster_template,
 )
-from bot.workcalendar import HolidayPeriod
 
 NATIONAL_DAY = HolidayPeriod("国庆节", date(2026, 10, 1), date(2026, 10, 8))
 

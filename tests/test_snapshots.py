@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from bot.snapshots import bulletin_number, summary_on
+from bot.reports.snapshots import bulletin_number, summary_on
 from db.models import UnitSnapshot
 from jobs.scan import plan_now
 from tests.conftest import local

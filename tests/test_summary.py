@@ -11,12 +11,12 @@ from datetime import timedelta
 
 import pytest
 
-from bot.access import SYSTEM
-from bot.ledger import Action, apply_action, report_progress
-from bot.lights import Light, light_of, yellow_cutoff
-from bot.render import summary_table, summary_text
-from bot.summary import Scope
-from bot.workcalendar import OFFICIAL_CALENDAR
+from bot.calendar.workcalendar import OFFICIAL_CALENDAR
+from bot.core.access import SYSTEM
+from bot.ledger.changes import Action, apply_action, report_progress
+from bot.ledger.lights import Light, light_of, yellow_cutoff
+from bot.reports.render import summary_table, summary_text
+from bot.reports.summary import Scope
 from db.models import Person, Role, TaskState, Unit, UnitKind
 from tests.conftest import SHANGHAI, local
 from tests.factories import make_county, make_task

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from telegram import Update
 from telegram.ext import CommandHandler, MessageHandler, filters
 
-from bot.access import Refusal
-from bot.messages import Button, Document, Message
+from bot.core.access import Refusal
+from bot.core.messages import Button, Document, Message
 from db.models import CalendarOverrideRow, Person, Unit
 from handlers.context import ANYONE, BOUND, Call, handler
 from tests.conftest import ADMIN_ID

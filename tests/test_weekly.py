@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from bot.cli import main
 from db.models import OutboxKind, OutboxMessage, OutboxState
+from jobs.outbox import send_due
 from jobs.scan import plan_now
-from jobs.sending import send_due
 from tests.conftest import ADMIN_ID, SHANGHAI
 from tests.factories import make_county, make_task
 

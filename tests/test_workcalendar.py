@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from bot.workcalendar import (
+from bot.calendar.workcalendar import (
     OFFICIAL_CALENDAR,
     OFFICIAL_YEARS,
     CalendarOverride,

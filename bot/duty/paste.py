@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from bot.calendar.workcalendar import HolidayPeriod
 from bot.duty.roster import (
     CLOCK_RANGE,
     DAY,
@@ -32,7 +33,6 @@ from bot.duty.roster import (
     outside_period,
     shift_times,
 )
-from bot.workcalendar import HolidayPeriod
 
 EXAMPLE_LINE = "10月1日 08:00-20:00 带班领导 张三 13800000000"
 NUMBERING = re.compile(r"^(?:\d{1,3}\s*[、.)]\s+|\d{1,3}\s*、|\(\d{1,3}\)|[①-⑳])\s*")

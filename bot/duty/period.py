@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from bot.calendar.workcalendar import OFFICIAL_CALENDAR, HolidayPeriod, WorkCalendar
 from bot.duty.roster import DutyShift, outside_period
-from bot.workcalendar import OFFICIAL_CALENDAR, HolidayPeriod, WorkCalendar
 
 
 def period_from_shifts(

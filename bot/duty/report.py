@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
+from bot.core.timefmt import local_day_only
 from bot.duty.coverage import CoverageReport, Gap, Overlap, PhoneProblem, UnitCoverage
 from bot.duty.phones import mask_phone
 from bot.duty.roster import DutyShift, Post
-from bot.timefmt import local_day_only
 
 DASH = "–"  # en dash between two times, as the spec writes 20:00–24:00
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
-from bot.workcalendar import HolidayPeriod
+from bot.calendar.workcalendar import HolidayPeriod
 
 MINUTES_PER_DAY = 24 * 60
 

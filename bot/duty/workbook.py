@@ -25,6 +25,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
+from bot.calendar.workcalendar import HolidayPeriod
 from bot.duty.roster import (
     CLOCK_RANGE,
     MINUTES_PER_DAY,
@@ -46,7 +47,6 @@ from bot.duty.roster import (
     shift_times,
 )
 from bot.excel.text import cell_name, cell_text
-from bot.workcalendar import HolidayPeriod
 
 ROSTER_SHEET = "值班表"
 ROSTER_COLUMNS = ["单位", "日期", "开始", "结束", "岗位", "姓名", "电话"]

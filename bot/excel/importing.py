@@ -10,11 +10,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from bot.access import SYSTEM
-from bot.deadlines import calendar_warning
+from bot.calendar.deadlines import calendar_warning
+from bot.calendar.workcalendar import WorkCalendar
+from bot.core.access import SYSTEM
 from bot.excel.names import NearNames
 from bot.excel.reading import WHOLE_FILE, LedgerRow, RowError, clean_text, read_ledger
-from bot.ledger import (
+from bot.ledger.changes import (
     STATE_LABELS,
     LedgerError,
     change_task,
@@ -23,7 +24,6 @@ from bot.ledger import (
     next_task_codes,
     reserve_codes,
 )
-from bot.workcalendar import WorkCalendar
 from db.models import Person, ProgressReport, ReportChannel, Role, Task, TaskState, Unit
 from db.queries import latest_reports
 

@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook, load_workbook
 
-from bot.deadlines import DeadlineError, parse_deadline
+from bot.calendar.deadlines import DeadlineError, parse_deadline
+from bot.calendar.workcalendar import WorkCalendar
 from bot.excel.columns import (
     LIST_SEPARATORS,
     MILESTONE_DATE,
@@ -25,8 +26,7 @@ from bot.excel.columns import (
 )
 from bot.excel.sheets import Header, LedgerFileError, column_label, find_header, sheet_rows
 from bot.excel.text import cell_name, cell_text
-from bot.ledger import MilestoneInput
-from bot.workcalendar import WorkCalendar
+from bot.ledger.changes import MilestoneInput
 from db.models import Milestone, TaskState
 
 # Written deadlines already in this form need no echo of how they were read.

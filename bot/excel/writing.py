@@ -14,10 +14,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from bot.access import COUNTY, Scope
+from bot.core.access import COUNTY, Scope
 from bot.excel.columns import EXPORT_COLUMNS, TEMPLATE_COLUMNS
-from bot.ledger import STATE_LABELS
-from bot.lights import LIGHT_LABELS, light_of
+from bot.ledger.changes import STATE_LABELS
+from bot.ledger.lights import LIGHT_LABELS, light_of
 from db.models import Task, TaskState
 from db.queries import latest_reports
 
