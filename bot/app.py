@@ -23,6 +23,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+import jobs
 from bot.runtime import Runtime, open_runtime
 from bot.settings import Settings
 from handlers import register_all
@@ -72,7 +73,8 @@ def build_application(
     application = builder.post_init(post_init).post_shutdown(post_shutdown).build()
     if runtime is not None:
         application.bot_data["runtime"] = runtime
-    register_all(application)
+    register_all(application)  # each feature's commands, buttons and reply kinds
+    jobs.register_all()  # each feature's planner and outbox kinds
     application.add_error_handler(report_error)
     # The outbox scan; it starts with the application (not in tests that only initialise).
     application.job_queue.run_repeating(

@@ -429,6 +429,10 @@ class OutboxKind(StrEnum):
     DUTY_PROMPT = "duty_prompt"  # 到岗确认 at a shift's start, or a 查岗 spot check
     DUTY_ALARM = "duty_alarm"  # a spot check unanswered: the 带班领导, then the supervisors
     DUTY_SUMMARY = "duty_summary"  # the supervisors' holiday-morning duty summary
+    # What a handler tells a chat other than the caller's (an extension request to the
+    # supervisors, a decision to the requester, a return to the unit): written in the
+    # same unit of work as the change it reports, sent at once and retried like the rest.
+    NOTICE = "notice"
 
 
 class OutboxState(StrEnum):
@@ -464,6 +468,12 @@ class OutboxMessage(Base):
     )
     text: Mapped[str] = mapped_column(Text)
     buttons: Mapped[str | None] = mapped_column(Text)  # JSON [[label, data], ...]
+    # What a reply to the sent message means (a MessageKind), when not the kind's default.
+    reply_kind: Mapped[str | None] = mapped_column(String(20))
+    # The duty check a prompt asks: the sender stamps it when Telegram takes the prompt.
+    duty_check_id: Mapped[int | None] = mapped_column(
+        ForeignKey("duty_checks.id", ondelete="SET NULL")
+    )
     due_at: Mapped[datetime]
     state: Mapped[str] = mapped_column(String(20), default=OutboxState.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

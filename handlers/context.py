@@ -43,9 +43,11 @@ from bot.core.access import Refusal
 from bot.core.messages import ChatMenu, IncomingFile, Message, Reply, messages_of
 from bot.core.task_messages import remember
 from bot.core.transaction import unit_of_work
+from bot.outbox.notices import write_notices
 from bot.reports.render import fit_message
 from bot.runtime import Runtime
 from db.models import MessageKind, Person
+from jobs.outbox import send_soon
 
 logger = logging.getLogger(__name__)
 NOT_BOUND = "您还没有绑定督办账号。请向县督查室索取邀请码，然后发送 /start 邀请码。"
@@ -179,15 +181,17 @@ def handler(
                     await _fetched(context, file) if fetch(file) else file
                     for file in values["files"]  # type: ignore[attr-defined]
                 ]
-            reply = await asyncio.to_thread(_work, runtime, policy, answer, values)
+            outputs, notices = await asyncio.to_thread(_work, runtime, policy, answer, values)
             try:
-                await _send(update, context, runtime, messages_of(reply))
+                await _send(update, context, runtime, outputs)
             except (
                 TelegramError
             ) as error:  # the work is saved; saying it failed would invite a repeat
                 logger.warning(
                     "update %s: the answer could not be sent: %s", update.update_id, error
                 )
+            if notices:
+                await _deliver_now(context, runtime, notices)
             raise ApplicationHandlerStop  # answered: no later handler group sees it
 
         return callback
@@ -208,8 +212,14 @@ async def _fetched(context: ContextTypes.DEFAULT_TYPE, file: IncomingFile) -> In
     return replace(file, content=content) if len(content) <= FETCH_LIMIT else file
 
 
-def _work(runtime: Runtime, policy: Policy, answer: Callable[[Call], Reply], values: dict) -> Reply:
-    """Identify, answer and commit in one unit of work; a refusal is the reply."""
+def _work(
+    runtime: Runtime, policy: Policy, answer: Callable[[Call], Reply], values: dict
+) -> tuple[list[Message | ChatMenu], list[int]]:
+    """Identify, answer and commit in one unit of work; a refusal is the reply.
+
+    Returns what to send the caller, and the outbox rows of the notices to other
+    chats, written in the same unit of work as the change they report.
+    """
     try:
         with unit_of_work(runtime.sessions) as session:
             user_id = values["user_id"]
@@ -222,10 +232,26 @@ def _work(runtime: Runtime, policy: Policy, answer: Callable[[Call], Reply], val
                     display_name=str(values["user_name"]),
                 )
             if person is None and policy == BOUND:
-                return NOT_BOUND
-            return answer(Call(runtime, session, person, **values))  # type: ignore[arg-type]
+                return messages_of(NOT_BOUND), []
+            outputs = messages_of(answer(Call(runtime, session, person, **values)))  # type: ignore[arg-type]
+            to_caller: list[Message | ChatMenu] = []
+            notices: list[Message] = []
+            for output in outputs:
+                elsewhere = isinstance(output, Message) and output.to_chat is not None
+                (notices if elsewhere else to_caller).append(output)  # type: ignore[arg-type]
+            return to_caller, write_notices(session, notices, now=runtime.now())
     except Refusal as refusal:  # rolled back: a refused action leaves nothing behind
-        return str(refusal)
+        return messages_of(str(refusal)), []
+
+
+async def _deliver_now(
+    context: ContextTypes.DEFAULT_TYPE, runtime: Runtime, notices: list[int]
+) -> None:
+    """Send the notices at once; they are committed, so on any failure the scan sends them."""
+    try:
+        await send_soon(context.bot, runtime, notices)
+    except Exception:
+        logger.exception("notices %s wait for the next scan", notices)
 
 
 def _markup(message: Message) -> InlineKeyboardMarkup | None:
@@ -264,8 +290,7 @@ async def _send(
                 scope=BotCommandScopeChat(output.chat_id),
             )
             continue
-        chat_id = output.to_chat if output.to_chat is not None else chat.id
-        replying = quote if output.to_chat is None else None
+        chat_id, replying = chat.id, quote
         if output.image is not None:
             sent = await context.bot.send_photo(
                 chat_id,

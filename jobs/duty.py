@@ -34,11 +34,13 @@ from bot.duty.checks import (
     Reach,
     current_shifts,
     day_log,
+    mark_asked,
     on_duty,
     prompt_key,
 )
 from bot.duty.report import day_text, span_text
 from bot.duty.storage import duty_status_lines
+from bot.outbox.kinds import KindHooks, register_kind
 from bot.outbox.rows import WAITING, Planned, enqueue
 from bot.settings import Settings
 from db.keys import existing_keys, insert_new
@@ -99,7 +101,13 @@ class _Pass:
             now=self.now,
         )
         return Planned(
-            prompt_key(key), who.chat_id, OutboxKind.DUTY_PROMPT, text, self.now, None, ((button,),)
+            prompt_key(key),
+            who.chat_id,
+            OutboxKind.DUTY_PROMPT,
+            text,
+            self.now,
+            buttons=((button,),),
+            duty_check_id=check_id,
         )
 
 
@@ -416,3 +424,10 @@ def _summaries(step: _Pass, calendar: WorkCalendar) -> list[Planned]:
             Planned(key, chat, OutboxKind.DUTY_SUMMARY, text, digest_at) for chat, key in waiting
         ]
     return rows
+
+
+def register() -> None:
+    # Duty on a holiday is around the clock: prompts, alarms and the log go out any hour.
+    register_kind(OutboxKind.DUTY_PROMPT, KindHooks(any_hour=True, after_sent=mark_asked))
+    register_kind(OutboxKind.DUTY_ALARM, KindHooks(any_hour=True))
+    register_kind(OutboxKind.DUTY_SUMMARY, KindHooks(any_hour=True))

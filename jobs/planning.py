@@ -27,18 +27,21 @@ from bot.duty.storage import collected_period, duty_status_lines
 from bot.duty.storage import coverage as roster_coverage
 from bot.ledger.cards import ACTION_LABELS, DONE, EXTEND, PROGRESS
 from bot.ledger.lights import LIGHT_ICONS, Light, days_overdue, light_of
+from bot.ledger.reminders import merge_reminders
+from bot.outbox.kinds import KindHooks, register_kind
 from bot.outbox.rows import WAITING, Planned, enqueue, enqueue_new
 from bot.reports.bulletin.period import IsoWeek
 from bot.reports.digest import Audience, build_digests
 from bot.reports.render import cut
 from bot.reports.snapshots import has_snapshot, take_snapshot
 from bot.reports.summary import LedgerSummary, ledger_summary
-from bot.reports.weekly import bulletin_day
+from bot.reports.weekly import bulletin_day, bulletin_document
 from bot.settings import Settings
 from db.keys import existing_keys
 from db.models import (
     ChatBinding,
     Invitation,
+    MessageKind,
     Milestone,
     OutboxKind,
     OutboxMessage,
@@ -506,3 +509,10 @@ def _reachable_since(session: Session, moment: datetime) -> set[int]:
         )
     )
     return {chat for chat in (*bound, *first_contact, *groups) if chat is not None}
+
+
+def register() -> None:
+    register_kind(
+        OutboxKind.REMINDER, KindHooks(merge=merge_reminders, reply_kind=MessageKind.REMINDER)
+    )
+    register_kind(OutboxKind.BULLETIN, KindHooks(document=bulletin_document))

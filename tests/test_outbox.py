@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from bot.core.access import SYSTEM
 from bot.ledger.changes import Action, apply_action, change_task, create_task
+from bot.outbox import delivery
 from db.models import (
     ChatBinding,
     OutboxKind,
@@ -253,7 +254,7 @@ async def test_a_crash_between_claim_and_send_loses_nothing(
     plan_now(runtime, moment)
     assert len(sending.claim(runtime, moment, 100)) == 1  # claimed, then the process dies
     assert await scan(bot_app, runtime, clock, moment + timedelta(minutes=1)) == []  # leased
-    (sent,) = await scan(bot_app, runtime, clock, moment + sending.LEASE + timedelta(minutes=1))
+    (sent,) = await scan(bot_app, runtime, clock, moment + delivery.LEASE + timedelta(minutes=1))
     assert "DB-0001" in sent.params["text"]
 
 
@@ -266,12 +267,12 @@ async def test_a_crash_between_send_and_mark_repeats_at_most_once(
     def die(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise SystemExit("killed after Telegram accepted the message")
 
-    monkeypatch.setattr(sending, "_mark_sent", die)
+    monkeypatch.setattr(delivery, "mark_sent", die)
     with pytest.raises(SystemExit):
         await scan(bot_app, runtime, clock, moment)
     monkeypatch.undo()
     assert await scan(bot_app, runtime, clock, moment + timedelta(minutes=1)) == []
-    repeated = await scan(bot_app, runtime, clock, moment + sending.LEASE + timedelta(minutes=1))
+    repeated = await scan(bot_app, runtime, clock, moment + delivery.LEASE + timedelta(minutes=1))
     assert len(repeated) == 1  # the one message in flight, once more
     assert await scan(bot_app, runtime, clock, moment + timedelta(hours=1)) == []
     session.rollback()

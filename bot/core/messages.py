@@ -47,7 +47,9 @@ class Message:
     about: tuple[int, ...] = ()  # task ids: a reply to this message reports on them
     reply_kind: str | None = None  # what a reply means, if not a report (db.models.MessageKind)
     resend: tuple[IncomingFile, ...] = ()  # files (evidence) sent again by their ids
-    to_chat: int | None = None  # another chat than the caller's (e.g. supervisors)
+    # Another chat than the caller's (e.g. the supervisors): written to the outbox as a
+    # notice in the same unit of work, then sent by the one sender (text and buttons only).
+    to_chat: int | None = None
 
 
 @dataclass(frozen=True)

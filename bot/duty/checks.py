@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from bot.core.access import Actor, Refusal, person_id, require_duty_answer
 from bot.duty import Post
 from bot.duty.phones import canonical_number, phone_numbers
+from bot.outbox.kinds import Claimed
 from db.models import (
     ChatBinding,
     DutyCheck,
@@ -40,10 +41,6 @@ PROMPT = "dp:"  # the outbox key of a check's prompt: PROMPT + the check's key
 
 def prompt_key(check_key: str) -> str:
     return PROMPT + check_key
-
-
-def check_key_of(outbox_key: str) -> str:
-    return outbox_key.removeprefix(PROMPT)
 
 
 @dataclass(frozen=True)
@@ -150,12 +147,16 @@ class Reach:
 
 
 def mark_asked(
-    session: Session, *, check_keys: list[str], chat_id: int, message_id: int, now: datetime
+    session: Session, rows: list[Claimed], chat_id: int, message_id: int, now: datetime
 ) -> None:
-    """The sender sent these checks' prompt: the answer window opens now."""
+    """The sender sent these checks' prompt: the answer window opens now, and a reply
+    to that message answers it (registered for the duty prompt kind)."""
+    check_ids = [row.duty_check_id for row in rows if row.duty_check_id is not None]
+    if not check_ids:
+        return
     session.execute(
         update(DutyCheck)
-        .where(DutyCheck.key.in_(check_keys), DutyCheck.asked_at.is_(None))
+        .where(DutyCheck.id.in_(check_ids), DutyCheck.asked_at.is_(None))
         .values(asked_at=now, chat_id=chat_id, message_id=message_id)
         .execution_options(synchronize_session=False)
     )

@@ -33,9 +33,10 @@ class Planned:
     due_at: datetime
     task_id: int | None = None
     buttons: tuple[tuple[Button, ...], ...] = ()
+    duty_check_id: int | None = None  # the check a duty prompt asks
 
 
-def _buttons_json(buttons: tuple[tuple[Button, ...], ...]) -> str | None:
+def buttons_json(buttons: tuple[tuple[Button, ...], ...]) -> str | None:
     if not buttons:
         return None
     return json.dumps([[[b.label, b.data] for b in row] for row in buttons], ensure_ascii=False)
@@ -62,7 +63,7 @@ def enqueue(session: Session, planned: Sequence[Planned], *, now: datetime) -> i
     for p in planned:
         buttons = encoded.get(id(p.buttons))
         if buttons is None:
-            buttons = encoded[id(p.buttons)] = _buttons_json(p.buttons)
+            buttons = encoded[id(p.buttons)] = buttons_json(p.buttons)
         values.append(
             {
                 "key": p.key,
@@ -72,6 +73,8 @@ def enqueue(session: Session, planned: Sequence[Planned], *, now: datetime) -> i
                 "task_id": p.task_id,
                 "text": p.text,
                 "buttons": buttons,
+                "reply_kind": None,
+                "duty_check_id": p.duty_check_id,
                 "due_at": p.due_at,
                 "state": OutboxState.PENDING,
                 "attempts": 0,
@@ -173,4 +176,5 @@ KIND_WORDS = {
     OutboxKind.DUTY_PROMPT: "到岗确认/查岗",
     OutboxKind.DUTY_ALARM: "查岗未应答告知",
     OutboxKind.DUTY_SUMMARY: "值班日报",
+    OutboxKind.NOTICE: "通知",
 }

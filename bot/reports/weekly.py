@@ -13,6 +13,9 @@ from datetime import date, datetime, time
 from sqlalchemy.orm import Session
 
 from bot.calendar.workcalendar import WorkCalendar
+from bot.core.messages import Document
+from bot.core.transaction import unit_of_work
+from bot.outbox.kinds import Claimed
 from bot.reports.bulletin import (
     IsoWeek,
     bulletin_summary,
@@ -57,3 +60,13 @@ def bulletin_moment_of(
     week: IsoWeek, weekday: int, at: time, calendar: WorkCalendar, runtime: Runtime
 ) -> datetime:
     return datetime.combine(bulletin_day(week, weekday, calendar), at, tzinfo=runtime.zone)
+
+
+def bulletin_document(runtime: Runtime, row: Claimed) -> tuple[Document, str]:
+    """The outbox's bulletin row (its text is the ISO week) as the .docx sent, and its caption.
+
+    Built when sent, from the ledger as it is then; the issue number is kept.
+    """
+    with unit_of_work(runtime.sessions) as session:
+        name, content = bulletin_file(runtime, session, IsoWeek.parse(row.text))
+    return Document(name, content), f"本周督查通报（{row.text}）"
