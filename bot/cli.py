@@ -493,9 +493,9 @@ def _demo(call: Invocation) -> int:
 
 
 def _import(call: Invocation) -> int:
+    from bot.core.text import cut
     from bot.core.timefmt import describe
     from bot.excel import LedgerFileError, import_ledger
-    from bot.reports.render import cut
 
     settings, args = call.settings, call.args
 

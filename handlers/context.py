@@ -42,8 +42,8 @@ from bot.accounts.people import identify
 from bot.core.access import Refusal
 from bot.core.messages import ChatMenu, IncomingFile, Message, Reply, messages_of
 from bot.core.task_messages import remember
+from bot.core.text import fit_message
 from bot.core.transaction import unit_of_work
-from bot.reports.render import fit_message
 from bot.runtime import Runtime
 from db.models import MessageKind, Person
 

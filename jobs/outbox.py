@@ -26,11 +26,11 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.core.messages import Button
 from bot.core.task_messages import remember
+from bot.core.text import fit_message
 from bot.core.timefmt import local_day
 from bot.core.transaction import unit_of_work
 from bot.duty.checks import check_key_of, mark_asked
 from bot.outbox.rows import WAITING, buttons_of
-from bot.reports.render import fit_message
 from bot.runtime import Runtime
 from db.models import ChatBinding, MessageKind, OutboxKind, OutboxMessage, OutboxState
 from jobs.schedule import may_send_now
