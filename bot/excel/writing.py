@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.core.access import COUNTY, Scope
 from bot.excel.columns import EXPORT_COLUMNS, TEMPLATE_COLUMNS
-from bot.ledger.changes import STATE_LABELS
 from bot.ledger.lights import LIGHT_LABELS, light_of
+from bot.ledger.states import STATE_LABELS
 from db.models import Task, TaskState
 from db.queries import latest_reports
 
