@@ -12,7 +12,7 @@ row is the header, and how a refusal is worded, stays with each reader.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Generator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,7 +60,9 @@ def open_workbook(path: Path, kind: WorkbookKind) -> Workbook:
         ) from error
 
 
-def sheet_rows(sheet: Any, path: Path, kind: WorkbookKind) -> Iterator[tuple[Any, ...]]:
+def sheet_rows(
+    sheet: Any, path: Path, kind: WorkbookKind
+) -> Generator[tuple[Any, ...], None, None]:
     """The sheet's rows; a damaged sheet (cut-off download, broken XML) is a file error.
 
     Only openpyxl's reading is wrapped: an error in checking a row is a bug,
@@ -88,7 +90,7 @@ def sheets_in_order(workbook: Workbook, preferred: str) -> list[Any]:
 
 def header_candidates(
     sheet: Any, path: Path, kind: WorkbookKind
-) -> Iterator[tuple[int, list[str]]]:
+) -> Generator[tuple[int, list[str]], None, None]:
     """(row number, cells' text as written) for the rows a header may be in.
 
     Close it (`contextlib.closing`) when leaving early: that closes the sheet's
