@@ -42,9 +42,9 @@ from bot.accounts.people import identify
 from bot.core.access import Refusal
 from bot.core.messages import ChatMenu, IncomingFile, Message, Reply, messages_of
 from bot.core.task_messages import remember
+from bot.core.text import fit_message
 from bot.core.transaction import unit_of_work
 from bot.outbox.notices import write_notices
-from bot.reports.render import fit_message
 from bot.runtime import Runtime
 from db.models import MessageKind, Person
 from jobs.outbox import send_soon

@@ -19,6 +19,7 @@ from bot.core.access import (
 )
 from bot.core.buttons import Choice, choice_buttons
 from bot.core.messages import Document, IncomingFile, Message, Reply
+from bot.core.text import cut
 from bot.core.timefmt import local_day_only
 from bot.duty import (
     TEMPLATE_PATH,
@@ -35,7 +36,6 @@ from bot.duty import (
 from bot.duty import checks as duty_checks
 from bot.duty.report import unit_heading
 from bot.duty.storage import collected_period, coverage, import_rosters, save_roster
-from bot.reports.render import cut
 from db.models import ChatBinding, DutyCheck, Role, Unit
 from handlers.context import BOUND, Call, handler
 

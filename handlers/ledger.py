@@ -9,9 +9,9 @@ from bot.core.access import scope_of, visible_task
 from bot.core.buttons import Choice, choice_buttons
 from bot.core.messages import Message, Reply
 from bot.ledger.cards import card_message, list_message, state_line
-from bot.ledger.changes import Action, apply_action
 from bot.ledger.entry import NEW_TASK_EXAMPLE, NEW_TASK_FORMAT, draft_text, read_new_task
 from bot.ledger.queries import task_card, task_lines
+from bot.ledger.states import Action, apply_action
 from db.models import MessageKind, Task
 from handlers.context import BOUND, Call, handler
 

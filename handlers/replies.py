@@ -35,9 +35,10 @@ from bot.ledger.cards import (
     evidence_message,
     state_line,
 )
-from bot.ledger.changes import Action, apply_action, decide_extension, request_extension
 from bot.ledger.entry import create_from_draft, read_extension
+from bot.ledger.extensions import decide_extension, request_extension
 from bot.ledger.queries import card_of, open_tasks_of
+from bot.ledger.states import Action, apply_action
 from bot.progress.recording import record_reply, task_named_in
 from db.models import ExtensionRequest, MessageKind, Person, ReportChannel, Task
 from handlers.context import BOUND, Call, handler

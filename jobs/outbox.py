@@ -23,11 +23,11 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.core.messages import Button
+from bot.core.text import fit_message
 from bot.core.transaction import unit_of_work
 from bot.outbox import delivery
 from bot.outbox.delivery import BLOCKED
 from bot.outbox.kinds import Claimed, Outgoing, hooks_of
-from bot.reports.render import fit_message
 from bot.runtime import Runtime
 from jobs.schedule import may_send_now
 

@@ -21,6 +21,7 @@ from bot.accounts.binding import reachable_supervisors, unit_chats
 from bot.calendar.workcalendar import WorkCalendar
 from bot.core.buttons import task_buttons
 from bot.core.messages import Button
+from bot.core.text import cut
 from bot.core.timefmt import local_time
 from bot.duty import gap_lines
 from bot.duty.storage import collected_period, duty_status_lines
@@ -32,7 +33,6 @@ from bot.outbox.kinds import KindHooks, register_kind
 from bot.outbox.rows import WAITING, Planned, enqueue, enqueue_new
 from bot.reports.bulletin.period import IsoWeek
 from bot.reports.digest import Audience, build_digests
-from bot.reports.render import cut
 from bot.reports.snapshots import has_snapshot, take_snapshot
 from bot.reports.summary import LedgerSummary, ledger_summary
 from bot.reports.weekly import bulletin_day, bulletin_document

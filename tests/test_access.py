@@ -22,15 +22,10 @@ from bot.core.access import (
     scope_of,
     visible_task,
 )
-from bot.ledger.changes import (
-    Action,
-    apply_action,
-    change_task,
-    create_task,
-    decide_extension,
-    report_progress,
-    request_extension,
-)
+from bot.ledger.changes import change_task, create_task
+from bot.ledger.extensions import decide_extension, request_extension
+from bot.ledger.progress import report_progress
+from bot.ledger.states import Action, apply_action
 from db.models import Person, Role, Task, Unit, UnitKind
 from tests.conftest import SHANGHAI, local
 

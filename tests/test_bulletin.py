@@ -27,7 +27,9 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from bot.core.access import SYSTEM
-from bot.ledger.changes import Action, apply_action, create_task, report_progress
+from bot.ledger.changes import create_task
+from bot.ledger.progress import report_progress
+from bot.ledger.states import Action, apply_action
 from bot.reports.bulletin import (
     IsoWeek,
     bulletin_moment,

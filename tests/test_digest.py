@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.core.access import SYSTEM
-from bot.ledger.changes import Action, apply_action, request_extension
+from bot.ledger.extensions import request_extension
+from bot.ledger.states import Action, apply_action
 from bot.reports.digest import Audience, build_digests
 from db.models import Person, Role
 from tests.conftest import SHANGHAI, local

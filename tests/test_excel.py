@@ -23,7 +23,9 @@ from bot.excel import (
     read_ledger,
     write_template,
 )
-from bot.ledger.changes import Action, MilestoneInput, apply_action, create_task, report_progress
+from bot.ledger.changes import MilestoneInput, create_task
+from bot.ledger.progress import report_progress
+from bot.ledger.states import Action, apply_action
 from db.models import Base, Task, TaskEvent, TaskState, Unit
 from tests.conftest import SHANGHAI, local
 from tests.deadline_phrases import CALENDAR

@@ -6,18 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.core.access import SYSTEM, Refusal
-from bot.ledger.changes import (
-    Action,
-    LedgerError,
-    apply_action,
-    change_task,
-    create_task,
-    decide_extension,
-    next_task_code,
-    report_progress,
-    request_extension,
-    task_history,
-)
+from bot.ledger.changes import LedgerError, change_task, create_task, task_history
+from bot.ledger.codes import next_task_code
+from bot.ledger.extensions import decide_extension, request_extension
+from bot.ledger.progress import report_progress
+from bot.ledger.states import Action, apply_action
 from db.models import ExtensionState, ProgressReport, TaskState
 from tests.conftest import SHANGHAI, local
 from tests.factories import make_county, make_task

@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.core.access import SYSTEM
-from bot.ledger.changes import Action, apply_action, change_task, create_task
+from bot.ledger.changes import change_task, create_task
+from bot.ledger.states import Action, apply_action
 from bot.outbox import delivery
 from db.models import (
     ChatBinding,

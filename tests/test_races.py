@@ -19,7 +19,9 @@ from sqlalchemy.orm import Session
 from bot.calendar.overrides import add_holiday
 from bot.core.access import SYSTEM, Refusal
 from bot.core.transaction import CONFLICTS, STALE, unit_of_work
-from bot.ledger.changes import Action, apply_action, create_task, request_extension
+from bot.ledger.changes import create_task
+from bot.ledger.extensions import request_extension
+from bot.ledger.states import Action, apply_action
 from db.models import CalendarOverrideRow, ExtensionRequest, Task, Unit
 from tests.conftest import SHANGHAI, local
 

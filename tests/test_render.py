@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.reports.render import cut, display_width, fit_message, table
+from bot.core.text import cut, display_width, fit_message, table
 
 
 def test_fit_message_keeps_whole_lines_and_says_what_was_left_out() -> None:

@@ -13,8 +13,9 @@ import pytest
 
 from bot.calendar.workcalendar import OFFICIAL_CALENDAR
 from bot.core.access import SYSTEM
-from bot.ledger.changes import Action, apply_action, report_progress
 from bot.ledger.lights import Light, light_of, yellow_cutoff
+from bot.ledger.progress import report_progress
+from bot.ledger.states import Action, apply_action
 from bot.reports.render import summary_table, summary_text
 from bot.reports.summary import Scope
 from db.models import Person, Role, TaskState, Unit, UnitKind

@@ -17,14 +17,10 @@ from sqlalchemy.orm import Session
 
 from bot.core.timefmt import local_time
 from bot.demo.data import DEMO_PEOPLE, DEMO_TASKS, DEMO_UNITS, DemoTask
-from bot.ledger.changes import (
-    Action,
-    MilestoneInput,
-    apply_action,
-    create_task,
-    report_progress,
-    request_extension,
-)
+from bot.ledger.changes import MilestoneInput, create_task
+from bot.ledger.extensions import request_extension
+from bot.ledger.progress import report_progress
+from bot.ledger.states import Action, apply_action
 from bot.reports.digest import Audience, Digest, build_digests
 from bot.reports.render import summary_table
 from bot.runtime import open_runtime

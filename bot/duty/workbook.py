@@ -12,17 +12,15 @@ at all (no 单位 column, or all of it empty) is one unit's, named after the fil
 from __future__ import annotations
 
 import math
-import os
 import re
 import unicodedata
+from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
 from bot.calendar.workcalendar import HolidayPeriod
@@ -45,6 +43,16 @@ from bot.duty.roster import (
     outside_period,
     read_day_text,
     shift_times,
+)
+from bot.excel.headers import (
+    HEADER_ROWS,
+    WorkbookKind,
+    column_label,
+    header_candidates,
+    map_columns,
+    open_workbook,
+    sheet_rows,
+    sheets_in_order,
 )
 from bot.excel.text import cell_name, cell_text
 
@@ -84,7 +92,6 @@ COLUMN_ALIASES = {
 KNOWN_COLUMNS = frozenset(ROSTER_COLUMNS) | {RANGE_COLUMN}
 REQUIRED_COLUMNS = ("日期", "岗位", "姓名", "电话")
 UNREAD_COLUMNS = frozenset({"序号", "备注", "职务"})
-HEADER_ROWS = 10
 # openpyxl gives a time typed past 24 h (24:00 in an h:mm cell) as a day after this.
 EXCEL_CLOCK_EPOCH = datetime(1899, 12, 31)
 
@@ -112,13 +119,13 @@ def read_roster_xlsx(
     unit is the file's name without `.xlsx`. Raises `RosterFileError` when the
     file as a whole cannot be read.
     """
-    workbook = _open(path)
+    workbook = open_workbook(path, ROSTER)
     try:
         header = _find_header(workbook, path)
         reader = _RowReader(header.columns, DayResolver(period, today), unit)
         shifts: list[DutyShift] = []
         errors: list[LineError] = []
-        rows = islice(_sheet_rows(header.sheet, path), header.row, None)
+        rows = islice(sheet_rows(header.sheet, path, ROSTER), header.row, None)
         for number, cells in enumerate(rows, start=header.row + 1):
             values = [cell.value for cell in cells]
             if all(cell_text(value) == "" for value in values):
@@ -154,38 +161,19 @@ def read_roster_xlsx(
     )
 
 
-def _open(path: Path) -> Any:
-    if not path.is_file():
-        raise RosterFileError(f"找不到文件 {path}，请检查路径。")
-    if not os.access(path, os.R_OK):
-        raise RosterFileError(f"没有权限读取 {path.name}，请检查文件权限。")
-    try:
-        return load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl fails in many ways on damaged or foreign files
-        raise RosterFileError(
-            f"无法读取 {path.name}：请提供用 Excel 或 WPS 保存的 .xlsx 格式值班表。"
-        ) from error
-
-
-def _sheet_rows(sheet: Any, path: Path) -> Any:
-    """The sheet's rows; a damaged sheet is a file error, a bug in checking is not."""
-    sheet.reset_dimensions()  # a stale <dimension> would hide rows from a read-only sheet
-    rows = sheet.iter_rows()
-    while True:
-        try:
-            cells = next(rows)
-        except StopIteration:
-            return
-        except Exception as error:
-            raise RosterFileError(
-                f"{path.name} 已损坏或不完整，无法读取：请用 Excel 或 WPS 重新保存。"
-            ) from error
-        yield cells
-
-
 def _canonical(written: str) -> str:
     folded = unicodedata.normalize("NFKC", written).replace(" ", "")
     return COLUMN_ALIASES.get(folded, folded)
+
+
+ROSTER = WorkbookKind(
+    noun="值班表",
+    error=RosterFileError,
+    resave_advice="请用 Excel 或 WPS 重新保存。",
+    canonical=_canonical,
+    read_columns=KNOWN_COLUMNS,
+    unread_columns=UNREAD_COLUMNS,
+)
 
 
 def _missing(names: set[str]) -> list[str]:
@@ -196,24 +184,19 @@ def _missing(names: set[str]) -> list[str]:
 
 
 def _find_header(workbook: Any, path: Path) -> _Header:
-    sheets = sorted(workbook.worksheets, key=lambda sheet: sheet.title != ROSTER_SHEET)
-    visible = [sheet for sheet in sheets if sheet.sheet_state == "visible"]
+    visible = [
+        sheet for sheet in sheets_in_order(workbook, ROSTER_SHEET) if sheet.sheet_state == "visible"
+    ]
     closest = list(ROSTER_COLUMNS[1:])
     for sheet in visible:
-        rows = _sheet_rows(sheet, path)
-        try:
-            for number, cells in enumerate(rows, start=1):
-                written = [cell_name(cell.value) for cell in cells]
+        with closing(header_candidates(sheet, path, ROSTER)) as rows:
+            for number, written in rows:
                 names = {_canonical(text) for text in written if text}
                 missing = _missing(names)
                 if not missing:
                     return _header(sheet, number, written, path)
                 if "姓名" in names or "日期" in names:
                     closest = min(closest, missing, key=len)
-                if number >= HEADER_ROWS:
-                    break
-        finally:
-            rows.close()
     if not visible:
         raise RosterFileError(f"{path.name} 里没有可见的工作表。")
     raise RosterFileError(
@@ -224,27 +207,18 @@ def _find_header(workbook: Any, path: Path) -> _Header:
 
 
 def _header(sheet: Any, row: int, written: list[str], path: Path) -> _Header:
-    positions: dict[str, list[int]] = {}
-    ignored = []
-    for index, text in enumerate(written):
-        name = _canonical(text)
-        label = f"“{text}”（{get_column_letter(index + 1)} 列）"
-        if name in KNOWN_COLUMNS:
-            positions.setdefault(name, []).append(index)
-        elif text and name not in UNREAD_COLUMNS:
-            ignored.append(label)
-    clashes = [
-        "和".join(f"“{written[i]}”（{get_column_letter(i + 1)} 列）" for i in indexes)
-        + f"都表示“{name}”"
-        for name, indexes in positions.items()
-        if len(indexes) > 1
-    ]
-    if clashes:
+    mapped = map_columns(written, ROSTER)
+    if mapped.clashes:
+        clashes = [
+            "和".join(column_label(text, index) for text, index in headers) + f"都表示“{name}”"
+            for name, headers in mapped.clashes
+        ]
         raise RosterFileError(
             f"{path.name} 工作表“{sheet.title}”第 {row} 行的表头里，{'；'.join(clashes)}，"
             "无法确定以哪一列为准：请只保留其中一列。"
         )
-    return _Header(sheet, row, {name: indexes[0] for name, indexes in positions.items()}, ignored)
+    ignored = [column_label(text, index) for text, index in mapped.ignored]
+    return _Header(sheet, row, mapped.columns, ignored)
 
 
 class _RowReader:

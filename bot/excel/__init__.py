@@ -8,6 +8,8 @@ written; one bad row means nothing is written and every error is reported with
 its row.
 
 - `columns`: the column names, their aliases, and the words cells may hold;
+- `headers`: opening a workbook, finding a header row, mapping it to columns
+  (shared with the roster's reader, `bot.duty.workbook`);
 - `sheets`: which sheet is the ledger, and where its columns are;
 - `reading`: one file → checked `LedgerRow`s and `RowError`s, no database;
 - `importing`: checked rows → tasks, in one transaction;

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from bot.ledger.changes import STATE_LABELS
+from bot.ledger.states import STATE_LABELS
 from db.models import TaskState
 
 TEMPLATE_COLUMNS = ["编号", "事项", "牵头单位", "配合单位", "包联领导", "截止时间", "节点", "备注"]

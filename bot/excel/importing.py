@@ -15,15 +15,9 @@ from bot.calendar.workcalendar import WorkCalendar
 from bot.core.access import SYSTEM
 from bot.excel.names import NearNames
 from bot.excel.reading import WHOLE_FILE, LedgerRow, RowError, clean_text, read_ledger
-from bot.ledger.changes import (
-    STATE_LABELS,
-    LedgerError,
-    change_task,
-    create_task,
-    guess_unit_kind,
-    next_task_codes,
-    reserve_codes,
-)
+from bot.ledger.changes import LedgerError, change_task, create_task, guess_unit_kind
+from bot.ledger.codes import next_task_codes, reserve_codes
+from bot.ledger.states import STATE_LABELS
 from db.models import Person, ProgressReport, ReportChannel, Role, Task, TaskState, Unit
 from db.queries import latest_reports
 

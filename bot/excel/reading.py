@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -12,8 +11,6 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
-
-from openpyxl import Workbook, load_workbook
 
 from bot.calendar.deadlines import DeadlineError, parse_deadline
 from bot.calendar.workcalendar import WorkCalendar
@@ -24,7 +21,8 @@ from bot.excel.columns import (
     STANDING_DEADLINES,
     STATES_BY_LABEL,
 )
-from bot.excel.sheets import Header, LedgerFileError, column_label, find_header, sheet_rows
+from bot.excel.headers import column_label, open_workbook, sheet_rows
+from bot.excel.sheets import LEDGER, Header, find_header
 from bot.excel.text import cell_name, cell_text
 from bot.ledger.changes import MilestoneInput
 from db.models import Milestone, TaskState
@@ -165,7 +163,7 @@ def read_ledger(
     end_of_day: time,
 ) -> LedgerSheet:
     """Read and check every row; nothing touches the database here."""
-    workbook = _open_workbook(path)
+    workbook = open_workbook(path, LEDGER)
     try:
         header = find_header(workbook, path)
         options = {"now": now, "zone": zone, "calendar": calendar, "end_of_day": end_of_day}
@@ -200,7 +198,7 @@ def _read_rows(
     parsed: list[LedgerRow] = []
     errors: list[RowError] = []
     seen_codes: dict[str, int] = {}
-    rows = islice(sheet_rows(header.sheet, path), header.row, None)  # the rows under the header
+    rows = islice(sheet_rows(header.sheet, path, LEDGER), header.row, None)  # under the header
     for number, cells in enumerate(rows, start=header.row + 1):
         if all(cell_text(cell.value) == "" for cell in cells):
             continue
@@ -214,19 +212,6 @@ def _read_rows(
         elif row is not None:
             parsed.append(row)
     return parsed, errors
-
-
-def _open_workbook(path: Path) -> Workbook:
-    if not path.is_file():
-        raise LedgerFileError(f"找不到文件 {path}，请检查路径。")
-    if not os.access(path, os.R_OK):
-        raise LedgerFileError(f"没有权限读取 {path.name}，请检查文件权限。")
-    try:
-        return load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl fails in many ways on damaged files
-        raise LedgerFileError(
-            f"无法读取 {path.name}：请提供用 Excel 或 WPS 保存的 .xlsx 格式台账。"
-        ) from error
 
 
 class _Cells:

@@ -10,13 +10,12 @@ with stale rows; a file whose only ledger sheet is hidden is refused, naming it.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 from bot.excel.columns import (
     COLUMN_ALIASES,
@@ -26,14 +25,35 @@ from bot.excel.columns import (
     TEMPLATE_COLUMNS,
     UNREAD_COLUMNS,
 )
-from bot.excel.text import cell_name
+from bot.excel.headers import (
+    HEADER_ROWS,
+    WorkbookKind,
+    column_label,
+    header_candidates,
+    map_columns,
+    sheets_in_order,
+)
 
 LEDGER_SHEET = "督办台账"
-HEADER_ROWS = 10  # ledgers often start with a title row or two, which may itself read 督办事项
 
 
 class LedgerFileError(Exception):
     """The file as a whole cannot be read (not xlsx, no header row, ambiguous columns)."""
+
+
+def _canonical(written: str) -> str:
+    folded = unicodedata.normalize("NFKC", written)  # 进度(%) and 进度（%） alike
+    return COLUMN_ALIASES.get(written) or FOLDED_ALIASES.get(folded) or written
+
+
+LEDGER = WorkbookKind(
+    noun="台账",
+    error=LedgerFileError,
+    resave_advice="请用 Excel 或 WPS 重新保存后再导入。",
+    canonical=_canonical,
+    read_columns=READ_COLUMNS,
+    unread_columns=UNREAD_COLUMNS,
+)
 
 
 @dataclass(frozen=True)
@@ -51,39 +71,12 @@ class Header:
         return str(self.sheet.title)
 
 
-def sheet_rows(sheet: Any, path: Path) -> Iterator[tuple[Any, ...]]:
-    """The sheet's rows; a damaged sheet (cut-off download, broken XML) is a file error.
-
-    Only openpyxl's reading is wrapped: an error in checking a row is a bug,
-    not a damaged file, and must not be reported as one.
-    """
-    # A stale <dimension> (written by some tools) would hide rows from a read-only sheet.
-    sheet.reset_dimensions()
-    rows = sheet.iter_rows()
-    while True:
-        try:
-            cells = next(rows)
-        except StopIteration:
-            return
-        except Exception as error:  # openpyxl has no single error type for damage
-            raise LedgerFileError(
-                f"{path.name} 已损坏或不完整，无法读取：请用 Excel 或 WPS 重新保存后再导入。"
-            ) from error
-        yield cells
-
-
-def column_label(written: str, index: int) -> str:
-    """“责任单位”（D 列）: a header as the user sees it in Excel."""
-    return f"“{written}”（{get_column_letter(index + 1)} 列）"
-
-
 def find_header(workbook: Workbook, path: Path) -> Header:
     """The ledger sheet and its header row; refuses a file without one, or with two
     columns that mean the same (which one to believe is the user's call, not ours)."""
     if not workbook.worksheets:
         raise LedgerFileError(f"{path.name} 里没有工作表。")
-    # sorted() is stable: 督办台账 first, the rest in the workbook's order.
-    sheets = sorted(workbook.worksheets, key=lambda sheet: sheet.title != LEDGER_SHEET)
+    sheets = sheets_in_order(workbook, LEDGER_SHEET)
     visible = [sheet for sheet in sheets if sheet.sheet_state == "visible"]
     found: tuple[Any, int, list[str]] | None = None
     others: list[str] = []
@@ -102,51 +95,28 @@ def find_header(workbook: Workbook, path: Path) -> Header:
     return _header(sheet, row, written, others, path)
 
 
-def _canonical(written: str) -> str:
-    folded = unicodedata.normalize("NFKC", written)  # 进度(%) and 进度（%） alike
-    return COLUMN_ALIASES.get(written) or FOLDED_ALIASES.get(folded) or written
-
-
 def _header_row(sheet: Any, path: Path) -> tuple[int | None, list[str], list[str]]:
     """(row number, headers as written, []) or (None, [], the required columns missing)."""
     missing = list(REQUIRED_COLUMNS)
-    rows = sheet_rows(sheet, path)
-    try:
-        for number, cells in enumerate(rows, start=1):
-            written = [cell_name(cell.value) for cell in cells]
+    with closing(header_candidates(sheet, path, LEDGER)) as rows:
+        for number, written in rows:
             names = {_canonical(name) for name in written}
             if "事项" in names:
                 missing = [name for name in REQUIRED_COLUMNS if name not in names]
                 if not missing:
                     return number, written, []
-            if number >= HEADER_ROWS:
-                break
-    finally:
-        rows.close()
     return None, [], missing
 
 
 def _header(sheet: Any, row: int, written: list[str], others: list[str], path: Path) -> Header:
-    positions: dict[str, list[int]] = {}
-    ignored = []
-    for index, text in enumerate(written):
-        name = _canonical(text)
-        if name in READ_COLUMNS:
-            positions.setdefault(name, []).append(index)
-        elif text and name not in UNREAD_COLUMNS:
-            ignored.append((text, index))
-    clashes = [
-        _clash(name, [(written[i], i) for i in indexes])
-        for name, indexes in positions.items()
-        if len(indexes) > 1
-    ]
-    if clashes:
+    mapped = map_columns(written, LEDGER)
+    if mapped.clashes:
+        clashes = [_clash(name, headers) for name, headers in mapped.clashes]
         raise LedgerFileError(
             f"{path.name} 工作表“{sheet.title}”第 {row} 行的表头里，{'；'.join(clashes)}，"
             "无法确定以哪一列为准，未导入任何内容：请只保留其中一列（删除或改名其余的列）后再导入。"
         )
-    columns = {name: indexes[0] for name, indexes in positions.items()}
-    return Header(sheet, row, columns, ignored, others)
+    return Header(sheet, row, mapped.columns, mapped.ignored, others)
 
 
 def _clash(name: str, headers: list[tuple[str, int]]) -> str:

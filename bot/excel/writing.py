@@ -11,13 +11,15 @@ from zoneinfo import ZoneInfo
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.core.access import COUNTY, Scope
 from bot.excel.columns import EXPORT_COLUMNS, TEMPLATE_COLUMNS
-from bot.ledger.changes import STATE_LABELS
 from bot.ledger.lights import LIGHT_LABELS, light_of
+from bot.ledger.states import STATE_LABELS
 from db.models import Task, TaskState
 from db.queries import latest_reports
 
@@ -32,17 +34,17 @@ COLUMN_WIDTHS = {"事项": 40, "备注": 40, "节点": 36, "最近进展": 40, "
 DATE_FORMAT = "yyyy-mm-dd hh:mm"
 
 
-def _new_sheet(columns: list[str]) -> tuple[Workbook, object]:
+def _new_sheet(columns: list[str]) -> tuple[Workbook, Worksheet]:
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook starts with one plain worksheet
     sheet.title = "督办台账"
     sheet.append(columns)
     for index, name in enumerate(columns, start=1):
         header = sheet.cell(row=1, column=index)
         header.font = HEADER_FONT
         header.fill = HEADER_FILL
-        letter = header.column_letter
-        sheet.column_dimensions[letter].width = COLUMN_WIDTHS.get(name, 14)
+        sheet.column_dimensions[get_column_letter(index)].width = COLUMN_WIDTHS.get(name, 14)
     sheet.freeze_panes = "A2"
     return workbook, sheet
 

@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 from bot.core.access import Actor, TaskAction, may
 from bot.core.buttons import task_button
 from bot.core.messages import Button, IncomingFile, Message
+from bot.core.text import cut
 from bot.core.timefmt import local_time, short_date
-from bot.ledger.changes import STATE_LABELS
 from bot.ledger.lights import LIGHT_ICONS, LIGHT_LABELS, Light, days_overdue
 from bot.ledger.queries import TaskCard, TaskLine, evidence_of
-from bot.reports.render import cut
+from bot.ledger.states import STATE_LABELS
 from db.models import Task, TaskState
 
 # Button actions (what a ButtonRef's `action` says) and their labels.

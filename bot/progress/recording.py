@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from bot.core.access import Actor, TaskAction, may, visible_task
 from bot.core.messages import IncomingFile
-from bot.ledger.changes import Action, apply_action, report_progress
+from bot.ledger.progress import report_progress
+from bot.ledger.states import Action, apply_action
 from bot.progress.parsing import parse_progress
 from db.models import ReportChannel, Task, TaskState
 

@@ -22,7 +22,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
-from bot.reports.render import display_width
+from bot.core.text import display_width
 from bot.reports.summary import Counts, LedgerSummary, UnitCounts
 
 CHART_FONT_PATH: Path = pylopdf_fonts_zh_cn.sans_path()

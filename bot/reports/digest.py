@@ -20,9 +20,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.core.text import cut, cut_from
 from bot.core.timefmt import local_day, local_time
 from bot.ledger.lights import LIGHT_ICONS, Light, days_overdue, light_of
-from bot.reports.render import attention_sections, counts_line, cut, cut_from
+from bot.reports.render import attention_sections, counts_line
 from bot.reports.summary import LedgerSummary
 from db.models import (
     ChatBinding,

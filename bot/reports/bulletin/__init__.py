@@ -1,5 +1,9 @@
 """The weekly 督查通报: figures, the week it covers, the one extra query, the .docx.
 
+`figures` ranks and compares, `period` is the ISO week, `queries` finds the tasks
+verified in it; `document` is what the bulletin says, section by section,
+`layout` how it looks (GB/T 9704), `word` the python-docx mechanics under both.
+
 A `/bulletin` handler or `python -m bot bulletin FILE.docx [--week YYYY-Www]` does:
 
     week = IsoWeek.parse(arg) if arg else IsoWeek.of(runtime.now(), runtime.zone)

@@ -1,0 +1,80 @@
+"""`python -m bot [command]`: run the bot, or work on the ledger from a terminal.
+
+Each family of commands is one module here, holding its arguments and its
+handlers: `run` (run, migrate, demo), `ledger` (import, export, template,
+status), `reports` (chart, bulletin), `outbox` (send, outbox), `duty` (roster).
+A handler gets an `Invocation` and returns the exit code; one that touches the
+database opens one session and commits it once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from sqlalchemy.exc import DBAPIError
+
+from bot.cli import duty, ledger, outbox, reports, run
+from bot.cli.invocation import Clock, Command, Invocation, database_trouble
+from bot.cli.parsing import ChineseArgumentParser
+from bot.settings import SettingsError, load_settings
+from db.migrate import SchemaTooNew
+
+# In the order `python -m bot -h` lists their commands.
+FAMILIES = (run, ledger, reports, outbox, duty)
+
+COMMANDS: dict[str, Command] = {
+    name: handler for family in FAMILIES for name, handler in family.COMMANDS.items()
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = ChineseArgumentParser(
+        prog="python -m bot",
+        description="督办 duban：县督查室督查督办机器人。不带子命令时启动机器人。",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="子命令")
+    for family in FAMILIES:
+        family.add_commands(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:
+    """Run one command; `clock` replaces the wall clock (tests pass a fixed one)."""
+    try:
+        try:
+            return _command(argv, clock)
+        finally:
+            sys.stdout.flush()  # a closed pipe shows here, not in Python's shutdown
+    except BrokenPipeError:
+        # The reader went away (`python -m bot demo | head`). As the Python docs
+        # advise (signal module, "Note on SIGPIPE"), point stdout at devnull so the
+        # interpreter's own final flush stays quiet, and stop.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
+def _command(argv: Sequence[str] | None, clock: Clock | None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command or "run"
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        return 2
+    if clock is None:
+        from db.models import utcnow
+
+        clock = utcnow
+    handler = COMMANDS[command]
+    try:
+        return handler(Invocation(settings, args, clock))
+    except DBAPIError as error:
+        print(database_trouble(settings.database_url, error), file=sys.stderr)
+        return 1
+    except SchemaTooNew as error:
+        print(error, file=sys.stderr)
+        return 1
