@@ -43,9 +43,8 @@ def insert_new(
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     # A Core insert on the table: the ORM's bulk insert costs more and nothing reads
     # the rows back as objects.
-    statement = insert(model.__table__).on_conflict_do_nothing(index_elements=[key])
-    if returning:
-        statement = statement.returning(*returning)
+    skip_known = insert(model.__table__).on_conflict_do_nothing(index_elements=[key])
+    statement = skip_known.returning(*returning) if returning else skip_known
     written: list[Row[Any]] = []
     for start in range(0, len(rows), CHUNK):
         result = session.execute(statement, list(rows[start : start + CHUNK]))
