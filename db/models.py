@@ -32,7 +32,13 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    QueryableAttribute,
+    mapped_column,
+    relationship,
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -94,6 +100,14 @@ class EnumString(TypeDecorator[E]):
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime, date: Date}
+
+
+def varchar_length(attribute: QueryableAttribute[Any]) -> int:
+    """The length a string column is declared with, so input checks follow the schema."""
+    type_ = attribute.expression.type
+    if not isinstance(type_, String) or type_.length is None:
+        raise TypeError(f"{attribute} is not a VARCHAR with a length")
+    return type_.length
 
 
 class UnitKind(StrEnum):
@@ -539,8 +553,15 @@ class Bulletin(Base):
 
 
 class DutyPost(StrEnum):
+    """A post on a duty roster; the roster readers (`bot.duty`, as `Post`) use it too."""
+
     LEADER = "leader"  # 带班领导
     OFFICER = "officer"  # 值班员
+
+    @property
+    def label(self) -> str:
+        """The post as rosters and messages name it."""
+        return "带班领导" if self is DutyPost.LEADER else "值班员"
 
 
 class DutyRoster(Base):
