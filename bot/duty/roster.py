@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from bot.calendar.workcalendar import HolidayPeriod
-from db.models import DutyPost as Post  # one enum for a line read and a line stored
+from db.models import DutyPost
 
 MINUTES_PER_DAY = 24 * 60
+Post = DutyPost  # one enum for a line read and a line stored
 
 
 # What offices write for each post; the longer words first, for the pattern below.
