@@ -50,7 +50,8 @@ def build_application(
     `post_shutdown` closes it; tests pass their own runtime and a recording
     request instead.
     """
-    builder = ApplicationBuilder().token(settings.telegram_token or "0:offline")
+    # Unparametrized: the rate limiter's branch changes the bot's type parameter.
+    builder: ApplicationBuilder = ApplicationBuilder().token(settings.telegram_token or "0:offline")
     if settings.telegram_api_url:
         builder = builder.base_url(f"{settings.telegram_api_url}/bot").base_file_url(
             f"{settings.telegram_api_url}/file/bot"
@@ -77,6 +78,8 @@ def build_application(
     jobs.register_all()  # each feature's planner and outbox kinds
     application.add_error_handler(report_error)
     # The outbox scan; it starts with the application (not in tests that only initialise).
+    if application.job_queue is None:
+        raise RuntimeError("python-telegram-bot[job-queue] is required (see requirements.txt)")
     application.job_queue.run_repeating(
         scan, interval=settings.scan_interval, first=1, name="outbox"
     )
@@ -160,14 +163,16 @@ def run_sender(settings: Settings) -> None:
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
         async with application:
-            await application.post_init(application)
+            if application.post_init is not None:  # set by build_application
+                await application.post_init(application)
             runtime = application.bot_data["runtime"]
             logger.info("sender running every %s s", settings.scan_interval)
             while not stop.is_set():
                 await send_due(application.bot, runtime)
                 with contextlib.suppress(TimeoutError):  # the interval passed
                     await asyncio.wait_for(stop.wait(), timeout=settings.scan_interval)
-            await application.post_shutdown(application)
+            if application.post_shutdown is not None:
+                await application.post_shutdown(application)
 
     asyncio.run(work())
 

@@ -6,8 +6,8 @@ receive plain values taken from it, so they stay free of globals.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -86,13 +86,3 @@ def open_runtime(
             engine.dispose()  # no connection left open behind a refused start
             raise
     return Runtime(settings, engine, make_session_factory(engine), clock)
-
-
-@contextmanager
-def opened_runtime(settings: Settings) -> Iterator[Runtime]:
-    """A runtime for one CLI command, closed however the command ends."""
-    runtime = open_runtime(settings)
-    try:
-        yield runtime
-    finally:
-        runtime.close()

@@ -32,7 +32,7 @@ def insert_new(
     *,
     key: str = "key",
     returning: tuple[InstrumentedAttribute[Any], ...] = (),
-) -> list[Row[Any]]:
+) -> list[Row[*tuple[Any, ...]]]:
     """INSERT … ON CONFLICT (key) DO NOTHING: a key another process wrote meanwhile is kept.
 
     With `returning`, those columns of the rows this call inserted (not of the kept ones).
@@ -43,10 +43,9 @@ def insert_new(
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     # A Core insert on the table: the ORM's bulk insert costs more and nothing reads
     # the rows back as objects.
-    statement = insert(model.__table__).on_conflict_do_nothing(index_elements=[key])
-    if returning:
-        statement = statement.returning(*returning)
-    written: list[Row[Any]] = []
+    skip_known = insert(model.__table__).on_conflict_do_nothing(index_elements=[key])
+    statement = skip_known.returning(*returning) if returning else skip_known
+    written: list[Row[*tuple[Any, ...]]] = []
     for start in range(0, len(rows), CHUNK):
         result = session.execute(statement, list(rows[start : start + CHUNK]))
         if returning:

@@ -1,16 +1,18 @@
 """The ledger's tables as SQLAlchemy 2 typed models.
 
 Times are stored as naive UTC (`UTCDateTime`) so SQLite and PostgreSQL hold the
-same values; code always sees aware datetimes. Enumerations are short English
-strings (`open`, `leader`, …) in VARCHAR columns with CHECK constraints, so the
-schema stays portable and readable in a SQL shell.
+same values; code always sees aware datetimes. Enumerations are stored as short
+English strings (`open`, `leader`, …) in VARCHAR columns with CHECK constraints, so
+the schema stays portable and readable in a SQL shell, and are typed (and read
+back) as their `StrEnum` (`EnumString`).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any, ClassVar
+from types import MappingProxyType
+from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy import (
     BigInteger,
@@ -30,7 +32,13 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    QueryableAttribute,
+    mapped_column,
+    relationship,
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -39,6 +47,9 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+E = TypeVar("E", bound=StrEnum)
 
 
 def utcnow() -> datetime:
@@ -62,9 +73,41 @@ class UTCDateTime(TypeDecorator[datetime]):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
+class EnumString(TypeDecorator[E]):
+    """A `StrEnum` column stored as its value in a VARCHAR, read back as the member.
+
+    Not `sqlalchemy.Enum`: the schema stays the plain VARCHAR the migrations made,
+    and each table declares its own CHECK (or none, as for outbox kinds). Strings
+    are accepted on the way in (`'open'` as well as `TaskState.OPEN`) but must be
+    one of the values, so a typo fails before it reaches the database.
+    """
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[E], length: int = 20) -> None:
+        super().__init__(length)
+        self.enum = enum
+        self.length = length
+
+    def process_bind_param(self, value: E | str | None, dialect: object) -> str | None:
+        return None if value is None else self.enum(value).value
+
+    def process_result_value(self, value: str | None, dialect: object) -> E | None:
+        return None if value is None else self.enum(value)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime, date: Date}
+
+
+def varchar_length(attribute: QueryableAttribute[Any]) -> int:
+    """The length a string column is declared with, so input checks follow the schema."""
+    type_ = attribute.expression.type
+    if not isinstance(type_, String) or type_.length is None:
+        raise TypeError(f"{attribute} is not a VARCHAR with a length")
+    return type_.length
 
 
 class UnitKind(StrEnum):
@@ -109,7 +152,7 @@ class Unit(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
-    kind: Mapped[str] = mapped_column(String(20), default=UnitKind.OTHER)
+    kind: Mapped[UnitKind] = mapped_column(EnumString(UnitKind), default=UnitKind.OTHER)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     members: Mapped[list[Person]] = relationship(back_populates="unit")
@@ -122,7 +165,7 @@ class Person(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(50))
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[Role] = mapped_column(EnumString(Role))
     title: Mapped[str | None] = mapped_column(String(50))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
@@ -177,7 +220,7 @@ class Task(Base):
     # None: a standing task (长期坚持) with no deadline; it is never red or yellow.
     deadline: Mapped[datetime | None]
     percent: Mapped[int] = mapped_column(Integer, default=0)
-    state: Mapped[str] = mapped_column(String(20), default=TaskState.OPEN)
+    state: Mapped[TaskState] = mapped_column(EnumString(TaskState), default=TaskState.OPEN)
     needs_help: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -201,7 +244,9 @@ class Task(Base):
     # people changing one task at once the second is refused instead of overwriting.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    # Read-only, so it is no mutable class default (ruff) and needs no ClassVar, which
+    # mypy refuses over DeclarativeBase's own declaration of `__mapper_args__`.
+    __mapper_args__ = MappingProxyType({"version_id_col": version})
 
 
 class Milestone(Base):
@@ -229,9 +274,11 @@ class ProgressReport(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     text: Mapped[str] = mapped_column(Text, default="")
     percent: Mapped[int | None]
-    state_change: Mapped[str | None] = mapped_column(String(20))
+    state_change: Mapped[TaskState | None] = mapped_column(EnumString(TaskState))
     needs_help: Mapped[bool] = mapped_column(Boolean, default=False)
-    channel: Mapped[str] = mapped_column(String(20), default=ReportChannel.COMMAND)
+    channel: Mapped[ReportChannel] = mapped_column(
+        EnumString(ReportChannel), default=ReportChannel.COMMAND
+    )
 
     task: Mapped[Task] = relationship(back_populates="reports")
     person: Mapped[Person | None] = relationship()
@@ -296,7 +343,9 @@ class ExtensionRequest(Base):
     old_deadline: Mapped[datetime | None]
     proposed_deadline: Mapped[datetime]
     reason: Mapped[str] = mapped_column(Text, default="")
-    state: Mapped[str] = mapped_column(String(20), default=ExtensionState.PENDING)
+    state: Mapped[ExtensionState] = mapped_column(
+        EnumString(ExtensionState), default=ExtensionState.PENDING
+    )
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     decided_at: Mapped[datetime | None]
     decision_note: Mapped[str | None] = mapped_column(Text)
@@ -304,7 +353,7 @@ class ExtensionRequest(Base):
 
     task: Mapped[Task] = relationship()
 
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    __mapper_args__ = MappingProxyType({"version_id_col": version})
 
 
 class Invitation(Base):
@@ -313,7 +362,7 @@ class Invitation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[Role] = mapped_column(EnumString(Role))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     # The invited person's name as the supervisor wrote it (leaders, supervisors).
@@ -389,7 +438,7 @@ class TaskMessage(Base):
     task_id: Mapped[int | None] = mapped_column(
         ForeignKey("tasks.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[str] = mapped_column(String(20), default=MessageKind.CARD)
+    kind: Mapped[MessageKind] = mapped_column(EnumString(MessageKind), default=MessageKind.CARD)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -462,7 +511,7 @@ class OutboxMessage(Base):
     key: Mapped[str] = mapped_column(String(200), unique=True)
     channel: Mapped[str] = mapped_column(String(20), default="telegram")
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[OutboxKind] = mapped_column(EnumString(OutboxKind))
     task_id: Mapped[int | None] = mapped_column(
         ForeignKey("tasks.id", ondelete="CASCADE"), index=True
     )
@@ -475,7 +524,7 @@ class OutboxMessage(Base):
         ForeignKey("duty_checks.id", ondelete="SET NULL")
     )
     due_at: Mapped[datetime]
-    state: Mapped[str] = mapped_column(String(20), default=OutboxState.PENDING)
+    state: Mapped[OutboxState] = mapped_column(EnumString(OutboxState), default=OutboxState.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_try_at: Mapped[datetime]
     claimed_until: Mapped[datetime | None]
@@ -514,8 +563,15 @@ class Bulletin(Base):
 
 
 class DutyPost(StrEnum):
+    """A post on a duty roster; the roster readers (`bot.duty`, as `Post`) use it too."""
+
     LEADER = "leader"  # 带班领导
     OFFICER = "officer"  # 值班员
+
+    @property
+    def label(self) -> str:
+        """The post as rosters and messages name it."""
+        return "带班领导" if self is DutyPost.LEADER else "值班员"
 
 
 class DutyRoster(Base):
@@ -564,7 +620,7 @@ class RosterShift(Base):
     )
     starts_at: Mapped[datetime] = mapped_column(index=True)
     ends_at: Mapped[datetime]
-    post: Mapped[str] = mapped_column(String(20))
+    post: Mapped[DutyPost] = mapped_column(EnumString(DutyPost))
     name: Mapped[str] = mapped_column(String(50))
     phone: Mapped[str] = mapped_column(String(40), default="")
 
@@ -594,11 +650,11 @@ class DutyCheck(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[DutyCheckKind] = mapped_column(EnumString(DutyCheckKind))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
     day: Mapped[date] = mapped_column(index=True)  # the local day it belongs to
     at: Mapped[datetime]  # the shift's start, or the spot check's moment
-    post: Mapped[str | None] = mapped_column(String(20))
+    post: Mapped[DutyPost | None] = mapped_column(EnumString(DutyPost))
     name: Mapped[str | None] = mapped_column(String(50))  # who is on duty, as the roster says
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     chat_id: Mapped[int | None] = mapped_column(BigInteger)

@@ -19,10 +19,11 @@ import asyncio
 import functools
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy.orm import Session
 from telegram import (
@@ -160,7 +161,8 @@ def _username(context: ContextTypes.DEFAULT_TYPE) -> str | None:
 def handler(
     policy: Policy, *, fetch: Callable[[IncomingFile], bool] | None = None
 ) -> Callable[
-    [Callable[[Call], Reply]], Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+    [Callable[[Call], Reply]],
+    Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]],
 ]:
     """Wrap `Call -> Reply` as a PTB callback serving `policy`'s audience.
 
@@ -171,7 +173,7 @@ def handler(
 
     def wrap(
         answer: Callable[[Call], Reply],
-    ) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+    ) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]:
         @functools.wraps(answer)
         async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             runtime = runtime_of(context)

@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from bot.core.access import Actor, OfficeAction, Refusal, person_id, require_office
-from db.models import ChatBinding, Invitation, Person, Role, Unit
+from db.models import ChatBinding, Invitation, Person, Role, Unit, varchar_length
 
 ROLE_WORDS: dict[str, Role] = {
     "成员": Role.MEMBER,
@@ -34,7 +34,7 @@ ROLE_WORDS: dict[str, Role] = {
 ROLE_NAMES = {Role.SUPERVISOR: "督查室成员", Role.LEADER: "包联领导", Role.MEMBER: "单位联络员"}
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
 CODE_LENGTH = 10
-NAME_LENGTH = Person.__table__.c.name.type.length
+NAME_LENGTH = varchar_length(Person.name)
 
 
 def role_of(word: str) -> Role:
@@ -195,7 +195,7 @@ def list_units(session: Session, *, actor: Actor) -> list[UnitListing]:
         UnitListing(
             unit.name,
             [
-                (p.name + ("" if p.telegram_user_id else "（未绑定）"), ROLE_NAMES[Role(p.role)])
+                (p.name + ("" if p.telegram_user_id else "（未绑定）"), ROLE_NAMES[p.role])
                 for p in sorted(unit.members, key=lambda p: p.id)
                 if p.active
             ],
@@ -233,9 +233,11 @@ def unit_chats(
         bound = bound.where(ChatBinding.unit_id.in_(unit_ids))
         members_of = members_of.where(Person.unit_id.in_(unit_ids))
     for unit_id, chat_id in session.execute(bound):
+        assert unit_id is not None  # the WHERE says so; the type cannot
         groups[unit_id].append(chat_id)
     members: dict[int, list[int]] = defaultdict(list)
     for unit_id, user_id in session.execute(members_of):
+        assert unit_id is not None and user_id is not None
         if user_id not in blocked:
             members[unit_id].append(user_id)
     return {unit: groups.get(unit) or members.get(unit, []) for unit in {*groups, *members}}

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Person, Role
+from db.models import Person, Role, varchar_length
 
-NAME_LENGTH = Person.__table__.c.name.type.length  # Telegram names can be longer
+NAME_LENGTH = varchar_length(Person.name)  # Telegram names can be longer
 
 
 def identify(

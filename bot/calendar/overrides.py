@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.calendar.workcalendar import CalendarOverride, HolidayPeriod, WorkCalendar, YearStatus
 from bot.core.access import Actor, OfficeAction, Refusal, person_id, require_office
-from db.models import CalendarOverrideRow
+from db.models import CalendarOverrideRow, varchar_length
 
 LONGEST_HOLIDAY_DAYS = 15  # the Spring Festival break is at most 9; anything longer is a typo
 
@@ -29,7 +29,7 @@ def load_calendar(session: Session) -> WorkCalendar:
     )
 
 
-NAME_LENGTH = CalendarOverrideRow.__table__.c.name.type.length
+NAME_LENGTH = varchar_length(CalendarOverrideRow.name)
 
 
 def _check_name(name: str) -> str:

@@ -90,7 +90,7 @@ TASK_RIGHTS: Final[dict[Relation, frozenset[TaskAction]]] = {
 }
 
 # Office actions are the supervisors' alone.
-OFFICE_RIGHTS: Final[dict[str, frozenset[OfficeAction]]] = {
+OFFICE_RIGHTS: Final[dict[Role, frozenset[OfficeAction]]] = {
     Role.SUPERVISOR: frozenset(OfficeAction),
     Role.LEADER: frozenset(),
     Role.MEMBER: frozenset(),
@@ -166,8 +166,11 @@ def require(actor: Actor | None, action: TaskAction, task: Task) -> None:
 
 def require_office(actor: Actor | None, action: OfficeAction) -> None:
     """Refuse unless `actor` may do an office action (supervisors only)."""
-    active = actor is not None and (not isinstance(actor, Person) or actor.active)
-    if active and action in OFFICE_RIGHTS[actor.role]:  # type: ignore[union-attr]
+    if (
+        actor is not None
+        and (not isinstance(actor, Person) or actor.active)
+        and action in OFFICE_RIGHTS[actor.role]
+    ):
         return
     raise Refusal(f"只有督查室可以{ACTION_WORDS[action]}。")
 

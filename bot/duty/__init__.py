@@ -1,9 +1,12 @@
-"""Holiday duty rosters (值班表): reading them, the 24-hour rule, and the report.
+"""Holiday duty rosters (值班表): reading them, the 24-hour rule, the report, and keeping them.
 
-Plain values in, plain values out; no database and no Telegram here, so the
-chat handlers, the CLI (`python -m bot roster check`) and the digests share it.
+The modules re-exported here take and give plain values (no session, no Telegram),
+so the chat handlers, the CLI (`python -m bot roster check`) and the digests share
+them; `storage` (rosters saved as versions) and `checks` (到岗确认 and 查岗 with
+their answers) work on the database and are imported by name.
 
-- `roster`: `DutyShift` (one line), `Post`, `LineError`, `RosterReading`, days and times;
+- `roster`: `DutyShift` (one line), `Post` (the stored `DutyPost`), `LineError`,
+  `RosterReading`, days and times;
 - `paste`: `parse_pasted_roster` — text pasted in chat → shifts, or every bad line;
 - `workbook`: `read_roster_xlsx` — a unit's or a county's `.xlsx` → the same;
 - `template`: `write_roster_template` (the file in `templates/`);

@@ -14,11 +14,12 @@ naming them; when neither exists nobody can be asked, and the log says so.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.access import Actor, Refusal, person_id, require_duty_answer
@@ -34,6 +35,7 @@ from db.models import (
     RosterShift,
     Unit,
 )
+from db.updates import updated_rows
 
 ANSWER_DUTY = "answer_duty"  # the button of a duty prompt (到岗确认, 在岗)
 PROMPT = "dp:"  # the outbox key of a check's prompt: PROMPT + the check's key
@@ -61,7 +63,9 @@ class OnDuty:
         return self.person is None and self.chat_id is not None
 
 
-def current_shifts(session: Session, *, starting_from: datetime, until: datetime):  # type: ignore[no-untyped-def]
+def current_shifts(
+    session: Session, *, starting_from: datetime, until: datetime
+) -> Sequence[Row[int, RosterShift]]:
     """(unit id, shift) of every current roster's shift starting in [from, until]."""
     return session.execute(
         select(DutyRoster.unit_id, RosterShift)
@@ -84,7 +88,7 @@ def on_duty(session: Session, unit_id: int, post: Post, moment: datetime) -> lis
             .where(
                 DutyRoster.current,
                 DutyRoster.unit_id == unit_id,
-                RosterShift.post == post.value,
+                RosterShift.post == post,
                 RosterShift.starts_at <= moment,
                 RosterShift.ends_at > moment,
             )
@@ -111,14 +115,16 @@ class Reach:
                 Person.unit_id.is_not(None), Person.active, Person.telegram_user_id.is_not(None)
             )
         ):
+            assert person.unit_id is not None  # the WHERE says so; the type cannot
             if person.telegram_user_id not in blocked:
-                self.members.setdefault(person.unit_id, []).append(person)  # type: ignore[arg-type]
+                self.members.setdefault(person.unit_id, []).append(person)
         self.groups: dict[int, int] = {}
         for unit_id, chat_id in session.execute(
             select(ChatBinding.unit_id, ChatBinding.chat_id)
             .where(ChatBinding.unit_id.is_not(None), ChatBinding.disabled_at.is_(None))
             .order_by(ChatBinding.id)
         ):
+            assert unit_id is not None
             self.groups.setdefault(unit_id, chat_id)
 
     def person(self, unit_id: int, name: str, phone: str) -> Person | None:
@@ -136,7 +142,7 @@ class Reach:
         chat = person.telegram_user_id if person is not None else self.groups.get(unit_id)
         return OnDuty(
             unit_id,
-            Post(shift.post),
+            shift.post,
             shift.name,
             shift.phone,
             shift.starts_at,
@@ -196,12 +202,13 @@ def answer(
 ) -> str:
     """Record the answer to a prompt (the first one counts) and say so in Chinese."""
     require_duty_answer(actor, unit_id=check.unit_id, asked_id=check.person_id)
-    recorded = session.execute(
+    recorded = updated_rows(
+        session,
         update(DutyCheck)
         .where(DutyCheck.id == check.id, DutyCheck.answered_at.is_(None))
         .values(answered_at=now, answered_by_id=person_id(actor))
-        .execution_options(synchronize_session=False)
-    ).rowcount
+        .execution_options(synchronize_session=False),
+    )
     session.refresh(check)
     clock = f"{check.answered_at.astimezone(zone):%H:%M}" if check.answered_at else ""
     if not recorded:
@@ -231,7 +238,7 @@ def _hm(moment: datetime | None, zone: ZoneInfo) -> str:
 
 
 def _who(check: DutyCheck) -> str:
-    post = Post(check.post).label if check.post else "值班员"
+    post = check.post.label if check.post else "值班员"
     return f"{post} {check.name}" if check.name else post
 
 
@@ -277,7 +284,7 @@ def day_log(
         spot_line,
     ]
 
-    def listed(title: str, rows: list[DutyCheck], words) -> None:  # type: ignore[no-untyped-def]
+    def listed(title: str, rows: list[DutyCheck], words: Callable[[DutyCheck], str]) -> None:
         if not rows:
             return
         lines.append(title)

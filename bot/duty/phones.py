@@ -54,11 +54,6 @@ def canonical_number(number: str) -> str | None:
     return None
 
 
-def is_mobile(number: str) -> bool:
-    canonical = canonical_number(number)
-    return canonical is not None and "-" not in canonical
-
-
 def person_keys(name: str, phone: str) -> set[str]:
     """Keys that identify one person across rosters.
 

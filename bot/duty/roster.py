@@ -12,23 +12,14 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from enum import StrEnum
 
 from bot.calendar.workcalendar import HolidayPeriod
+from db.models import DutyPost
 
 MINUTES_PER_DAY = 24 * 60
+Post = DutyPost  # one enum for a line read and a line stored
 
 
-class Post(StrEnum):
-    LEADER = "leader"  # 带班领导
-    OFFICER = "officer"  # 值班员
-
-    @property
-    def label(self) -> str:
-        return POST_LABELS[self]
-
-
-POST_LABELS = {Post.LEADER: "带班领导", Post.OFFICER: "值班员"}
 # What offices write for each post; the longer words first, for the pattern below.
 POST_WORDS = {
     "带班领导": Post.LEADER,

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.calendar.workcalendar import HolidayPeriod, WorkCalendar
 from bot.core.access import Actor, Refusal, person_id
-from bot.duty import CoverageReport, DutyShift, Post, check_roster
-from db.models import DutyPost, DutyRoster, RosterShift, Unit
+from bot.duty import CoverageReport, DutyShift, check_roster
+from db.models import DutyRoster, RosterShift, Unit
 
 LOOKAHEAD_DAYS = 60  # rosters are collected for a holiday starting within this many days
 
@@ -78,7 +78,7 @@ def save_roster(
                 "roster_id": roster.id,
                 "starts_at": shift.start.replace(tzinfo=zone),
                 "ends_at": shift.end.replace(tzinfo=zone),
-                "post": DutyPost(shift.post.value),
+                "post": shift.post,
                 "name": shift.name,
                 "phone": shift.phone,
             }
@@ -148,7 +148,7 @@ def coverage(
             unit=roster.unit.name,
             start=row.starts_at.astimezone(zone).replace(tzinfo=None),
             end=row.ends_at.astimezone(zone).replace(tzinfo=None),
-            post=Post(row.post),
+            post=row.post,
             name=row.name,
             phone=row.phone,
         )

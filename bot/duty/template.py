@@ -8,7 +8,9 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.duty.workbook import ROSTER_COLUMNS, ROSTER_SHEET
 
@@ -41,34 +43,35 @@ def write_roster_template(path: Path) -> None:
     """The empty roster sheet; how to fill it, with example rows, on a second sheet."""
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook starts with one worksheet
     sheet.title = ROSTER_SHEET
     sheet.append(ROSTER_COLUMNS)
     for index, name in enumerate(ROSTER_COLUMNS, start=1):
         header = sheet.cell(row=1, column=index)
         header.font = HEADER_FONT
         header.fill = HEADER_FILL
-        column = sheet.column_dimensions[header.column_letter]
+        column = sheet.column_dimensions[get_column_letter(index)]
         column.width = COLUMN_WIDTHS[name]
         # Text columns: Excel would turn 24:00 into 0:00 and 13800000000 into 1.38E+10.
         column.number_format = "@"
     posts = DataValidation(type="list", formula1='"带班领导,值班员"', allow_blank=True)
     posts.error = "岗位应为 带班领导 或 值班员"
     sheet.add_data_validation(posts)
-    post_letter = sheet.cell(row=1, column=ROSTER_COLUMNS.index("岗位") + 1).column_letter
+    post_letter = get_column_letter(ROSTER_COLUMNS.index("岗位") + 1)
     posts.add(f"{post_letter}2:{post_letter}{VALIDATED_ROWS + 1}")
     sheet.freeze_panes = "A2"
 
     notes = workbook.create_sheet("填写说明")
     notes.append(["列", "怎么填"])
-    for row in TEMPLATE_NOTES:
-        notes.append(list(row))
+    for column_name, how in TEMPLATE_NOTES:
+        notes.append([column_name, how])
     notes.append([])
     notes.append([RULE])
     notes.append([])
     notes.append(["示例（复制到“值班表”中使用）"])
     notes.append(ROSTER_COLUMNS)
-    for row in TEMPLATE_EXAMPLE:
-        notes.append(row)
+    for example in TEMPLATE_EXAMPLE:
+        notes.append(example)
     notes.column_dimensions["A"].width = 14
     notes.column_dimensions["B"].width = 70
     _save(workbook, path)

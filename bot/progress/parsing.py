@@ -300,9 +300,9 @@ def _progress_figure(text: str, clauses: list[_Clause]) -> _Figure | None:
     if not present:
         earlier = [f for f in figures if f.kind == "earlier"]
         return earlier[-1] if earlier else None
-    overall = [f for f in present if f.overall]
-    if overall:
-        return min(overall, key=_by_value)
+    of_the_whole = [f for f in present if f.overall]
+    if of_the_whole:
+        return min(of_the_whole, key=_by_value)
     # 完成60%，其中A村80%: what follows 其中 are the parts of the figure before it.
     parts_from = text.find("其中")
     whole = [f for f in present if parts_from < 0 or f.position < parts_from]
@@ -406,11 +406,11 @@ def _subject_scope(before: str) -> int:
 
 
 def _object_scope(after: str) -> int:
-    rest = after[_PARTICLES.match(after).end() :]
+    # Both patterns match at the start, if only the empty string: strip that match.
+    rest = _PARTICLES.sub("", after, count=1)
     if not rest:
         return 2
-    whole = _WHOLE_OBJECT.match(rest)
-    tail = rest[whole.end() :]
+    tail = _WHOLE_OBJECT.sub("", rest, count=1)
     if not tail or _OPENER.match(tail):
         return 2
     if _STEP.search(rest) or _PERCENT.search(rest):

@@ -8,7 +8,7 @@ bytes. The caller owns the transaction (the issue number is stored in it).
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, time
+from datetime import date
 
 from sqlalchemy.orm import Session
 
@@ -54,12 +54,6 @@ def bulletin_day(week: IsoWeek, weekday: int, calendar: WorkCalendar) -> date:
     last working day before it when that day is off."""
     day = date.fromisocalendar(week.year, week.week, weekday)
     return day if calendar.is_workday(day) else calendar.previous_workday(day)
-
-
-def bulletin_moment_of(
-    week: IsoWeek, weekday: int, at: time, calendar: WorkCalendar, runtime: Runtime
-) -> datetime:
-    return datetime.combine(bulletin_day(week, weekday, calendar), at, tzinfo=runtime.zone)
 
 
 def bulletin_document(runtime: Runtime, row: Claimed) -> tuple[Document, str]:

@@ -13,6 +13,7 @@ from calendar import monthrange
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Protocol, TypeVar
 
 from bot.calendar.workcalendar import WorkCalendar
 
@@ -47,13 +48,20 @@ class _Resolved:
 
 _Resolver = Callable[[re.Match[str], _Context], _Resolved | None]
 _Rule = tuple[re.Pattern[str], _Resolver]
+_R = TypeVar("_R", bound=_Resolver)
 
 
-def _registrar(rules: list[_Rule]) -> Callable[[str], Callable[[_Resolver], _Resolver]]:
+class _Register(Protocol):
+    """Registers a rule and gives it back as it was (one rule may call another)."""
+
+    def __call__(self, resolve: _R, /) -> _R: ...
+
+
+def _registrar(rules: list[_Rule]) -> Callable[[str], _Register]:
     """The `@_rule(pattern)` decorator of one rule module, adding to that module's list."""
 
-    def _rule(pattern: str) -> Callable[[_Resolver], _Resolver]:
-        def register(resolve: _Resolver) -> _Resolver:
+    def _rule(pattern: str) -> _Register:
+        def register(resolve: _R) -> _R:
             rules.append((re.compile(pattern), resolve))
             return resolve
 

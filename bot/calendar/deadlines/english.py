@@ -161,7 +161,7 @@ def _parse_english(text: str, ctx: _Context) -> datetime | None:
     """tomorrow 5pm, 30 June, Dec 15: dateparser, for what the rules do not read."""
     text = _LEAD_WORDS.sub("", text.strip())
     data = _english_parser(ctx.now.replace(tzinfo=None)).get_date_data(text)
-    parsed = data["date_obj"]
+    parsed: datetime | None = data["date_obj"]  # dateparser ships no types
     if parsed is None:
         return None
     if parsed.tzinfo is not None:

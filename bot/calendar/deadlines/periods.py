@@ -41,9 +41,9 @@ def _quarter(match: re.Match[str], ctx: _Context) -> _Resolved:
     quarter = int(match["q"] or match["eq"])
     if not 1 <= quarter <= 4:  # 2026年第五季度 is not 2026年 (its end)
         raise _Unreadable(f"没有第{quarter}季度，一年只有四个季度")
-    year = _year_of(match, ctx) if match["q"] else None
-    if year is not None:
-        return _Resolved(_month_end(year, quarter * 3))
+    written_year = _year_of(match, ctx) if match["q"] else None
+    if written_year is not None:
+        return _Resolved(_month_end(written_year, quarter * 3))
     return _this_or_next_year(ctx, lambda y: _month_end(y, quarter * 3))
 
 

@@ -7,7 +7,7 @@ online time, message counts or how often anyone replied enters the order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
@@ -98,7 +98,7 @@ def ranked_units(summary: LedgerSummary) -> list[UnitRow]:
 
 
 def overall_changes(this_week: Counts, last_week: Counts | None) -> list[Change]:
-    def row(label: str, pick) -> Change:  # type: ignore[no-untyped-def]
+    def row(label: str, pick: Callable[[Counts], int]) -> Change:
         return Change(label, pick(this_week), None if last_week is None else pick(last_week))
 
     return [
