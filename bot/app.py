@@ -27,6 +27,7 @@ from bot.runtime import Runtime, open_runtime
 from bot.settings import Settings
 from handlers import register_all
 from handlers.menu import menu
+from jobs import register_all as register_planners
 from jobs.scan import scan
 
 logger = logging.getLogger(__name__)
@@ -73,6 +74,7 @@ def build_application(
     if runtime is not None:
         application.bot_data["runtime"] = runtime
     register_all(application)
+    register_planners()  # each feature's planner, run by the scan below
     application.add_error_handler(report_error)
     # The outbox scan; it starts with the application (not in tests that only initialise).
     application.job_queue.run_repeating(
