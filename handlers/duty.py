@@ -3,6 +3,7 @@ gaps, the overview; and the answers to 到岗确认 and 查岗 (a button, a repl
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -143,7 +144,7 @@ def _today_log(call: Call) -> Reply:
     return "\n".join([heading, *lines])
 
 
-def _masked(call: Call, unit: Unit, shifts: list[DutyShift]) -> bool:
+def _masked(call: Call, unit: Unit, shifts: Sequence[DutyShift]) -> bool:
     """Duty phones are personal data: masked wherever the access policy says so."""
     group_unit = None
     if call.in_group:

@@ -223,7 +223,8 @@ def _spot_prompts(step: _Pass) -> list[Planned]:
             check.note = "该时刻值班表上没有值班员"
             continue
         who = step.reach.of(check.unit_id, shifts[0])
-        check.name, check.person_id = who.name, who.person and who.person.id
+        check.name = who.name
+        check.person_id = who.person.id if who.person is not None else None
         if who.chat_id is None:
             check.note = unreachable(who)
             continue

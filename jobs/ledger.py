@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot.calendar.workcalendar import WorkCalendar
 from bot.core.buttons import task_buttons
@@ -124,7 +124,11 @@ def _due_today(
 ) -> Iterable[_Due]:
     zone = settings.zone
 
-    def between(column, first: date, last: date):  # type: ignore[no-untyped-def]
+    def between(
+        column: InstrumentedAttribute[datetime] | InstrumentedAttribute[datetime | None],
+        first: date,
+        last: date,
+    ) -> ColumnElement[bool]:
         start = at(first, time(0), zone) if first != date.min else None
         end = at(last + timedelta(days=1), time(0), zone)
         return and_(column < end, column >= start) if start else column < end
@@ -137,7 +141,7 @@ def _due_today(
         ).where(is_open, or_(*(between(Task.deadline, a, b) for a, b in windows)))
     )
     for task_id, code, title, unit_id, leader_id, deadline in tasks:
-        if reminded_today(
+        if deadline is not None and reminded_today(
             deadline.astimezone(zone).date(), today, settings.reminder_days, calendar
         ):
             yield _Due(task_id, None, code, title, None, unit_id, leader_id, deadline)
@@ -172,7 +176,7 @@ def _leader_chats(session: Session, blocked: set[int]) -> dict[int, int]:
                 Person.telegram_user_id.is_not(None), Person.active
             )
         )
-        if user_id not in blocked
+        if user_id is not None and user_id not in blocked
     }
 
 

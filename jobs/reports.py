@@ -103,7 +103,7 @@ def plan_digests(step: PlanningPass) -> int:
                 Person.active, Person.telegram_user_id.is_not(None)
             )
         )
-        if chat not in blocked
+        if chat is not None and chat not in blocked
     }
 
     def key(chat: int) -> str:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot.duty import Post
@@ -41,7 +41,7 @@ def check_row(
 def insert_checks(session: Session, values: list[dict[str, Any]]) -> dict[str, int]:
     """Insert the checks whose keys are new; key → id of those this call wrote."""
     written = insert_new(session, DutyCheck, values, returning=(DutyCheck.key, DutyCheck.id))
-    return {key: check_id for key, check_id in written}
+    return {row.key: row.id for row in written}
 
 
 def holiday_units(session: Session, day: date) -> list[tuple[int, date, date]]:
@@ -114,12 +114,13 @@ def claim_escalation(
 ) -> bool:
     """Set an escalation time (`leader_told_at`, `office_told_at`) if no one else did and
     the check is still unanswered: of two planners, one tells."""
-    done = session.execute(
+    statement = (
         update(DutyCheck)
         .where(DutyCheck.id == check.id, column.is_(None), DutyCheck.answered_at.is_(None))
         .values({column.key: now})
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
+    done = cast("CursorResult[Any]", session.execute(statement)).rowcount
     if done:
         setattr(check, column.key, now)
     return bool(done)
