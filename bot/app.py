@@ -23,11 +23,11 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-import jobs
 from bot.runtime import Runtime, open_runtime
 from bot.settings import Settings
 from handlers import register_all
 from handlers.menu import menu
+from jobs import register_all as register_planners_and_kinds
 from jobs.scan import scan
 
 logger = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ def build_application(
     if runtime is not None:
         application.bot_data["runtime"] = runtime
     register_all(application)  # each feature's commands, buttons and reply kinds
-    jobs.register_all()  # each feature's planner and outbox kinds
+    register_planners_and_kinds()  # each feature's planners and outbox kinds
     application.add_error_handler(report_error)
     # The outbox scan; it starts with the application (not in tests that only initialise).
     if application.job_queue is None:

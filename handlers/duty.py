@@ -1,7 +1,9 @@
-"""/duty: holiday duty rosters — submit by pasting lines, see a unit's roster and gaps, overview."""
+"""/duty: holiday duty rosters — submit by pasting lines or a file, see a unit's roster and
+gaps, the overview; and the answers to 到岗确认 and 查岗 (a button, a reply, a typed 在岗)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -17,7 +19,7 @@ from bot.core.access import (
     require_office,
     require_unit,
 )
-from bot.core.buttons import Choice, choice_buttons
+from bot.core.buttons import CANCEL, Choice, Pressed, choice_buttons
 from bot.core.messages import Document, IncomingFile, Message, Reply
 from bot.core.text import cut
 from bot.core.timefmt import local_day_only
@@ -34,10 +36,18 @@ from bot.duty import (
     unit_lines,
 )
 from bot.duty import checks as duty_checks
+from bot.duty.checks import ANSWER_DUTY, PRESENCE, check_by_id, check_of_message, waiting_check
 from bot.duty.report import unit_heading
 from bot.duty.storage import collected_period, coverage, import_rosters, save_roster
 from db.models import ChatBinding, DutyCheck, Role, Unit
 from handlers.context import BOUND, Call, handler
+from handlers.dispatch import (
+    NOT_MINE,
+    NotMine,
+    add_button,
+    add_plain_interceptor,
+    add_reply_interceptor,
+)
 
 SAVE_ROSTER = "save_roster"
 USAGE = (
@@ -134,7 +144,7 @@ def _today_log(call: Call) -> Reply:
     return "\n".join([heading, *lines])
 
 
-def _masked(call: Call, unit: Unit, shifts: list[DutyShift]) -> bool:
+def _masked(call: Call, unit: Unit, shifts: Sequence[DutyShift]) -> bool:
     """Duty phones are personal data: masked wherever the access policy says so."""
     group_unit = None
     if call.in_group:
@@ -189,7 +199,7 @@ def _confirmation(call: Call, text: str, payload: dict, label: str) -> Message: 
     confirm, cancel = choice_buttons(
         call.session,
         owner=call.caller,
-        choices=[Choice(SAVE_ROSTER, label, payload), Choice("cancel", "取消")],
+        choices=[Choice(SAVE_ROSTER, label, payload), Choice(CANCEL, "取消")],
         now=call.now(),
     )
     return Message(text, buttons=((confirm, cancel),))
@@ -258,8 +268,10 @@ def _offer_county(call: Call, period, span: str, reading: RosterReading) -> Repl
     return _confirmation(call, "\n".join(lines), payload, "确认导入")
 
 
-def confirm_roster(call: Call, payload: dict) -> Reply:  # type: ignore[type-arg]
+def _confirm_roster(call: Call, button: Pressed) -> Reply:
     """确认报送 / 确认导入: save the new version(s) and say what the 24-hour check finds."""
+    payload = button.payload
+    assert payload is not None
     period = _period(call)
     zone = call.runtime.zone
     if "unit" not in payload:  # a county's file
@@ -310,8 +322,36 @@ def answer_duty(call: Call, check: DutyCheck) -> Reply:
     )
 
 
+def _pressed_answer(call: Call, button: Pressed) -> Reply:
+    assert button.payload is not None
+    return answer_duty(call, check_by_id(call.session, button.payload["check"]))
+
+
+def _reply_to_prompt(call: Call) -> Reply | NotMine:
+    """A reply to 到岗确认 or 查岗 answers it, whatever it says."""
+    assert call.reply_to_message_id is not None
+    check = check_of_message(
+        call.session, chat_id=call.chat_id, message_id=call.reply_to_message_id
+    )
+    return NOT_MINE if check is None else answer_duty(call, check)
+
+
+def _typed_presence(call: Call) -> Reply | NotMine:
+    """在岗 typed rather than pressed, or in reply to a message the bot does not know (a
+    second copy of a prompt, from a send that timed out after Telegram took it), answers
+    the chat's waiting prompt."""
+    if not PRESENCE.match(call.text) or call.files:
+        return NOT_MINE
+    waiting = waiting_check(call.session, chat_id=call.chat_id, now=call.now())
+    return NOT_MINE if waiting is None else answer_duty(call, waiting)
+
+
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("duty", duty))
     # The xlsx template, named or captioned as a roster (值班表.xlsx, or 值班 / /duty in the
     # caption); any other file goes on to the replies as evidence.
     app.add_handler(MessageHandler(ROSTER_DOCUMENT, roster_file))
+    add_button(SAVE_ROSTER, _confirm_roster, one_time=True)
+    add_button(ANSWER_DUTY, _pressed_answer, one_time=True)
+    add_reply_interceptor(_reply_to_prompt)
+    add_plain_interceptor(_typed_presence)

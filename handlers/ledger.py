@@ -1,26 +1,65 @@
-"""/tasks, /task CODE, /overdue, /newtask, /verify, /return: the ledger in chat."""
+"""The ledger in chat: /tasks, /task CODE, /overdue, /newtask, /verify, /return, a card's
+buttons (报告进展, 已完成, 申请延期, 销号, 退回, 变更记录, 佐证材料), extension requests
+and decisions, and the replies a ledger prompt asks for (a new task line, a
+new deadline, a reason for returning)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from telegram.ext import Application, CommandHandler
 
-from bot.accounts.binding import unit_chats
-from bot.core.access import scope_of, visible_task
-from bot.core.buttons import Choice, choice_buttons
+from bot.accounts.binding import reachable_supervisors, unit_chats
+from bot.core.access import Refusal, TaskAction, require, scope_of, visible_task
+from bot.core.buttons import CANCEL, Choice, Pressed, choice_buttons
 from bot.core.messages import Message, Reply
-from bot.ledger.cards import card_message, list_message, state_line
-from bot.ledger.entry import NEW_TASK_EXAMPLE, NEW_TASK_FORMAT, draft_text, read_new_task
-from bot.ledger.queries import task_card, task_lines
+from bot.core.timefmt import local_time
+from bot.ledger.cards import (
+    DONE,
+    EVIDENCE,
+    EXTEND,
+    HISTORY,
+    PROGRESS,
+    RETURN,
+    VERIFY,
+    card_message,
+    evidence_message,
+    list_message,
+    state_line,
+)
+from bot.ledger.entry import (
+    NEW_TASK_EXAMPLE,
+    NEW_TASK_FORMAT,
+    create_from_draft,
+    draft_text,
+    read_extension,
+    read_new_task,
+)
+from bot.ledger.extensions import decide_extension, request_extension
+from bot.ledger.queries import card_of, task_card, task_lines
 from bot.ledger.states import Action, apply_action
-from db.models import MessageKind, Task
+from db.models import ExtensionRequest, MessageKind, Person, ReportChannel, Task
 from handlers.context import BOUND, Call, handler
+from handlers.dispatch import add_button, add_reply_kind, task_of
 
 NEW_TASK = "new_task"  # the confirmation button's action
-CANCEL = "cancel"
+DECIDE = "decide_extension"  # 批准 · 驳回 under an extension request
 
 
-def _yellow_until(call: Call):  # type: ignore[no-untyped-def]
+def _yellow_until(call: Call) -> datetime:
     return call.runtime.yellow_until(call.session, call.now())
+
+
+def _card(call: Call, task: Task, *, history: bool = False) -> Message:
+    now = call.now()
+    card = card_of(
+        call.session,
+        task,
+        now=now,
+        yellow_until=call.runtime.yellow_until(call.session, now),
+        with_history=history,
+    )
+    return card_message(call.session, card, call.caller, now=now, zone=call.runtime.zone)
 
 
 def _listing(call: Call, *, title: str, empty: str, overdue_only: bool = False) -> Reply:
@@ -128,6 +167,158 @@ def returned(call: Call, task: Task, reason: str) -> list[Message]:
     return told
 
 
+# --- a card's buttons -------------------------------------------------------------
+
+
+def _progress(call: Call, button: Pressed) -> Reply:
+    task = task_of(button)
+    require(call.caller, TaskAction.REPORT_PROGRESS, task)
+    return Message(
+        f"请回复本消息，写 {task.code} 的进展（如：完成60%，已完成选址；可附照片）。",
+        about=(task.id,),
+    )
+
+
+def _done(call: Call, button: Pressed) -> Reply:
+    task = task_of(button)
+    apply_action(
+        call.session,
+        task,
+        Action.REPORT_DONE,
+        now=call.now(),
+        actor=call.caller,
+        channel=ReportChannel.BUTTON,
+    )
+    return Message(f"已报完成：{state_line(task)}，等待督查室销号。", about=(task.id,))
+
+
+def _extend(call: Call, button: Pressed) -> Reply:
+    task = task_of(button)
+    require(call.caller, TaskAction.REQUEST_EXTENSION, task)
+    return Message(
+        f"请回复本消息，写 {task.code} 新的截止时间和理由，例如：6月30日前，设备到货推迟",
+        about=(task.id,),
+        reply_kind=MessageKind.EXTENSION,
+    )
+
+
+def _verify(call: Call, button: Pressed) -> Reply:
+    task = task_of(button)
+    apply_action(call.session, task, Action.VERIFY, now=call.now(), actor=call.caller)
+    return f"已销号：{state_line(task)}"
+
+
+def _return(call: Call, button: Pressed) -> Reply:
+    task = task_of(button)
+    require(call.caller, TaskAction.RETURN, task)
+    return Message(
+        f"请回复本消息，写明退回 {task.code} 的理由（如：佐证材料不全）。",
+        about=(task.id,),
+        reply_kind=MessageKind.RETURN,
+    )
+
+
+def _history(call: Call, button: Pressed) -> Reply:
+    return _card(call, task_of(button), history=True)
+
+
+def _evidence(call: Call, button: Pressed) -> Reply:
+    return evidence_message(call.session, task_of(button))
+
+
+def _confirm_new_task(call: Call, button: Pressed) -> Reply:
+    assert button.payload is not None
+    created = create_from_draft(
+        call.session, actor=call.caller, payload=button.payload, now=call.now()
+    )
+    call.session.flush()
+    return [Message(f"已新建：{created.code}"), _card(call, created)]
+
+
+# --- extensions ---------------------------------------------------------------------
+
+
+def _request_extension(call: Call, tasks: list[Task]) -> Reply:
+    """A reply to 申请延期's prompt: the request, and 批准 · 驳回 for each supervisor."""
+    (task,) = tasks  # the prompt is about one task
+    runtime = call.runtime
+    proposed = read_extension(
+        call.text,
+        now=call.now(),
+        zone=runtime.zone,
+        calendar=runtime.calendar(call.session),
+        end_of_day=runtime.settings.end_of_day,
+    )
+    request = request_extension(
+        call.session,
+        task,
+        now=call.now(),
+        actor=call.caller,
+        proposed_deadline=proposed,
+        reason=call.text,
+        zone=runtime.zone,
+    )
+    call.session.flush()  # the decision buttons carry its id
+    when = local_time(proposed, runtime.zone)
+    ask = (
+        f"📝 延期申请：{task.code} {task.title}\n"
+        f"申请人：{call.caller.name}（{task.lead_unit.name}）\n"
+        f"原截止：{local_time(task.deadline, runtime.zone) if task.deadline else '长期'}\n"
+        f"申请延至：{when}\n理由：{call.text[:500]}"
+    )
+    messages = [Message(f"已提交延期申请：{task.code} 延至 {when}，等待督查室审批。")]
+    for supervisor in reachable_supervisors(call.session):
+        decisions = [
+            Choice(DECIDE, label, {"request": request.id, "approve": approve}, task)
+            for approve, label in ((True, "批准"), (False, "驳回"))
+        ]
+        buttons = (
+            tuple(
+                choice_buttons(call.session, owner=supervisor, choices=decisions, now=call.now())
+            ),
+        )
+        messages.append(Message(ask, buttons=buttons, to_chat=supervisor.telegram_user_id))
+    return messages
+
+
+def _decide(call: Call, button: Pressed) -> Reply:
+    """批准 or 驳回: the decision, and the requester told."""
+    task = task_of(button)
+    assert button.payload is not None
+    request = call.session.get(ExtensionRequest, button.payload["request"])
+    if request is None:
+        raise Refusal("这条延期申请已不存在。")
+    approve = bool(button.payload["approve"])
+    decide_extension(call.session, request, now=call.now(), actor=call.caller, approve=approve)
+    zone = call.runtime.zone
+    verdict = "批准" if approve else "驳回"
+    until = local_time(request.proposed_deadline, zone)
+    told = f"{task.code} {task.title} 的延期申请（延至 {until}）已{verdict}。"
+    messages = [Message(told)]
+    requester = request.requested_by_id and call.session.get(Person, request.requested_by_id)
+    if requester and requester.telegram_user_id is not None:
+        messages.append(
+            Message(
+                f"督查室已{verdict}您的申请：{told}",
+                to_chat=requester.telegram_user_id,
+                about=(task.id,),
+            )
+        )
+    return messages
+
+
+# --- replies to the ledger's prompts --------------------------------------------------
+
+
+def _new_task_line(call: Call, tasks: list[Task]) -> Reply:
+    return new_task_draft(call, call.text)
+
+
+def _return_reason(call: Call, tasks: list[Task]) -> Reply:
+    (task,) = tasks  # the prompt is about one task
+    return returned(call, task, call.text)
+
+
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("tasks", tasks))
     app.add_handler(CommandHandler("task", task))
@@ -135,3 +326,16 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("newtask", newtask))
     app.add_handler(CommandHandler("verify", verify))
     app.add_handler(CommandHandler("return", return_task))
+    # A card's buttons are one row per task and action, reused by every card: never spent.
+    add_button(PROGRESS, _progress)
+    add_button(DONE, _done)
+    add_button(EXTEND, _extend)
+    add_button(VERIFY, _verify)
+    add_button(RETURN, _return)
+    add_button(HISTORY, _history)
+    add_button(EVIDENCE, _evidence)
+    add_button(NEW_TASK, _confirm_new_task, one_time=True)
+    add_button(DECIDE, _decide, one_time=True)
+    add_reply_kind(MessageKind.NEW_TASK, _new_task_line, about_tasks=False)
+    add_reply_kind(MessageKind.EXTENSION, _request_extension)
+    add_reply_kind(MessageKind.RETURN, _return_reason)

@@ -1,9 +1,9 @@
-"""Planning on duty during a holiday: 到岗确认, 查岗, their alarms, the daily summary.
+"""Duty's planner: 到岗确认, 查岗, their alarms, the daily summary; rosters chased.
 
-Runs in every scan, days off included (a holiday is when it matters), and its
-rows are the one kind the sender sends on days off and in quiet hours. Every
-step is idempotent by key, so a restart or a second process re-draws and
-repeats nothing:
+The checks on duty run in every scan, days off included (a holiday is when
+they matter), and theirs are the one kind of row the sender sends on days off
+and in quiet hours; rosters are chased on working days. Every step is
+idempotent by key, so a restart or a second process re-draws and repeats nothing:
 
 - a shift that has started (within the last hour, still running) gets a
   check and a prompt to whoever holds it (`bot.duty.checks.Reach`);
@@ -13,21 +13,33 @@ repeats nothing:
 - unanswered when the window since sending runs out: the 带班领导 on duty is
   told; after as long again, the supervisors;
 - at digest time on the days after a holiday day, the supervisors get the
-  day's log (`bot.duty.checks.day_log`).
+  day's log (`bot.duty.checks.day_log`);
+- from the roster deadline until the holiday, each unit whose roster is
+  missing or has gaps is reminded once a working day.
+
+What these say is `bot.duty.notices`.
 """
 
 from __future__ import annotations
 
-import random
-from datetime import date, datetime, timedelta
+from datetime import datetime, time, timedelta
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot.accounts.binding import reachable_supervisors
 from bot.calendar.workcalendar import WorkCalendar
 from bot.core.buttons import Choice, choice_buttons
 from bot.duty import Post
+from bot.duty.check_rows import (
+    DOWN,
+    check_row,
+    claim_escalation,
+    draw_spot_checks,
+    holiday_units,
+    insert_checks,
+    log_missed_spot_checks,
+)
 from bot.duty.checks import (
     ANSWER_DUTY,
     OnDuty,
@@ -38,28 +50,30 @@ from bot.duty.checks import (
     on_duty,
     prompt_key,
 )
-from bot.duty.report import day_text, span_text
-from bot.duty.storage import duty_status_lines
-from bot.outbox.kinds import KindHooks, register_kind
-from bot.outbox.rows import WAITING, Planned, enqueue
-from bot.settings import Settings
-from db.keys import existing_keys, insert_new
-from db.models import (
-    DutyCheck,
-    DutyCheckKind,
-    DutyRoster,
-    OutboxKind,
-    OutboxMessage,
-    OutboxState,
-    Unit,
+from bot.duty.notices import (
+    arrival_prompt,
+    leader_alarm,
+    office_alarm,
+    roster_chase,
+    spot_prompt,
+    unreachable,
 )
+from bot.duty.report import day_text, span_text
+from bot.duty.storage import collected_period, coverage, duty_status_lines
+from bot.outbox.kinds import KindHooks, register_kind
+from bot.outbox.rows import Planned, cancel_stale, enqueue, enqueue_new
+from bot.settings import Settings
+from db.keys import existing_keys
+from db.models import DutyCheck, DutyCheckKind, OutboxKind, OutboxMessage, Unit
+from jobs.scan import PlanningPass, add_planner
 from jobs.schedule import at
 
 STALE = timedelta(hours=1)  # a prompt this late after its moment is not sent any more
 LOOKBACK = timedelta(days=1)  # how far back a scan after downtime logs what it missed
 SUMMARY_DAYS = 7  # a duty log missed through downtime is still sent within a week
-DOWN = "当时系统未运行，未询问"
-_draw = random.SystemRandom()
+STALE_ROSTER_REMINDERS = "duty: stale roster reminders"  # the planners' names, for the order
+CHECKS = "duty: checks on duty"
+ROSTER_CHASING = "duty: roster chasing"
 
 
 class _Pass:
@@ -92,6 +106,9 @@ class _Pass:
     def hm(self, moment: datetime) -> str:
         return f"{moment.astimezone(self.zone):%H:%M}"
 
+    def claim(self, check: DutyCheck, column: InstrumentedAttribute[datetime | None]) -> bool:
+        return claim_escalation(self.session, check, column, now=self.now)
+
     def prompt(self, check_id: int, key: str, who: OnDuty, text: str, label: str) -> Planned:
         assert who.chat_id is not None
         (button,) = choice_buttons(
@@ -123,44 +140,25 @@ def plan_duty(
     step = _Pass(session, now, settings, blocked)
     _drop_stale(session, now)
     rows = [*_arrivals(step), *_spot_prompts(step), *_alarms(step)]
-    _draw_spot_checks(step)
+    draw_spot_checks(
+        session,
+        now=now,
+        zone=step.zone,
+        count=settings.duty_spot_checks,
+        day_start=settings.duty_day_start,
+        day_end=settings.duty_day_end,
+    )
     rows += _summaries(step, calendar)
     return enqueue(session, rows, now=now)
 
 
 def _drop_stale(session: Session, now: datetime) -> None:
-    session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.kind.in_([OutboxKind.DUTY_PROMPT, OutboxKind.DUTY_ALARM]),
-            OutboxMessage.state.in_(WAITING),
-            OutboxMessage.due_at < now - STALE,
-        )
-        .values(state=OutboxState.CANCELLED, last_error="已过时：超过一小时未能发出")
-        .execution_options(synchronize_session=False)
+    cancel_stale(
+        session,
+        [OutboxKind.DUTY_PROMPT, OutboxKind.DUTY_ALARM],
+        due_before=now - STALE,
+        why="已过时：超过一小时未能发出",
     )
-
-
-def _insert_checks(step: _Pass, values: list[dict]) -> dict[str, int]:  # type: ignore[type-arg]
-    """Insert the checks whose keys are new; key → id of those this pass wrote."""
-    written = insert_new(step.session, DutyCheck, values, returning=(DutyCheck.key, DutyCheck.id))
-    return {key: check_id for key, check_id in written}
-
-
-def _check_row(step: _Pass, key: str, kind: DutyCheckKind, unit_id: int, moment: datetime) -> dict:  # type: ignore[type-arg]
-    return {
-        "key": key,
-        "kind": kind,
-        "unit_id": unit_id,
-        "day": moment.astimezone(step.zone).date(),
-        "at": moment,
-        "note": None,  # every row of one insert names the same columns
-        "created_at": step.now,
-    }
-
-
-def _unreachable(who: OnDuty) -> str:
-    return f"{who.post.label}{who.name}未绑定，本单位也未绑定工作群"
 
 
 def _arrivals(step: _Pass) -> list[Planned]:
@@ -180,14 +178,16 @@ def _arrivals(step: _Pass) -> list[Planned]:
     fresh = {key: step.reach.of(*keyed[key]) for key in keyed if key not in known}
     values = []
     for key, who in fresh.items():
-        row = _check_row(step, key, DutyCheckKind.ARRIVAL, who.unit_id, who.starts_at)
+        row = check_row(
+            key, DutyCheckKind.ARRIVAL, who.unit_id, who.starts_at, zone=step.zone, now=step.now
+        )
         row.update(post=who.post.value, name=who.name, person_id=who.person and who.person.id)
         if who.starts_at < step.now - STALE or who.ends_at <= step.now:
             row["note"] = DOWN
         elif who.chat_id is None:
-            row["note"] = _unreachable(who)
+            row["note"] = unreachable(who)
         values.append(row)
-    written = _insert_checks(step, values)
+    written = insert_checks(step.session, values)
     rows = []
     noted = {row["key"] for row in values if row["note"]}
     for key, check_id in written.items():
@@ -196,52 +196,9 @@ def _arrivals(step: _Pass) -> list[Planned]:
             continue
         start, end = step.local(who.starts_at), step.local(who.ends_at)
         when = f"{day_text(start.date())} {span_text(start, end)}"
-        unit = step.unit(who.unit_id)
-        if who.in_group:
-            text = (
-                f"🛡️ 值班提醒：{unit}{who.post.label} {who.name}（{when}）开始值班。"
-                "其到岗后，请本单位人员按“到岗确认”或回复本消息。"
-            )
-        else:
-            text = f"🛡️ 值班提醒：您{when}在{unit}担任{who.post.label}，到岗后请按“到岗确认”。"
+        text = arrival_prompt(who, step.unit(who.unit_id), when)
         rows.append(step.prompt(check_id, key, who, text, "到岗确认"))
     return rows
-
-
-def _holiday_units(step: _Pass, day: date) -> list[tuple[int, date, date]]:
-    """(unit, first day, last day) of every current roster whose holiday includes `day`."""
-    return list(
-        step.session.execute(
-            select(DutyRoster.unit_id, DutyRoster.first_day, DutyRoster.last_day).where(
-                DutyRoster.current, DutyRoster.first_day <= day, DutyRoster.last_day >= day
-            )
-        ).all()
-    )
-
-
-def _draw_spot_checks(step: _Pass) -> None:
-    """Draw and store each holiday unit's spot-check moments for today, once."""
-    settings = step.settings
-    count = settings.duty_spot_checks
-    end = at(step.today, settings.duty_day_end, step.zone)
-    if count == 0 or step.now >= end:
-        return
-    units = [unit_id for unit_id, _, _ in _holiday_units(step, step.today)]
-    keyed = {f"ds:{u}:{step.today}:{n}": u for u in units for n in range(1, count + 1)}
-    known = existing_keys(step.session, DutyCheck.key, keyed)
-    start = max(at(step.today, settings.duty_day_start, step.zone), step.now)
-    minutes = int((end - start).total_seconds() // 60)
-    values = []
-    for key, unit_id in keyed.items():
-        if key in known:
-            continue
-        moment = (start + timedelta(minutes=_draw.randrange(max(minutes, 1)))).replace(
-            second=0, microsecond=0
-        )
-        row = _check_row(step, key, DutyCheckKind.SPOT, unit_id, max(moment, step.now))
-        row["post"] = Post.OFFICER.value
-        values.append(row)
-    insert_new(step.session, DutyCheck, values)
 
 
 def _spot_prompts(step: _Pass) -> list[Planned]:
@@ -258,17 +215,10 @@ def _spot_prompts(step: _Pass) -> list[Planned]:
             )
         )
     )
-    step.session.execute(  # moments passed while the bot was down: logged as such
-        update(DutyCheck)
-        .where(
-            DutyCheck.kind == DutyCheckKind.SPOT,
-            DutyCheck.day >= step.today - timedelta(days=LOOKBACK.days + 1),
-            DutyCheck.at <= step.now - STALE,
-            DutyCheck.asked_at.is_(None),
-            DutyCheck.note.is_(None),
-        )
-        .values(note=DOWN)
-        .execution_options(synchronize_session=False)
+    log_missed_spot_checks(
+        step.session,
+        since=step.today - timedelta(days=LOOKBACK.days + 1),
+        before=step.now - STALE,
     )
     known = existing_keys(step.session, OutboxMessage.key, (prompt_key(c.key) for c in due))
     minutes = step.settings.duty_answer_minutes
@@ -281,21 +231,12 @@ def _spot_prompts(step: _Pass) -> list[Planned]:
             check.note = "该时刻值班表上没有值班员"
             continue
         who = step.reach.of(check.unit_id, shifts[0])
-        check.name, check.person_id = who.name, who.person and who.person.id
+        check.name = who.name
+        check.person_id = who.person.id if who.person is not None else None
         if who.chat_id is None:
-            check.note = _unreachable(who)
+            check.note = unreachable(who)
             continue
-        unit = step.unit(check.unit_id)
-        if who.in_group:  # not bound: someone of the unit answers for them
-            text = (
-                f"🔔 查岗：{unit}值班员 {who.name}。请在 {minutes} 分钟内按“在岗”或回复本消息"
-                "（值班员未绑定账号，由本单位人员代为应答），逾时将告知带班领导。"
-            )
-        else:
-            text = (
-                f"🔔 查岗：{unit}值班员 {who.name}，您好。请在 {minutes} 分钟内按“在岗”"
-                "或回复本消息，逾时将告知带班领导。"
-            )
+        text = spot_prompt(who, step.unit(check.unit_id), minutes)
         rows.append(step.prompt(check.id, check.key, who, text, "在岗"))
     return rows
 
@@ -320,24 +261,15 @@ def _alarms(step: _Pass) -> list[Planned]:
         office_due = (
             check.leader_told_at is not None and check.leader_told_at + step.window <= step.now
         )
-        if leader_due and _claim(step, check, DutyCheck.leader_told_at):
+        if leader_due and claim_escalation(
+            step.session, check, DutyCheck.leader_told_at, now=step.now
+        ):
             rows += _tell_leader(step, check)
-        elif office_due and _claim(step, check, DutyCheck.office_told_at):
+        elif office_due and claim_escalation(
+            step.session, check, DutyCheck.office_told_at, now=step.now
+        ):
             rows += _tell_office(step, check)
     return rows
-
-
-def _claim(step: _Pass, check: DutyCheck, column) -> bool:  # type: ignore[no-untyped-def]
-    """Set an escalation time if no one else did: of two planners, one tells."""
-    done = step.session.execute(
-        update(DutyCheck)
-        .where(DutyCheck.id == check.id, column.is_(None), DutyCheck.answered_at.is_(None))
-        .values({column.key: step.now})
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if done:
-        setattr(check, column.key, step.now)
-    return bool(done)
 
 
 def _officer(step: _Pass, check: DutyCheck) -> str:
@@ -357,26 +289,15 @@ def _tell_leader(step: _Pass, check: DutyCheck) -> list[Planned]:
     if leader is None or leader.chat_id is None:
         return []  # the supervisors hear of it after the next window, and the log says so
     minutes = step.settings.duty_answer_minutes
-    text = (
-        f"⚠️ 查岗未应答：{_officer(step, check)} {step.hm(check.asked_at)} 查岗，"
-        f"{minutes} 分钟未应答。请带班领导核实值班情况。"
-    )
+    text = leader_alarm(_officer(step, check), step.hm(check.asked_at), minutes)
     return [Planned(f"dl:{check.id}", leader.chat_id, OutboxKind.DUTY_ALARM, text, step.now)]
 
 
 def _tell_office(step: _Pass, check: DutyCheck) -> list[Planned]:
     assert check.asked_at is not None
-    leader = _leader(step, check)
-    if leader is None:
-        told = "该时段值班表上没有带班领导"
-    else:
-        phone = f"（{leader.phone}）" if leader.phone else ""
-        reached = "已告知" if leader.chat_id is not None else "未绑定，无法告知"
-        told = f"带班领导 {leader.name}{phone}{reached}"
     minutes = 2 * step.settings.duty_answer_minutes
-    text = (
-        f"⚠️ 查岗未应答：{_officer(step, check)} {step.hm(check.asked_at)} 查岗，"
-        f"{minutes} 分钟仍未应答；{told}。"
+    text = office_alarm(
+        _officer(step, check), step.hm(check.asked_at), minutes, _leader(step, check)
     )
     return [
         Planned(f"do:{check.id}:{chat}", chat, OutboxKind.DUTY_ALARM, text, step.now)
@@ -394,7 +315,7 @@ def _summaries(step: _Pass, calendar: WorkCalendar) -> list[Planned]:
     days = [
         step.today - timedelta(days=back)
         for back in range(SUMMARY_DAYS, 0, -1)
-        if _holiday_units(step, step.today - timedelta(days=back))
+        if holiday_units(step.session, step.today - timedelta(days=back))
     ]
     if not days:
         return []
@@ -426,7 +347,58 @@ def _summaries(step: _Pass, calendar: WorkCalendar) -> list[Planned]:
     return rows
 
 
+def plan_checks(step: PlanningPass) -> int:
+    return plan_duty(
+        step.session,
+        now=step.now,
+        settings=step.settings,
+        calendar=step.calendar,
+        blocked=step.blocked,
+    )
+
+
+def drop_stale_roster_reminders(step: PlanningPass) -> int:
+    """An earlier day's roster reminder still waiting gives way to today's."""
+    cancel_stale(
+        step.session,
+        [OutboxKind.ROSTER_REMINDER],
+        due_before=at(step.today, time(0), step.zone),
+        why="已过期：由今天的提醒代替",
+    )
+    return 0
+
+
+def chase_rosters(step: PlanningPass) -> int:
+    """From the roster deadline until the holiday, each unit whose roster is missing or
+    has gaps is reminded once a working day."""
+    session, now, today, settings = step.session, step.now, step.today, step.settings
+    period = collected_period(step.calendar, today)
+    if period is None or today >= period.first_day:
+        return 0
+    deadline = period.first_day
+    for _ in range(settings.roster_deadline_workdays):
+        deadline = step.calendar.previous_workday(deadline)
+    if today < deadline:
+        return 0
+    report = coverage(session, period, zone=settings.zone)
+    ids = dict(session.execute(select(Unit.name, Unit.id)).all())
+    due = max(at(today, settings.reminder_time, settings.zone), now)
+    rows = []
+    for unit in report.units:
+        if unit.covered:
+            continue
+        text = roster_chase(unit, period, deadline, today)
+        for chat in step.unit_chats.get(ids[unit.unit], ()):
+            key = f"rr:{ids[unit.unit]}:{period.first_day}:{today}:{chat}"
+            rows.append(Planned(key, chat, OutboxKind.ROSTER_REMINDER, text, due))
+    return enqueue_new(session, rows, now=now)
+
+
 def register() -> None:
+    """Duty's planners and its outbox kinds."""
+    add_planner(STALE_ROSTER_REMINDERS, drop_stale_roster_reminders, days_off=True)
+    add_planner(CHECKS, plan_checks, days_off=True)  # a holiday is when they matter
+    add_planner(ROSTER_CHASING, chase_rosters)
     # Duty on a holiday is around the clock: prompts, alarms and the log go out any hour.
     register_kind(OutboxKind.DUTY_PROMPT, KindHooks(any_hour=True, after_sent=mark_asked))
     register_kind(OutboxKind.DUTY_ALARM, KindHooks(any_hour=True))

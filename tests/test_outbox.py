@@ -554,7 +554,7 @@ async def test_digests_are_built_once_a_day_and_only_for_recipients_with_a_chat(
     bot_app, runtime, session, clock, county, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     from bot.reports.digest import Audience, build_digests
-    from jobs import planning
+    from jobs import reports as report_planning
 
     unbound_leader = Person(name="李志强", role=Role.LEADER)  # never bound: no chat
     quiet_town = Unit(name="东关镇", kind=UnitKind.TOWNSHIP)  # nobody bound either
@@ -581,8 +581,10 @@ async def test_digests_are_built_once_a_day_and_only_for_recipients_with_a_chat(
 
         return call
 
-    monkeypatch.setattr(planning, "build_digests", spy(built, planning.build_digests))
-    monkeypatch.setattr(planning, "ledger_summary", spy(summaries, planning.ledger_summary))
+    monkeypatch.setattr(report_planning, "build_digests", spy(built, report_planning.build_digests))
+    monkeypatch.setattr(
+        report_planning, "ledger_summary", spy(summaries, report_planning.ledger_summary)
+    )
     moment = shanghai(2026, 10, 8, 8, 30)
     sent = await scan(bot_app, runtime, clock, moment)
     assert sorted(int(m.params["chat_id"]) for m in sent) == [MEMBER, LEADER, SUPERVISOR]

@@ -23,6 +23,7 @@ from bot.core.messages import Button
 from db.models import ButtonRef, Task
 
 PREFIX = "b:"
+CANCEL = "cancel"  # 取消 under a confirmation: spends its buttons and does nothing else
 STALE_BUTTON = "这个按钮已失效，请重新发送命令。"
 USED_BUTTON = "这组按钮已经按过了，不能再按。"
 CONFIRMATION_HOURS = 24

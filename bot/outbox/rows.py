@@ -1,6 +1,6 @@
 """The outbox: write a message the bot will send on its own, or take back what is no longer due.
 
-Rows are written by planning (`jobs.planning`) and sent by `jobs.outbox`.
+Rows are written by the features' planners (`jobs.scan`) and sent by `jobs.outbox`.
 `enqueue` is idempotent on the row's key (INSERT … ON CONFLICT DO NOTHING), so
 planning may run every scan and after any change; services call
 `cancel_for_task` when a task moves on, inside the caller's unit of work.
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import String, cast, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.access import Refusal
@@ -105,6 +105,35 @@ def cancel_for_task(session: Session, task_id: int | None, *, now: datetime, why
             OutboxMessage.state.in_(WAITING),
         )
         .values(state=OutboxState.CANCELLED, last_error=why)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def cancel_stale(
+    session: Session,
+    kinds: Sequence[OutboxKind],
+    *,
+    due_before: datetime,
+    why: str,
+    free_key: bool = False,
+) -> None:
+    """Take back rows of `kinds` still waiting that were due before `due_before`: what
+    an earlier pass planned and could not send gives way to what is planned now.
+
+    `free_key`: the row's id is added to its key, so the same key may be written again
+    (an escalation is one per deadline, and is sent again saying how late it is today).
+    """
+    values: dict[str, object] = {"state": OutboxState.CANCELLED, "last_error": why}
+    if free_key:
+        values["key"] = OutboxMessage.key + ":" + cast(OutboxMessage.id, String)
+    session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.kind.in_(kinds),
+            OutboxMessage.state.in_(WAITING),
+            OutboxMessage.due_at < due_before,
+        )
+        .values(values)
         .execution_options(synchronize_session=False)
     )
 
