@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
+from typing import Any
 
 from sqlalchemy import select
 from telegram import Message as TelegramMessage
@@ -195,7 +196,7 @@ def _offer(call: Call, unit: Unit, span: str, reading: RosterReading) -> Reply:
     return _confirmation(call, text, payload, "确认报送")
 
 
-def _confirmation(call: Call, text: str, payload: dict, label: str) -> Message:  # type: ignore[type-arg]
+def _confirmation(call: Call, text: str, payload: dict[str, Any], label: str) -> Message:
     confirm, cancel = choice_buttons(
         call.session,
         owner=call.caller,

@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import date
 
 from bot.calendar.workcalendar import HolidayPeriod
+from bot.core.text import cut
 from bot.duty.checks import OnDuty
 from bot.duty.coverage import UnitCoverage
 from bot.duty.report import day_text, gap_lines
-from bot.core.text import cut
 
 
 def unreachable(who: OnDuty) -> str:

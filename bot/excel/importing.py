@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -258,7 +259,7 @@ class _LedgerWriter:
             "lead_unit": self.unit(row.lead_unit, row.row),
             "deadline": row.deadline,
         }
-        optional = {
+        optional: dict[str, tuple[str, Callable[[], object]]] = {
             "备注": ("details", lambda: row.details),
             "来源": ("source", lambda: row.source or ""),
             "包联领导": ("lead_leader", lambda: self.leader(row.lead_leader)),

@@ -25,11 +25,11 @@ from bot.excel.headers import column_label, open_workbook, sheet_rows
 from bot.excel.sheets import LEDGER, Header, find_header
 from bot.excel.text import cell_name, cell_text
 from bot.ledger.changes import MilestoneInput
-from db.models import Milestone, TaskState
+from db.models import Milestone, TaskState, varchar_length
 
 # Written deadlines already in this form need no echo of how they were read.
 FULL_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(\s+\d{1,2}:\d{2})?$")
-MILESTONE_TITLE_LENGTH = Milestone.__table__.c.title.type.length
+MILESTONE_TITLE_LENGTH = varchar_length(Milestone.title)
 
 
 # The parser's range for written years; date cells are held to the same.

@@ -14,10 +14,10 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.models import CodeCounter, Task
+from db.models import CodeCounter, Task, varchar_length
 
 CODE_PREFIX = "DB-"
-CODE_LENGTH = Task.__table__.c.code.type.length
+CODE_LENGTH = varchar_length(Task.code)
 TASK_CODES = "task"  # the CodeCounter row behind DB-NNNN
 _NUMBERED = re.compile(rf"{CODE_PREFIX}(\d{{1,12}})")
 

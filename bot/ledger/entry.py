@@ -22,11 +22,11 @@ from bot.calendar.workcalendar import WorkCalendar
 from bot.core.access import Actor, OfficeAction, Refusal, require_office
 from bot.core.timefmt import describe
 from bot.ledger.changes import create_task
-from db.models import Person, Role, Task, Unit
+from db.models import Person, Role, Task, Unit, varchar_length
 
 FIELD_SEPARATOR = re.compile(r"\s*[|｜]\s*")
-TITLE_LENGTH = Task.__table__.c.title.type.length
-LEADER_LENGTH = Person.__table__.c.name.type.length
+TITLE_LENGTH = varchar_length(Task.title)
+LEADER_LENGTH = varchar_length(Person.name)
 NEW_TASK_FORMAT = "单位 | 标题 | 截止 | 包联领导"
 NEW_TASK_EXAMPLE = "/newtask 城关镇 | 农村改厕1200户 | 下周五前 | 王建国"
 

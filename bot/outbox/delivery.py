@@ -101,7 +101,9 @@ def claim(
     return sorted(claimed, key=lambda c: c.id)
 
 
-def _whole_chats(session: Session, picked: list[Row[Any]], due: Any, limit: int) -> list[int]:
+def _whole_chats(
+    session: Session, picked: Sequence[Row[int, str, int]], due: Any, limit: int
+) -> list[int]:
     """The picked rows with all of their chats' due rows of merging kinds, so each chat's
     merge into one message; chat by chat until about `limit` more rows (at least one
     chat), the rest of the picked ones left whole for the next claim.

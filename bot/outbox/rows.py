@@ -140,7 +140,7 @@ def cancel_stale(
 
 @dataclass(frozen=True)
 class OutboxOverview:
-    counts: dict[str, int]
+    counts: dict[OutboxState, int]
     rows: list[OutboxMessage]  # waiting, sending, failed and dead ones, oldest due first
 
 

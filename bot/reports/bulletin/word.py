@@ -67,7 +67,7 @@ def paragraph_style(
     Aligned styles drop Normal's first-line indent, which suits only body text.
     """
     styles = document.styles
-    style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style: ParagraphStyle = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     style.style_id = style_id
     style.base_style = styles["Normal"]
     style.quick_style = True
@@ -138,7 +138,7 @@ def add_table(
     at a few hundred microseconds each; copying a finished row's XML and filling
     in its texts keeps a 2,000-row table fast.
     """
-    table = document.add_table(rows=2, cols=len(columns))
+    table: Table = document.add_table(rows=2, cols=len(columns))
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
