@@ -1,0 +1,89 @@
+"""The outbox: everything the bot sends on its own is a row here first."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import (
+    Mapped,
+    mapped_column,
+)
+
+from db.models.base import Base, EnumString, check_in, utcnow
+
+
+class OutboxKind(StrEnum):
+    # Not a CHECK constraint: each step adds kinds (duty prompts next); none come from users.
+    REMINDER = "reminder"  # 催办: a task or milestone near or past its due time
+    ESCALATION = "escalation"  # the lead leader told of an overdue task
+    DIGEST = "digest"  # the morning digest
+    BULLETIN = "bulletin"  # the weekly 督查通报, built when it is sent
+    ROSTER_REMINDER = "roster_reminder"  # a unit's holiday duty roster is missing or has gaps
+    # Duty prompts: the one kind sent on days off and in quiet hours (a holiday is when
+    # they matter). A prompt asks the person on duty; an alarm tells whoever is next.
+    DUTY_PROMPT = "duty_prompt"  # 到岗确认 at a shift's start, or a 查岗 spot check
+    DUTY_ALARM = "duty_alarm"  # a spot check unanswered: the 带班领导, then the supervisors
+    DUTY_SUMMARY = "duty_summary"  # the supervisors' holiday-morning duty summary
+    # What a handler tells a chat other than the caller's (an extension request to the
+    # supervisors, a decision to the requester, a return to the unit): written in the
+    # same unit of work as the change it reports, sent at once and retried like the rest.
+    NOTICE = "notice"
+
+
+class OutboxState(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"  # claimed by a sender until `claimed_until`
+    SENT = "sent"
+    FAILED = "failed"  # will be tried again at `next_try_at`
+    DEAD = "dead"  # given up: the chat blocked the bot, or too many failures
+    CANCELLED = "cancelled"  # no longer due: the task moved on, or the row went stale
+
+
+class OutboxMessage(Base):
+    """Everything the bot sends on its own is a row here first (the outbox).
+
+    `key` makes planning idempotent (task + milestone + kind + deadline + local
+    day + chat); a sender claims due rows with a conditional UPDATE, sends, and
+    records the Telegram message ids, or the error and the next try.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        check_in("state", OutboxState),
+        Index("ix_outbox_state_next_try_at", "state", "next_try_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    channel: Mapped[str] = mapped_column(String(20), default="telegram")
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    kind: Mapped[OutboxKind] = mapped_column(EnumString(OutboxKind))
+    task_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tasks.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    buttons: Mapped[str | None] = mapped_column(Text)  # JSON [[label, data], ...]
+    # What a reply to the sent message means (a MessageKind), when not the kind's default.
+    reply_kind: Mapped[str | None] = mapped_column(String(20))
+    # The duty check a prompt asks: the sender stamps it when Telegram takes the prompt.
+    duty_check_id: Mapped[int | None] = mapped_column(
+        ForeignKey("duty_checks.id", ondelete="SET NULL")
+    )
+    due_at: Mapped[datetime]
+    state: Mapped[OutboxState] = mapped_column(EnumString(OutboxState), default=OutboxState.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_try_at: Mapped[datetime]
+    claimed_until: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    message_ids: Mapped[str | None] = mapped_column(String(200))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
