@@ -17,7 +17,7 @@ idempotent by key, so a restart or a second process re-draws and repeats nothing
 - from the roster deadline until the holiday, each unit whose roster is
   missing or has gaps is reminded once a working day.
 
-What these say is `bot.duty.notices`.
+What these say is `bot.duty.texts`.
 """
 
 from __future__ import annotations
@@ -50,7 +50,9 @@ from bot.duty.checks import (
     on_duty,
     prompt_key,
 )
-from bot.duty.notices import (
+from bot.duty.report import day_text, span_text
+from bot.duty.storage import collected_period, coverage, duty_status_lines
+from bot.duty.texts import (
     arrival_prompt,
     leader_alarm,
     office_alarm,
@@ -58,8 +60,6 @@ from bot.duty.notices import (
     spot_prompt,
     unreachable,
 )
-from bot.duty.report import day_text, span_text
-from bot.duty.storage import collected_period, coverage, duty_status_lines
 from bot.outbox.kinds import KindHooks, register_kind
 from bot.outbox.rows import Planned, cancel_stale, enqueue, enqueue_new
 from bot.settings import Settings
