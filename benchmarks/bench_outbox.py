@@ -11,8 +11,9 @@ working day, after digest time (08:30) and reminder time (09:00). Parts:
 1. plan: 100,000 open tasks in 300 units, one bound member each (the 40 lead
    leaders are not bound, so no escalations). 6 % of the deadlines are 1–66
    days past, the rest 0–120 days ahead, at 18:00. Times every ladder computed
-   with `jobs.schedule.reminded_today` (the reminder points), `jobs.planning.plan`
-   for the day (through `jobs.scan.plan_now`, with and without the 08:30 digests)
+   with `jobs.schedule.reminded_today` (the reminder points), the planners
+   (`jobs.ledger`, `jobs.reports`, `jobs.duty`) for the day (through
+   `jobs.scan.plan_now`, with and without the 08:30 digests)
    and, as the alternative, one APScheduler date job per reminder point of a
    20,000-task sample in `SQLAlchemyJobStore` on the same kind of database;
    the last line sets one stored job against a point computed and against an
