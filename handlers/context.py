@@ -42,7 +42,7 @@ from bot.accounts.people import identify
 from bot.core.access import Refusal
 from bot.core.messages import ChatMenu, IncomingFile, Message, Reply, messages_of
 from bot.core.task_messages import remember
-from bot.core.transaction import unit_of_work
+from bot.core.transaction import WriteInReader, unit_of_work
 from bot.reports.render import fit_message
 from bot.runtime import Runtime
 from db.models import MessageKind, Person
@@ -156,7 +156,7 @@ def _username(context: ContextTypes.DEFAULT_TYPE) -> str | None:
 
 
 def handler(
-    policy: Policy, *, fetch: Callable[[IncomingFile], bool] | None = None
+    policy: Policy, *, fetch: Callable[[IncomingFile], bool] | None = None, reads: bool = False
 ) -> Callable[
     [Callable[[Call], Reply]], Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 ]:
@@ -165,6 +165,11 @@ def handler(
     `fetch`: which of the message's files the handler reads; their bytes are
     downloaded first (up to `FETCH_LIMIT`), so no Telegram call runs inside the
     unit of work.
+
+    `reads`: the handler only reads, so its unit of work begins as a reader and
+    neither waits for nor holds the writer's place; if the update must write
+    after all (an admin's first contact, a card's first buttons), it is done
+    again as a writer.
     """
 
     def wrap(
@@ -179,7 +184,7 @@ def handler(
                     await _fetched(context, file) if fetch(file) else file
                     for file in values["files"]  # type: ignore[attr-defined]
                 ]
-            reply = await asyncio.to_thread(_work, runtime, policy, answer, values)
+            reply = await asyncio.to_thread(_work, runtime, policy, answer, values, reads)
             try:
                 await _send(update, context, runtime, messages_of(reply))
             except (
@@ -208,10 +213,16 @@ async def _fetched(context: ContextTypes.DEFAULT_TYPE, file: IncomingFile) -> In
     return replace(file, content=content) if len(content) <= FETCH_LIMIT else file
 
 
-def _work(runtime: Runtime, policy: Policy, answer: Callable[[Call], Reply], values: dict) -> Reply:
+def _work(
+    runtime: Runtime,
+    policy: Policy,
+    answer: Callable[[Call], Reply],
+    values: dict,
+    reads: bool = False,
+) -> Reply:
     """Identify, answer and commit in one unit of work; a refusal is the reply."""
     try:
-        with unit_of_work(runtime.sessions) as session:
+        with unit_of_work(runtime.sessions, read_only=reads) as session:
             user_id = values["user_id"]
             person = None
             if isinstance(user_id, int):
@@ -223,7 +234,11 @@ def _work(runtime: Runtime, policy: Policy, answer: Callable[[Call], Reply], val
                 )
             if person is None and policy == BOUND:
                 return NOT_BOUND
-            return answer(Call(runtime, session, person, **values))  # type: ignore[arg-type]
+            reply = answer(Call(runtime, session, person, **values))  # type: ignore[arg-type]
+        return messages_of(reply)  # deferred drawings are built now, after the commit
+    except WriteInReader as write:
+        logger.info("%s, done again as a writer: %s", answer.__name__, write)
+        return _work(runtime, policy, answer, values)
     except Refusal as refusal:  # rolled back: a refused action leaves nothing behind
         return str(refusal)
 

@@ -7,7 +7,7 @@ channel can be added without touching the services or the handlers' logic.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 
@@ -58,15 +58,27 @@ class ChatMenu:
     commands: tuple[tuple[str, str], ...]
 
 
+@dataclass(frozen=True)
+class Deferred:
+    """A message built after the unit of work ends: a chart, a .docx, a .xlsx.
+
+    `build` closes over plain values read inside the transaction (never the
+    session), so the drawing holds no connection and no lock.
+    """
+
+    build: Callable[[], Message]
+
+
 # A handler's answer: nothing, one message, or several in order. A bare string is one message.
-Reply = str | Message | ChatMenu | Sequence[Message | ChatMenu] | None
+Reply = str | Message | ChatMenu | Deferred | Sequence[Message | ChatMenu | Deferred] | None
 
 
 def messages_of(reply: Reply) -> list[Message | ChatMenu]:
+    """The messages to send, deferred ones built (call it after the unit of work)."""
     if reply is None:
         return []
     if isinstance(reply, str):
         return [Message(reply)]
-    if isinstance(reply, Message | ChatMenu):
-        return [reply]
-    return list(reply)
+    if isinstance(reply, Message | ChatMenu | Deferred):
+        reply = [reply]
+    return [item.build() if isinstance(item, Deferred) else item for item in reply]

@@ -1,7 +1,7 @@
 """The ledger summary: per-unit counts by light and state, overdue tasks, silent units.
 
-Three aggregate queries whatever the size of the ledger (never one per task or
-unit); the lights are computed in SQL from the clock and the yellow cutoff.
+Three queries whatever the size of the ledger (never one per task or unit);
+the lights are computed in SQL from the clock and the yellow cutoff.
 The same `LedgerSummary` feeds `/status`, the CLI table and the digests.
 What is counted is the reader's `bot.core.access.Scope`: a unit's own figures hold
 the tasks it leads; tasks it cooperates on are counted apart.
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, and_, case, false, func, or_, select
+from sqlalchemy import Integer, and_, case, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.core.access import COUNTY, Scope
@@ -125,6 +125,14 @@ def ledger_summary(
             *session.execute(select(*by_light_and_state).where(scope.cooperating())).one()
         )
 
+    # The overdue tasks are picked by (state, deadline) first: joined to the units at
+    # once, SQLite walked every unit's tasks to keep 50 (40 ms at 100,000 tasks).
+    first_overdue = (
+        select(Task.id)
+        .where(red, scope.tasks())
+        .order_by(Task.deadline, Task.code)
+        .limit(overdue_limit)
+    )
     overdue_query = (
         select(
             Task.code,
@@ -137,9 +145,8 @@ def ledger_summary(
         )
         .join(Unit, Task.lead_unit_id == Unit.id)
         .outerjoin(Person, Task.lead_leader_id == Person.id)
-        .where(red, scope.tasks())
+        .where(Task.id.in_(first_overdue))
         .order_by(Task.deadline, Task.code)
-        .limit(overdue_limit)
     )
     overdue = [OverdueTask(*row) for row in session.execute(overdue_query)]
 
@@ -165,26 +172,28 @@ def _silent_units(
     the time to report.
     """
     cutoff = now - timedelta(days=stale_days)
-    open_work = (
-        select(Task.lead_unit_id.label("unit_id"), func.min(Task.created_at).label("since"))
-        .where(Task.state == TaskState.OPEN, scope.led())
-        .group_by(Task.lead_unit_id)
-    ).subquery()
-    last_report = (
-        select(Task.lead_unit_id.label("unit_id"), func.max(ProgressReport.created_at).label("at"))
-        .join(ProgressReport, ProgressReport.task_id == Task.id)
-        .where(scope.led())
-        .group_by(Task.lead_unit_id)
-    ).subquery()
-    query = (
-        select(Unit.name, last_report.c.at)
-        .join(open_work, open_work.c.unit_id == Unit.id)
-        .outerjoin(last_report, last_report.c.unit_id == Unit.id)
-        .where(
-            open_work.c.since < cutoff,
-            or_(last_report.c.at.is_(None), last_report.c.at < cutoff),
-        )
+    # Asked the other way round than "each unit's last report" (a join of every report
+    # to its task, 300 ms at 100,000 of each on SQLite): which units have open work
+    # that old (an index probe each, stopping at the first such task), minus those
+    # with a report since (a scan of the reports' index), and only for the units left
+    # the time of their last report.
+    waiting = exists().where(
+        Task.lead_unit_id == Unit.id,
+        Task.state == TaskState.OPEN,
+        Task.created_at < cutoff,
+        scope.led(),
     )
+    reported_since = select(Task.lead_unit_id).where(
+        Task.id.in_(select(ProgressReport.task_id).where(ProgressReport.created_at >= cutoff)),
+        scope.led(),
+    )
+    last_report = (
+        select(func.max(ProgressReport.created_at))
+        .join(Task, Task.id == ProgressReport.task_id)
+        .where(Task.lead_unit_id == Unit.id, scope.led())
+        .scalar_subquery()
+    )
+    query = select(Unit.name, last_report).where(waiting, Unit.id.not_in(reported_since))
     silent = [SilentUnit(name, at) for name, at in session.execute(query)]
     # Never reported first, then the longest silent.
     silent.sort(key=lambda s: (s.last_report_at is not None, s.last_report_at or now, s.unit_name))
