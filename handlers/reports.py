@@ -14,6 +14,7 @@ from telegram.ext import Application, CommandHandler
 from bot.core.access import OfficeAction, Refusal, Scope, require_office, scope_of, visible_task
 from bot.core.messages import Deferred, Document, Message, Reply
 from bot.core.timefmt import local_day
+from bot.core.transaction import unit_of_work
 from bot.duty.storage import duty_status_lines
 from bot.excel import export_ledger
 from bot.ledger.cards import card_message
@@ -21,8 +22,10 @@ from bot.ledger.queries import card_of
 from bot.reports.bulletin.period import IsoWeek
 from bot.reports.digest import build_digests
 from bot.reports.render import summary_text
+from bot.reports.snapshots import bulletin_number
 from bot.reports.summary import LedgerSummary
 from bot.reports.weekly import bulletin_file
+from bot.runtime import Runtime
 from db.models import Role, Unit
 from handlers.context import BOUND, Call, handler
 
@@ -123,13 +126,21 @@ def export(call: Call) -> Reply:
 def bulletin(call: Call) -> Reply:
     """The week's 督查通报 as a Word document (supervisors)."""
     require_office(call.caller, OfficeAction.BULLETIN)
-    week = None
+    week = IsoWeek.of(call.now(), call.runtime.zone)
     if call.args:
         try:
             week = IsoWeek.parse(call.args[0])
         except ValueError as error:
             raise Refusal(str(error)) from None
-    name, content = bulletin_file(call.runtime, call.session, week)
+    bulletin_number(call.session, str(week))
+    return Deferred(functools.partial(_bulletin, call.runtime, week))
+
+
+def _bulletin(runtime: Runtime, week: IsoWeek) -> Message:
+    # Read and written once the issue number is committed, as a reader: the writer's
+    # place is not held while the document and its chart are drawn.
+    with unit_of_work(runtime.sessions, read_only=True) as session:
+        name, content = bulletin_file(runtime, session, week)
     return Message(f"督查通报：{name.removesuffix('.docx')}", document=Document(name, content))
 
 
