@@ -62,8 +62,9 @@ class ChatMenu:
 class Deferred:
     """A message built after the unit of work ends: a chart, a .docx, a .xlsx.
 
-    `build` closes over plain values read inside the transaction (never the
-    session), so the drawing holds no connection and no lock.
+    `build` closes over plain values read inside the transaction, never its
+    session (or opens a reader of its own), so the handler's unit of work is
+    over, its connection and lock released, while the file is drawn.
     """
 
     build: Callable[[], Message]
