@@ -29,6 +29,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from bot.reports.render import display_width
 from bot.reports.summary import Counts, LedgerSummary, UnitCounts
@@ -205,7 +206,9 @@ def _drawn(text: ChartText, bars: tuple[tuple[int, ...], ...], dpi: int) -> byte
     axes.set_ylim(len(bars) - 0.5, -0.5)
     axes.set_xlim(0, max(left) * 1.08 + 1)
     axes.set_xlabel(text.axis_label, fontproperties=font, loc="right")
-    axes.xaxis.get_major_locator().set_params(integer=True)
+    ticks = axes.xaxis.get_major_locator()
+    assert isinstance(ticks, MaxNLocator)  # a linear axis's AutoLocator
+    ticks.set_params(integer=True)
     axes.grid(axis="x", color="#dddddd", linewidth=0.6)
     axes.set_axisbelow(True)
     for side in ("top", "right"):

@@ -148,7 +148,13 @@ def ledger_summary(
         .where(Task.id.in_(first_overdue))
         .order_by(Task.deadline, Task.code)
     )
-    overdue = [OverdueTask(*row) for row in session.execute(overdue_query)]
+    overdue = [
+        OverdueTask(code, title, unit, leader, deadline, percent, cooperating)
+        for code, title, unit, leader, deadline, percent, cooperating in session.execute(
+            overdue_query
+        )
+        if deadline is not None  # always: a red task has one
+    ]
 
     return LedgerSummary(
         now=now,
