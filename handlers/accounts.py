@@ -91,7 +91,7 @@ def bind(call: Call) -> str:
     return f"本群已绑定为{unit.name}的工作群。督办事项卡片和提醒会发到这里，回复卡片即可报告进展。"
 
 
-@handler(BOUND)
+@handler(BOUND, reads=True)
 def units(call: Call) -> str:
     listing = list_units(call.session, actor=call.caller)
     if not listing:

@@ -9,7 +9,7 @@ from handlers.context import BOUND, Call, handler
 from handlers.menu import help_text, menu
 
 
-@handler(BOUND)
+@handler(BOUND, reads=True)
 def help_command(call: Call) -> Reply:
     """What the caller's role can do; in a private chat the menu is set to match."""
     text = Message(help_text(call.caller.role))

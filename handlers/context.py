@@ -41,10 +41,17 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.accounts.people import identify
 from bot.core.access import Refusal
-from bot.core.messages import ChatMenu, IncomingFile, Message, Reply, messages_of
+from bot.core.messages import (
+    ChatMenu,
+    IncomingFile,
+    Message,
+    Reply,
+    messages_of,
+    split_notices,
+)
 from bot.core.task_messages import remember
 from bot.core.text import fit_message
-from bot.core.transaction import unit_of_work
+from bot.core.transaction import WriteInReader, unit_of_work
 from bot.outbox.notices import write_notices
 from bot.runtime import Runtime
 from db.models import MessageKind, Person
@@ -159,7 +166,7 @@ def _username(context: ContextTypes.DEFAULT_TYPE) -> str | None:
 
 
 def handler(
-    policy: Policy, *, fetch: Callable[[IncomingFile], bool] | None = None
+    policy: Policy, *, fetch: Callable[[IncomingFile], bool] | None = None, reads: bool = False
 ) -> Callable[
     [Callable[[Call], Reply]],
     Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]],
@@ -169,6 +176,11 @@ def handler(
     `fetch`: which of the message's files the handler reads; their bytes are
     downloaded first (up to `FETCH_LIMIT`), so no Telegram call runs inside the
     unit of work.
+
+    `reads`: the handler only reads, so its unit of work begins as a reader and
+    neither waits for nor holds the writer's place; if the update must write
+    after all (an admin's first contact, a card's first buttons), it is done
+    again as a writer.
     """
 
     def wrap(
@@ -183,7 +195,9 @@ def handler(
                     await _fetched(context, file) if fetch(file) else file
                     for file in values["files"]  # type: ignore[attr-defined]
                 ]
-            outputs, notices = await asyncio.to_thread(_work, runtime, policy, answer, values)
+            outputs, notices = await asyncio.to_thread(
+                _work, runtime, policy, answer, values, reads
+            )
             try:
                 await _send(update, context, runtime, outputs)
             except (
@@ -215,15 +229,20 @@ async def _fetched(context: ContextTypes.DEFAULT_TYPE, file: IncomingFile) -> In
 
 
 def _work(
-    runtime: Runtime, policy: Policy, answer: Callable[[Call], Reply], values: dict
+    runtime: Runtime,
+    policy: Policy,
+    answer: Callable[[Call], Reply],
+    values: dict,
+    reads: bool = False,
 ) -> tuple[list[Message | ChatMenu], list[int]]:
     """Identify, answer and commit in one unit of work; a refusal is the reply.
 
-    Returns what to send the caller, and the outbox rows of the notices to other
-    chats, written in the same unit of work as the change they report.
+    Returns what to send the caller (deferred drawings built after the commit),
+    and the outbox rows of the notices to other chats, written in the same unit
+    of work as the change they report.
     """
     try:
-        with unit_of_work(runtime.sessions) as session:
+        with unit_of_work(runtime.sessions, read_only=reads) as session:
             user_id = values["user_id"]
             person = None
             if isinstance(user_id, int):
@@ -235,13 +254,13 @@ def _work(
                 )
             if person is None and policy == BOUND:
                 return messages_of(NOT_BOUND), []
-            outputs = messages_of(answer(Call(runtime, session, person, **values)))  # type: ignore[arg-type]
-            to_caller: list[Message | ChatMenu] = []
-            notices: list[Message] = []
-            for output in outputs:
-                elsewhere = isinstance(output, Message) and output.to_chat is not None
-                (notices if elsewhere else to_caller).append(output)  # type: ignore[arg-type]
-            return to_caller, write_notices(session, notices, now=runtime.now())
+            reply = answer(Call(runtime, session, person, **values))  # type: ignore[arg-type]
+            to_caller, elsewhere = split_notices(reply)
+            notices = write_notices(session, elsewhere, now=runtime.now()) if elsewhere else []
+        return messages_of(to_caller), notices  # deferred drawings are built now, after the commit
+    except WriteInReader as write:
+        logger.info("%s, done again as a writer: %s", answer.__name__, write)
+        return _work(runtime, policy, answer, values)
     except Refusal as refusal:  # rolled back: a refused action leaves nothing behind
         return messages_of(str(refusal)), []
 

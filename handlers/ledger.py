@@ -75,17 +75,17 @@ def _listing(call: Call, *, title: str, empty: str, overdue_only: bool = False) 
     return list_message(lines, total, title=title, now=now, zone=call.runtime.zone, empty=empty)
 
 
-@handler(BOUND)
+@handler(BOUND, reads=True)
 def tasks(call: Call) -> Reply:
     return _listing(call, title="您范围内的督办事项", empty="您范围内暂无推进中的督办事项。")
 
 
-@handler(BOUND)
+@handler(BOUND, reads=True)
 def overdue(call: Call) -> Reply:
     return _listing(call, title="逾期事项", empty="没有逾期事项。", overdue_only=True)
 
 
-@handler(BOUND)
+@handler(BOUND, reads=True)
 def task(call: Call) -> Reply:
     if not call.args:
         return "用法：/task 编号，例如 /task DB-0001。发送 /tasks 查看您的事项。"

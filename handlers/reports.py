@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import tempfile
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from telegram.ext import Application, CommandHandler
 
 from bot.core.access import OfficeAction, Refusal, Scope, require_office, scope_of, visible_task
-from bot.core.messages import Document, Message, Reply
+from bot.core.messages import Deferred, Document, Message, Reply
 from bot.core.timefmt import local_day
+from bot.core.transaction import unit_of_work
 from bot.duty.storage import duty_status_lines
 from bot.excel import export_ledger
 from bot.ledger.cards import card_message
@@ -19,12 +22,15 @@ from bot.ledger.queries import card_of
 from bot.reports.bulletin.period import IsoWeek
 from bot.reports.digest import build_digests
 from bot.reports.render import summary_text
+from bot.reports.snapshots import bulletin_number
+from bot.reports.summary import LedgerSummary
 from bot.reports.weekly import bulletin_file
+from bot.runtime import Runtime
 from db.models import Role, Unit
 from handlers.context import BOUND, Call, handler
 
 
-@handler(BOUND)
+@handler(BOUND, reads=True)  # a card's first buttons are written by doing it again as a writer
 def status(call: Call) -> Reply:
     scope = scope_of(call.caller)
     if scope.sees_nothing:
@@ -36,10 +42,14 @@ def status(call: Call) -> Reply:
     text = Message(summary_text(summary, call.runtime.zone))
     if call.caller.role == Role.MEMBER or not any(u.counts.total for u in summary.units):
         return text
+    # 挂图作战: the picture with it, drawn once the transaction is over.
+    return [text, Deferred(functools.partial(_chart, summary, call.runtime.zone))]
+
+
+def _chart(summary: LedgerSummary, zone: ZoneInfo) -> Message:
     from bot.reports.charts import render_chart  # matplotlib: loaded when first needed
 
-    chart = render_chart(summary, zone=call.runtime.zone)  # 挂图作战: the picture with it
-    return [text, Message("", image=Document("督办进度.png", chart))]
+    return Message("", image=Document("督办进度.png", render_chart(summary, zone=zone)))
 
 
 def _status_of(call: Call, scope: Scope, target: str) -> Reply:
@@ -62,7 +72,7 @@ def _status_of(call: Call, scope: Scope, target: str) -> Reply:
     return summary_text(summary, call.runtime.zone)
 
 
-@handler(BOUND)
+@handler(BOUND, reads=True)
 def digest(call: Call) -> Reply:
     runtime, session, person = call.runtime, call.session, call.caller
     now = call.now()
@@ -88,7 +98,7 @@ def digest(call: Call) -> Reply:
     return f"今天（{local_day(now, runtime.zone)}）没有需要提醒您的红灯、黄灯事项。"
 
 
-@handler(BOUND)
+@handler(BOUND, reads=True)
 def export(call: Call) -> Reply:
     scope = scope_of(call.caller)
     if scope.sees_nothing:
@@ -112,17 +122,25 @@ def export(call: Call) -> Reply:
     )
 
 
-@handler(BOUND)
+@handler(BOUND)  # a writer: the week's issue number is kept
 def bulletin(call: Call) -> Reply:
     """The week's 督查通报 as a Word document (supervisors)."""
     require_office(call.caller, OfficeAction.BULLETIN)
-    week = None
+    week = IsoWeek.of(call.now(), call.runtime.zone)
     if call.args:
         try:
             week = IsoWeek.parse(call.args[0])
         except ValueError as error:
             raise Refusal(str(error)) from None
-    name, content = bulletin_file(call.runtime, call.session, week)
+    bulletin_number(call.session, str(week))
+    return Deferred(functools.partial(_bulletin, call.runtime, week))
+
+
+def _bulletin(runtime: Runtime, week: IsoWeek) -> Message:
+    # Read and written once the issue number is committed, as a reader: the writer's
+    # place is not held while the document and its chart are drawn.
+    with unit_of_work(runtime.sessions, read_only=True) as session:
+        name, content = bulletin_file(runtime, session, week)
     return Message(f"督查通报：{name.removesuffix('.docx')}", document=Document(name, content))
 
 

@@ -96,3 +96,24 @@ def test_units_without_tasks_are_not_drawn_and_long_names_are_shortened() -> Non
     summary.units[0] = UnitCounts(0, "某某县经济技术开发区管理委员会综合办公室", Counts(red=1))
     names = chart_text(summary, zone=SHANGHAI).unit_names
     assert names == ("某某县经济技术开发区管…", "第2乡镇")
+
+
+def test_an_unchanged_ledger_is_not_drawn_again() -> None:
+    from bot.reports.charts import _drawn
+
+    _drawn.cache_clear()
+    first = render_chart(county(40), zone=SHANGHAI)
+    assert render_chart(county(40), zone=SHANGHAI) is first  # the same picture, kept
+    assert _drawn.cache_info().misses == 1
+    # Anything drawn changes the picture: a number, a unit's name, the day in the title.
+    changed = county(40)
+    changed.units[5].counts.green += 1
+    renamed = county(40)
+    renamed.units[0] = UnitCounts(0, "县水利局", renamed.units[0].counts)
+    tomorrow = county(40)
+    tomorrow.now = NOW.replace(day=27)
+    left_out = county(40)
+    left_out.units[-1].counts.red += 1  # not drawn, but counted in the note below the bars
+    for other in (changed, renamed, tomorrow, left_out):
+        assert render_chart(other, zone=SHANGHAI) != first
+    assert _drawn.cache_info().misses == 5

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from bot.calendar.workcalendar import OFFICIAL_CALENDAR
 from bot.core.access import SYSTEM
@@ -184,3 +185,100 @@ def test_sql_lights_agree_with_light_of_on_a_random_ledger(runtime, session) -> 
         expected[Light.GREEN],
     )
     assert min(expected.values()) > 0
+
+
+def test_overdue_and_silent_units_agree_with_counting_by_hand_on_a_random_ledger(
+    runtime, session
+) -> None:  # type: ignore[no-untyped-def]
+    """The overdue list and the silent units are asked of SQL the quick way round;
+    here they are worked out task by task and report by report, in every scope."""
+    import random
+
+    from bot.ledger.changes import create_task
+    from bot.reports.summary import ledger_summary
+    from db.models import ProgressReport, Task
+
+    county = make_county(session)
+    rng = random.Random(3)
+    units = [county.township, county.department]
+    units += [Unit(name=f"第{i}乡镇", kind=UnitKind.TOWNSHIP) for i in range(5)]
+    leaders = [county.leader, Person(name="李志强", role=Role.LEADER)]
+    session.add_all(units + leaders)
+    for number in range(90):
+        created = NOW - timedelta(days=rng.randint(0, 40))
+        lead = rng.choice(units[:-1])  # the last unit leads nothing
+        task = create_task(
+            session,
+            title=f"事项{number}",
+            lead_unit=lead,
+            deadline=None if number % 13 == 0 else NOW + timedelta(hours=rng.randint(-600, 600)),
+            now=created,
+            actor=SYSTEM,
+            lead_leader=rng.choice(leaders),
+            cooperating_units=rng.sample([u for u in units if u is not lead], rng.randint(0, 2)),
+            allow_past_deadline=True,
+        )
+        never_reports = lead is units[-2]
+        for _ in range(0 if never_reports else rng.choice([0, 0, 1, 2])):
+            at = created + (NOW - created) * rng.random()
+            report_progress(session, task, now=at, actor=SYSTEM, text="推进中")
+        task.state = rng.choice(
+            [TaskState.OPEN] * 4 + [TaskState.REPORTED_DONE, TaskState.VERIFIED]
+        )
+    session.commit()
+
+    tasks = session.scalars(select(Task)).all()
+    reports = session.scalars(select(ProgressReport)).all()
+    scopes = [Scope(county=True), *(Scope(leader_id=p.id) for p in leaders)]
+    scopes += [Scope(unit_id=u.id) for u in units]
+    for stale_days in (3, 7, 20):
+        cutoff = NOW - timedelta(days=stale_days)
+        for scope in scopes:
+            summary = ledger_summary(
+                session,
+                now=NOW,
+                yellow_until=runtime.yellow_until(session, NOW),
+                stale_days=stale_days,
+                scope=scope,
+                overdue_limit=7,
+            )
+
+            red = [
+                t
+                for t in tasks
+                if (_led(scope, t) or _cooperating(scope, t))
+                and t.state == TaskState.OPEN
+                and t.deadline is not None
+                and t.deadline < NOW
+            ]
+            red.sort(key=lambda t: (t.deadline, t.code))
+            assert [(o.code, o.cooperating) for o in summary.overdue] == [
+                (t.code, _cooperating(scope, t)) for t in red[:7]
+            ], scope
+            expected = []
+            for unit in units:
+                own = [t for t in tasks if _led(scope, t) and t.lead_unit_id == unit.id]
+                opened = [t.created_at for t in own if t.state == TaskState.OPEN]
+                ids = {t.id for t in own}
+                times = [r.created_at for r in reports if r.task_id in ids]
+                last = max(times, default=None)
+                if opened and min(opened) < cutoff and (last is None or last < cutoff):
+                    expected.append((last is not None, last or NOW, unit.name, last))
+            expected.sort(key=lambda row: row[:3])
+            assert [(s.unit_name, s.last_report_at) for s in summary.silent_units] == [
+                (name, last) for *_, name, last in expected
+            ], (scope, stale_days)
+    silent = [u for s in scopes for u in summary_for(runtime, session, scope=s).silent_units]
+    assert {u.last_report_at is None for u in silent} == {True, False}  # both kinds were seen
+
+
+def _led(scope: Scope, task) -> bool:  # type: ignore[no-untyped-def]
+    if scope.county:
+        return True
+    if scope.leader_id is not None:
+        return task.lead_leader_id == scope.leader_id
+    return task.lead_unit_id == scope.unit_id
+
+
+def _cooperating(scope: Scope, task) -> bool:  # type: ignore[no-untyped-def]
+    return scope.unit_id is not None and scope.unit_id in {u.id for u in task.cooperating_units}

@@ -7,7 +7,7 @@ channel can be added without touching the services or the handlers' logic.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 
@@ -60,15 +60,40 @@ class ChatMenu:
     commands: tuple[tuple[str, str], ...]
 
 
+@dataclass(frozen=True)
+class Deferred:
+    """A message built after the unit of work ends: a chart, a .docx, a .xlsx.
+
+    `build` closes over plain values read inside the transaction, never its
+    session (or opens a reader of its own), so the handler's unit of work is
+    over, its connection and lock released, while the file is drawn.
+    """
+
+    build: Callable[[], Message]
+
+
 # A handler's answer: nothing, one message, or several in order. A bare string is one message.
-Reply = str | Message | ChatMenu | Sequence[Message | ChatMenu] | None
+Reply = str | Message | ChatMenu | Deferred | Sequence[Message | ChatMenu | Deferred] | None
 
 
 def messages_of(reply: Reply) -> list[Message | ChatMenu]:
+    """The messages to send, deferred ones built (call it after the unit of work)."""
     if reply is None:
         return []
     if isinstance(reply, str):
         return [Message(reply)]
-    if isinstance(reply, Message | ChatMenu):
-        return [reply]
-    return list(reply)
+    if isinstance(reply, Message | ChatMenu | Deferred):
+        reply = [reply]
+    return [item.build() if isinstance(item, Deferred) else item for item in reply]
+
+
+def split_notices(reply: Reply) -> tuple[list[Message | ChatMenu | Deferred], list[Message]]:
+    """What goes to the caller (deferred ones not built yet), and the messages for other
+    chats (`to_chat`), which the wrapper writes to the outbox."""
+    if reply is None:
+        return [], []
+    if isinstance(reply, str):
+        return [Message(reply)], []
+    items = [reply] if isinstance(reply, Message | ChatMenu | Deferred) else list(reply)
+    elsewhere = [i for i in items if isinstance(i, Message) and i.to_chat is not None]
+    return [i for i in items if not (isinstance(i, Message) and i.to_chat is not None)], elsewhere

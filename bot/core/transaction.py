@@ -7,6 +7,12 @@ saved. Rules two processes could race on live in the database (unique
 constraints, version columns); when one is hit the database's error becomes
 the Chinese refusal for that rule here, in one place, instead of a generic
 failure.
+
+A unit of work that only reads says so (`read_only=True`): it begins as a
+reader (`db.session.reading`), so on SQLite it neither waits for the writer
+nor makes the next writer wait, and anything that would write in it raises
+`WriteInReader` instead (the ORM refuses before the database does), so a
+reader can never race a writer; the caller may redo the work as a writer.
 """
 
 from __future__ import annotations
@@ -14,15 +20,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Final
+from typing import Any, Final
 
-from sqlalchemy import UniqueConstraint
-from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import UniqueConstraint, event
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.core.access import Refusal
 from db.models import Base
+from db.session import READER_BIND
 
 # The user's words for each rule the database keeps, by constraint name.
 CONFLICTS: Final[dict[str, str]] = {
@@ -81,21 +88,62 @@ def conflict_refusal(error: IntegrityError | StaleDataError | OperationalError) 
     return Refusal(CONFLICTS[rule]) if rule in CONFLICTS else None
 
 
+READ_ONLY: Final = "read_only"  # `Session.info` key: the unit of work only reads
+
+
+class WriteInReader(RuntimeError):
+    """Something tried to write in a unit of work begun as a reader; nothing was written."""
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_flush_in_reader(session: Session, _context: Any, _instances: Any) -> None:
+    if not session.info.get(READ_ONLY):
+        return
+    # `dirty` also lists objects whose attributes were set to the values they had.
+    changed = [obj for obj in session.dirty if session.is_modified(obj)]
+    if session.new or session.deleted or changed:
+        raise WriteInReader(
+            f"a reader unit of work would write: {len(session.new)} new, "
+            f"{len(changed)} changed, {len(session.deleted)} deleted"
+        )
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_statement_in_reader(state: ORMExecuteState) -> None:
+    if state.session.info.get(READ_ONLY) and (
+        state.is_insert or state.is_update or state.is_delete
+    ):
+        raise WriteInReader(f"a reader unit of work would run: {str(state.statement)[:80]}")
+
+
+def _refused_by_reader(error: DBAPIError) -> bool:
+    """The database's own refusal of a write in a read-only transaction."""
+    message = str(error.orig)
+    return "readonly database" in message or "read-only transaction" in message
+
+
 @contextmanager
-def unit_of_work(sessions: sessionmaker[Session]) -> Iterator[Session]:
-    """A session whose work is committed once at the end, or not at all."""
+def unit_of_work(sessions: sessionmaker[Session], *, read_only: bool = False) -> Iterator[Session]:
+    """A session whose work is committed once at the end, or not at all.
+
+    `read_only`: the block only reads (see the module's note); a write raises
+    `WriteInReader` and rolls back.
+    """
     session = sessions()
+    if read_only:
+        session.info[READ_ONLY] = True
+        session.bind = session.info.get(READER_BIND, session.bind)
     try:
         yield session
         session.commit()
-    except (IntegrityError, StaleDataError, OperationalError) as error:
+    except BaseException as error:
         session.rollback()
-        refusal = conflict_refusal(error)
-        if refusal is None:
-            raise
-        raise refusal from error
-    except BaseException:
-        session.rollback()
+        if read_only and isinstance(error, DBAPIError) and _refused_by_reader(error):
+            raise WriteInReader(str(error.orig)) from error
+        if isinstance(error, IntegrityError | StaleDataError | OperationalError):
+            refusal = conflict_refusal(error)
+            if refusal is not None:
+                raise refusal from error
         raise
     finally:
         session.close()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, and_, case, false, func, or_, select
+from sqlalchemy import Integer, Select, and_, case, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.core.access import COUNTY, Scope
@@ -125,6 +125,14 @@ def ledger_summary(
             *session.execute(select(*by_light_and_state).where(scope.cooperating())).one()
         )
 
+    # The overdue tasks are picked by (state, deadline) first: joined to the units at
+    # once, SQLite walked every unit's tasks to keep 50 (40 ms at 100,000 tasks).
+    first_overdue = (
+        select(Task.id)
+        .where(red, scope.tasks())
+        .order_by(Task.deadline, Task.code)
+        .limit(overdue_limit)
+    )
     overdue_query = (
         select(
             Task.code,
@@ -137,11 +145,16 @@ def ledger_summary(
         )
         .join(Unit, Task.lead_unit_id == Unit.id)
         .outerjoin(Person, Task.lead_leader_id == Person.id)
-        .where(red, scope.tasks())
+        .where(Task.id.in_(first_overdue))
         .order_by(Task.deadline, Task.code)
-        .limit(overdue_limit)
     )
-    overdue = [OverdueTask(*row) for row in session.execute(overdue_query)]
+    overdue = [
+        OverdueTask(code, title, unit, leader, deadline, percent, cooperating)
+        for code, title, unit, leader, deadline, percent, cooperating in session.execute(
+            overdue_query
+        )
+        if deadline is not None  # always: a red task has one
+    ]
 
     return LedgerSummary(
         now=now,
@@ -165,6 +178,38 @@ def _silent_units(
     the time to report.
     """
     cutoff = now - timedelta(days=stale_days)
+    query = _silent_in_county(cutoff) if scope.county else _silent_in(scope, cutoff)
+    silent = [SilentUnit(name, at) for name, at in session.execute(query)]
+    # Never reported first, then the longest silent.
+    silent.sort(key=lambda s: (s.last_report_at is not None, s.last_report_at or now, s.unit_name))
+    return silent
+
+
+def _silent_in_county(cutoff: datetime) -> Select[str, datetime | None]:
+    """Unit by unit: grouping every task and every report of the county took 250 ms at
+    100,000 of each on SQLite, where this takes a few. Each unit stops at its first
+    open task older than the cutoff and at its first report since; only the units
+    left look for their last report."""
+    waiting = exists().where(
+        Task.lead_unit_id == Unit.id, Task.state == TaskState.OPEN, Task.created_at < cutoff
+    )
+    reported_since = exists().where(
+        ProgressReport.task_id == Task.id,
+        Task.lead_unit_id == Unit.id,
+        ProgressReport.created_at >= cutoff,
+    )
+    last_report = (
+        select(func.max(ProgressReport.created_at))
+        .join(Task, Task.id == ProgressReport.task_id)
+        .where(Task.lead_unit_id == Unit.id)
+        .scalar_subquery()
+    )
+    return select(Unit.name, last_report).where(waiting, ~reported_since)
+
+
+def _silent_in(scope: Scope, cutoff: datetime) -> Select[str, datetime | None]:
+    """Grouped over the scope's tasks: a leader's or a unit's are few, and found by
+    their own index (unit by unit, each unit's tasks would be walked for the few)."""
     open_work = (
         select(Task.lead_unit_id.label("unit_id"), func.min(Task.created_at).label("since"))
         .where(Task.state == TaskState.OPEN, scope.led())
@@ -176,7 +221,7 @@ def _silent_units(
         .where(scope.led())
         .group_by(Task.lead_unit_id)
     ).subquery()
-    query = (
+    return (
         select(Unit.name, last_report.c.at)
         .join(open_work, open_work.c.unit_id == Unit.id)
         .outerjoin(last_report, last_report.c.unit_id == Unit.id)
@@ -185,7 +230,3 @@ def _silent_units(
             or_(last_report.c.at.is_(None), last_report.c.at < cutoff),
         )
     )
-    silent = [SilentUnit(name, at) for name, at in session.execute(query)]
-    # Never reported first, then the longest silent.
-    silent.sort(key=lambda s: (s.last_report_at is not None, s.last_report_at or now, s.unit_name))
-    return silent
