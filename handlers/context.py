@@ -107,7 +107,8 @@ class Call:
 
 
 def runtime_of(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
-    return context.bot_data["runtime"]
+    runtime: Runtime = context.bot_data["runtime"]
+    return runtime
 
 
 def _files_of(message: TelegramMessage | None) -> list[IncomingFile]:
@@ -254,7 +255,7 @@ def _work(
                 )
             if person is None and policy == BOUND:
                 return messages_of(NOT_BOUND), []
-            reply = answer(Call(runtime, session, person, **values))  # type: ignore[arg-type]
+            reply = answer(Call(runtime, session, person, **values))
             to_caller, elsewhere = split_notices(reply)
             notices = write_notices(session, elsewhere, now=runtime.now()) if elsewhere else []
         return messages_of(to_caller), notices  # deferred drawings are built now, after the commit

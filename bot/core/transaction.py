@@ -66,7 +66,7 @@ def broken_rule(error: IntegrityError) -> str | None:
     diagnostics = getattr(error.orig, "diag", None)  # psycopg names the constraint
     name = getattr(diagnostics, "constraint_name", None)
     if name:
-        return name
+        return str(name)
     match = _SQLITE_UNIQUE.search(str(error.orig))  # SQLite names table.column pairs
     if match is None:
         return None

@@ -212,12 +212,12 @@ def build_digests(
         person.id: person
         for person in session.scalars(select(Person).where(Person.id.in_(list(by_leader))))
     }
-    for leader_id, listing in sorted(by_leader.items(), key=lambda item: leaders[item[0]].name):
-        counts = listing.counts
+    for leader_id, led in sorted(by_leader.items(), key=lambda item: leaders[item[0]].name):
+        counts = led.counts
         lines = [
             f"📌 {leaders[leader_id].name}同志，您包联的督办事项（{counts.total()} 项推进中）",
             f"🔴 {counts[Light.RED]} · 🟡 {counts[Light.YELLOW]} · 🟢 {counts[Light.GREEN]}",
-            *listing.lines(
+            *led.lines(
                 _LEADER_GROUPS,
                 lambda light, task: _task_line(task, light, now, zone) + f" · {task.unit_name}",
             ),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, Select, and_, case, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, Integer, Select, and_, case, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.core.access import COUNTY, Scope
@@ -93,7 +93,7 @@ def ledger_summary(
     red = and_(is_open, Task.deadline < now)
     yellow = and_(is_open, Task.deadline >= now, Task.deadline <= yellow_until)
 
-    def count_where(condition):  # type: ignore[no-untyped-def]
+    def count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0).cast(Integer)
 
     by_light_and_state = (
