@@ -13,6 +13,7 @@ from sqlalchemy import select
 from telegram import Message as TelegramMessage
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
+from bot.calendar.workcalendar import HolidayPeriod
 from bot.core.access import (
     OfficeAction,
     Refusal,
@@ -77,13 +78,13 @@ ROSTER_DOCUMENT = (
 )
 
 
-def _span(period) -> str:  # type: ignore[no-untyped-def]
+def _span(period: HolidayPeriod) -> str:
     return (
         f"{period.name}（{local_day_only(period.first_day)} 至 {local_day_only(period.last_day)}）"
     )
 
 
-def _period(call: Call):  # type: ignore[no-untyped-def]
+def _period(call: Call) -> HolidayPeriod:
     today = call.now().astimezone(call.runtime.zone).date()
     period = collected_period(call.runtime.calendar(call.session), today)
     if period is None:
@@ -169,7 +170,7 @@ def _unit(call: Call, name: str) -> Unit:
     return unit
 
 
-def _submission(call: Call, period, span: str, pasted: str) -> Reply:  # type: ignore[no-untyped-def]
+def _submission(call: Call, period: HolidayPeriod, span: str, pasted: str) -> Reply:
     unit = _unit(call, "")
     require_unit(call.caller, unit.id, "报送本单位值班表")
     return _offer(call, unit, span, parse_pasted_roster(pasted, unit=unit.name, period=period))
@@ -245,7 +246,7 @@ def roster_file(call: Call) -> Reply:
     return _offer_county(call, period, span, reading)
 
 
-def _offer_county(call: Call, period, span: str, reading: RosterReading) -> Reply:  # type: ignore[no-untyped-def]
+def _offer_county(call: Call, period: HolidayPeriod, span: str, reading: RosterReading) -> Reply:
     names = sorted({shift.unit for shift in reading.shifts})
     known = set(call.session.scalars(select(Unit.name).where(Unit.name.in_(names))))
     unknown = [name for name in names if name not in known]

@@ -19,7 +19,7 @@ from bot.core.timefmt import local_time, short_date
 from bot.ledger.lights import LIGHT_ICONS, LIGHT_LABELS, Light, days_overdue
 from bot.ledger.queries import TaskCard, TaskLine, evidence_of
 from bot.ledger.states import STATE_LABELS
-from db.models import Task, TaskState
+from db.models import Task, TaskEvent, TaskState
 
 # Button actions (what a ButtonRef's `action` says) and their labels.
 PROGRESS, DONE, EXTEND, VERIFY, RETURN = "progress", "done", "extend", "verify", "return"
@@ -178,7 +178,7 @@ def _value(text: str | None, zone: ZoneInfo) -> str:
     return VALUE_LABELS.get(text, text if len(text) <= 60 else text[:60] + "…")
 
 
-def _event_line(event, zone: ZoneInfo) -> str:  # type: ignore[no-untyped-def]
+def _event_line(event: TaskEvent, zone: ZoneInfo) -> str:
     who = event.actor.name if event.actor else "系统"
     field = FIELD_LABELS.get(event.field, event.field)
     when = short_date(event.created_at, zone)

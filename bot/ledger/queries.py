@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
 from bot.core.access import Actor, Scope, scope_of, visible_task
 from bot.ledger.lights import Light, light_of
@@ -43,7 +44,9 @@ class TaskLine:
     cooperating: bool
 
 
-def _order(now: datetime, yellow_until: datetime):  # type: ignore[no-untyped-def]
+def _order(
+    now: datetime, yellow_until: datetime
+) -> tuple[ColumnElement[Any] | InstrumentedAttribute[Any], ...]:
     """Worst first: red, yellow, green, then reported done, then verified; by deadline."""
     rank = case(
         (Task.state == TaskState.VERIFIED, 5),

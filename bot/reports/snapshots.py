@@ -6,7 +6,9 @@ the week before without reconstructing the past from the audit trail.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -16,7 +18,7 @@ from bot.reports.summary import Counts, LedgerSummary, UnitCounts
 from db.models import Bulletin, Unit, UnitSnapshot
 
 
-def _insert(session: Session):  # type: ignore[no-untyped-def]
+def _insert(session: Session) -> Callable[..., Any]:
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
