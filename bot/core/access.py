@@ -18,6 +18,7 @@ from typing import Final
 from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import Session
 
+from bot.ledger.codes import typed_codes
 from db.models import Person, Role, Task, task_cooperating_units
 
 
@@ -279,7 +280,9 @@ def scope_of(actor: Actor | None) -> Scope:
 
 def visible_task(session: Session, actor: Actor | None, code: str) -> Task:
     """The task with this code if `actor` may see it; otherwise one refusal for both cases."""
-    task = session.scalar(select(Task).where(Task.code == code.strip().upper()))
+    wanted = typed_codes(code)
+    found = {t.code: t for t in session.scalars(select(Task).where(Task.code.in_(wanted)))}
+    task = next((found[c] for c in wanted if c in found), None)
     if task is None or not may(actor, TaskAction.VIEW, task):
         raise not_found(code.strip())
     return task

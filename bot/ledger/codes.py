@@ -8,6 +8,7 @@ given by hand, so it never draws them later.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from sqlalchemy import insert, select, update
@@ -20,6 +21,21 @@ CODE_PREFIX = "DB-"
 CODE_LENGTH = varchar_length(Task.code)
 TASK_CODES = "task"  # the CodeCounter row behind DB-NNNN
 _NUMBERED = re.compile(rf"{CODE_PREFIX}(\d{{1,12}})")
+# A code as people type it: db0006, DB 6, ＤＢ－０００６, or the bare number 6.
+_LOOSE = re.compile(r"([A-Z]{1,6})?\s*[-_－—–]?\s*0*(\d{1,12})")
+_DASHES = str.maketrans({"－": "-", "—": "-", "–": "-", "_": "-"})
+
+
+def typed_codes(typed: str) -> list[str]:
+    """The codes `typed` may mean, the exact one first: `DB0006`, `db-6`, `6` and the
+    full-width `ＤＢ－０００６` all mean DB-0006. An imported code (DB-2026-07) is
+    only ever itself."""
+    exact = unicodedata.normalize("NFKC", typed).strip().upper().translate(_DASHES)
+    loose = _LOOSE.fullmatch(exact)
+    if loose is None:
+        return [exact]
+    prefix, number = (loose[1] or CODE_PREFIX.rstrip("-")), int(loose[2])
+    return list(dict.fromkeys([exact, f"{prefix}-{number:04d}", f"{prefix}-{number}"]))
 
 
 def _highest_numbered_code(session: Session) -> int:

@@ -1,0 +1,37 @@
+"""Small things a clerk trips over in chat (issue 18), each as the clerk meets it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import local
+from tests.factories import make_county, make_task
+from tests.telegram_fakes import send
+
+
+@pytest.mark.parametrize("typed", ["DB0006", "db-6", "6", "ＤＢ－０００６", "db-0006"])
+async def test_a_task_code_typed_loosely_finds_the_task(bot_app, session, typed) -> None:  # type: ignore[no-untyped-def]
+    county = make_county(session)
+    for n in range(6):
+        make_task(
+            session,
+            county,
+            deadline=local(2026, 5, 20, 18),
+            now=local(2026, 4, 1, 9),
+            title=f"第{n + 1}项",
+        )
+    (card,) = await send(bot_app, county.supervisor.telegram_user_id, f"/task {typed}")
+    assert "DB-0006 第6项" in card
+
+
+async def test_a_loosely_typed_code_still_hides_other_units_tasks(bot_app, session) -> None:  # type: ignore[no-untyped-def]
+    county = make_county(session)
+    make_task(
+        session,
+        county,
+        deadline=local(2026, 5, 20, 18),
+        now=local(2026, 4, 1, 9),
+        unit=county.department,
+    )
+    (answer,) = await send(bot_app, county.member.telegram_user_id, "/task db1")
+    assert answer.startswith("没有找到 db1，或它不在您的范围内。")
