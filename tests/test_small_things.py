@@ -35,3 +35,22 @@ async def test_a_loosely_typed_code_still_hides_other_units_tasks(bot_app, sessi
     )
     (answer,) = await send(bot_app, county.member.telegram_user_id, "/task db1")
     assert answer.startswith("没有找到 db1，或它不在您的范围内。")
+
+
+def test_the_exported_ledgers_date_columns_fit_a_date_and_time(session, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    from bot.excel.writing import export_ledger
+    from tests.conftest import SHANGHAI
+
+    county = make_county(session)
+    make_task(session, county, deadline=local(2026, 12, 31, 18), now=local(2026, 4, 1, 9))
+    path = tmp_path / "台账.xlsx"
+    now = local(2026, 4, 29, 10)
+    export_ledger(session, path, now=now, zone=SHANGHAI, yellow_until=now)
+    sheet = load_workbook(path).active
+    headers = {cell.value: cell.column_letter for cell in sheet[1]}
+    for name in ("截止时间", "最近进展时间"):
+        width = sheet.column_dimensions[headers[name]].width
+        assert width >= len("2026-12-31 18:00") + 2, (name, width)
+    assert sheet[f"{headers['截止时间']}2"].number_format == "yyyy-mm-dd hh:mm"

@@ -30,8 +30,18 @@ LIGHT_FILLS = {
     "黄灯": PatternFill("solid", fgColor="FFE699"),
     "绿灯": PatternFill("solid", fgColor="C6EFCE"),
 }
-COLUMN_WIDTHS = {"事项": 40, "备注": 40, "节点": 36, "最近进展": 40, "配合单位": 24}
 DATE_FORMAT = "yyyy-mm-dd hh:mm"
+# "2026-12-31 18:00" is 16 characters: narrower date columns show #### in Excel and WPS.
+DATE_WIDTH = 18
+COLUMN_WIDTHS = {
+    "事项": 40,
+    "备注": 40,
+    "节点": 36,
+    "最近进展": 40,
+    "配合单位": 24,
+    "截止时间": DATE_WIDTH,
+    "最近进展时间": DATE_WIDTH,
+}
 
 
 def _new_sheet(columns: list[str]) -> tuple[Workbook, Worksheet]:
