@@ -54,3 +54,34 @@ def test_the_exported_ledgers_date_columns_fit_a_date_and_time(session, tmp_path
         width = sheet.column_dimensions[headers[name]].width
         assert width >= len("2026-12-31 18:00") + 2, (name, width)
     assert sheet[f"{headers['截止时间']}2"].number_format == "yyyy-mm-dd hh:mm"
+
+
+@pytest.mark.parametrize(
+    ("start", "end"), [("全天", ""), ("全天", "全天"), ("全日", None), ("08:00-20:00", "")]
+)
+def test_a_roster_workbook_takes_a_whole_span_in_one_time_cell(tmp_path, start, end) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date, datetime
+
+    from openpyxl import Workbook
+
+    from bot.calendar.workcalendar import HolidayPeriod
+    from bot.duty import ROSTER_COLUMNS, read_roster_xlsx
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "值班表"
+    sheet.append(ROSTER_COLUMNS)
+    sheet.append(["县委办", "10月1日", start, end, "带班领导", "张三", "13800000000"])
+    path = tmp_path / "县委办.xlsx"
+    workbook.save(path)
+
+    reading = read_roster_xlsx(
+        path, period=HolidayPeriod("国庆节", date(2026, 10, 1), date(2026, 10, 8)), unit="县委办"
+    )
+    assert reading.errors == []
+    (shift,) = reading.shifts
+    whole = start.startswith("全")
+    assert (shift.start, shift.end) == (
+        datetime(2026, 10, 1, 0 if whole else 8),
+        datetime(2026, 10, 2) if whole else datetime(2026, 10, 1, 20),
+    )

@@ -294,7 +294,10 @@ class _RowReader:
         span_text = cell_text(self.value(values, RANGE_COLUMN))
         start: ClockTime | str
         end: ClockTime | str
-        if cell_text(start_value) or cell_text(end_value) or not span_text:
+        whole = _one_cell_span(cell_text(start_value), cell_text(end_value))
+        if whole is not None:  # 全天 (or 08:00-20:00) typed into 开始, 结束 left blank or 全天
+            span_text = whole
+        if whole is None and (cell_text(start_value) or cell_text(end_value) or not span_text):
             start = _clock_cell(start_value, day, "开始")
             end = _clock_cell(end_value, day, "结束")
         else:
@@ -314,6 +317,19 @@ class _RowReader:
             problems.append(span)
             return None
         return span
+
+
+def _one_cell_span(start: str, end: str) -> str | None:
+    """The text of a whole span typed into one of the two time cells, as pasted rosters
+    allow: 全天 in 开始 (结束 blank or 全天 too), or 08:00-20:00 in one cell."""
+    texts = {normalise(text) for text in (start, end) if text}
+    if len(texts) != 1:
+        return None
+    (text,) = texts
+    match = CLOCK_RANGE.fullmatch(text)
+    if match is None or (start and end and not match["whole"]):
+        return None
+    return text
 
 
 def _post(text: str) -> Post | None:
