@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import Application, CommandHandler
 
-from bot.calendar.day_spans import read_day, read_span
+from bot.calendar.day_spans import read_day, read_named_span
 from bot.calendar.overrides import (
     add_holiday,
     add_makeup_workday,
@@ -19,7 +19,7 @@ from handlers.context import BOUND, Call, handler
 USAGE = (
     "用法：\n"
     "/holiday 查看今后一年的节假日和调休上班日\n"
-    "/holiday add 春节 2027-02-06 2027-02-13 登记放假（起止日期）\n"
+    "/holiday add 春节 2027-02-06 至 2027-02-13 登记放假（名称在日期前后均可）\n"
     "/holiday workday 2027-02-14 春节调休 登记调休上班日\n"
     "/holiday remove 编号 撤销一条登记"
 )
@@ -34,11 +34,9 @@ def holiday(call: Call) -> str:
     session, person = call.session, call.caller
     require_office(person, OfficeAction.MAINTAIN_CALENDAR)
     calendar = call.runtime.calendar(session)
-    if action == "add" and len(rest) >= 2:
-        first, last = read_span(" ".join(rest[1:]), now, calendar)
-        row = add_holiday(
-            session, name=rest[0], first_day=first, last_day=last, now=now, actor=person
-        )
+    if action == "add" and rest:
+        name, first, last = read_named_span(rest, now, calendar)
+        row = add_holiday(session, name=name, first_day=first, last_day=last, now=now, actor=person)
         session.flush()  # its number goes into the reply
         saved = (
             f"已登记放假：{row.name} {local_day_only(first)} 至 {local_day_only(last)}，"

@@ -121,3 +121,26 @@ async def test_absurdly_long_input_is_refused_briefly(bot_app, clock) -> None:
     assert span == "日期写得太长了，请写开始和结束日期，例如：2027-02-06 至 2027-02-13"
     (day,) = await send(bot_app, ADMIN_ID, "/holiday workday " + "某" * 3000)
     assert day == "没看懂日期“" + "某" * 20 + "…”，请写成 2027-02-06 或 2027年2月6日。"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "/holiday add 2027-01-01 2027-01-03 元旦",
+        "/holiday add 2027-01-01至2027-01-03 元旦",
+        "/holiday add 2027-01-01 至 2027-01-03 元旦",
+        "/holiday add 元旦 2027-01-01到2027-01-03",
+        "/holiday add 元旦 2027-01-01~2027-01-03",
+        "/holiday add 2027-01-01-2027-01-03 元旦",
+    ],
+)
+async def test_the_name_may_come_before_or_after_the_dates(bot_app, clock, typed) -> None:  # type: ignore[no-untyped-def]
+    clock.set(NOV_26)
+    (added,) = await send(bot_app, ADMIN_ID, typed)
+    assert added.startswith("已登记放假：元旦 2027-01-01（周五） 至 2027-01-03（周日），共 3 天")
+
+
+async def test_a_holiday_without_a_name_is_asked_for_one(bot_app, clock) -> None:  # type: ignore[no-untyped-def]
+    clock.set(NOV_26)
+    (asked,) = await send(bot_app, ADMIN_ID, "/holiday add 2027-01-01 2027-01-03")
+    assert asked == "请写上假期名称，例如：/holiday add 元旦 2027-01-01 至 2027-01-03"

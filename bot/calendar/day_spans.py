@@ -72,6 +72,28 @@ def read_span(text: str, now: datetime, calendar: WorkCalendar) -> tuple[date, d
     return first, last
 
 
+SEPARATOR_WORDS = frozenset({"至", "到", "~", "～", "—", "－", "-"})
+DIGIT = re.compile(r"\d")
+
+
+def read_named_span(
+    words: list[str], now: datetime, calendar: WorkCalendar
+) -> tuple[str, date, date]:
+    """`元旦 2027-01-01 2027-01-03`, `2027-01-01至2027-01-03 元旦`: the holiday's name
+    and its days, the name before or after the dates (the words with no digit)."""
+    named = [w for w in words if w not in SEPARATOR_WORDS and not DIGIT.search(w)]
+    span = " ".join(w for w in words if w in SEPARATOR_WORDS or DIGIT.search(w))
+    if not span and len(named) > 1:  # dates in words (下周一, 某天): the name comes first
+        named, span = named[:1], " ".join(named[1:])
+    name = " ".join(named)
+    if not name:
+        raise Refusal("请写上假期名称，例如：/holiday add 元旦 2027-01-01 至 2027-01-03")
+    if not span:
+        raise Refusal("请写开始和结束日期，例如：/holiday add 元旦 2027-01-01 至 2027-01-03")
+    first, last = read_span(span, now, calendar)
+    return name, first, last
+
+
 def _split_at_hyphen(text: str, now: datetime, calendar: WorkCalendar) -> list[str] | None:
     """`2027.2.6-2027.2.13` or `2027-02-06-2027-02-13`: the hyphen that leaves two days.
 
