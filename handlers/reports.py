@@ -129,7 +129,7 @@ def bulletin(call: Call) -> Reply:
     week = IsoWeek.of(call.now(), call.runtime.zone)
     if call.args:
         try:
-            week = IsoWeek.parse(call.args[0])
+            week = IsoWeek.read("".join(call.args), call.now(), call.runtime.zone)
         except ValueError as error:
             raise Refusal(str(error)) from None
     bulletin_number(call.session, str(week))

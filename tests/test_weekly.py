@@ -44,7 +44,7 @@ async def test_a_supervisor_gets_the_bulletin_in_chat(bot_app, clock, ledger) ->
     (document,) = [c for c in request.calls if c.method == "sendDocument"]
     assert document.params["caption"] == "督查通报：督查通报_2026年第1期"
     await send(bot_app, ADMIN_ID, "/bulletin 2026-W99")
-    assert request.texts(ADMIN_ID)[-1].startswith("无法识别的周次：2026-W99")
+    assert request.texts(ADMIN_ID)[-1].startswith("无法识别的周次：2026-W99。请写 2026-W48、第48周")
     (refused,) = await send(bot_app, ledger.member.telegram_user_id, "/bulletin")
     assert refused == "只有督查室可以生成督查通报。"
 
@@ -105,3 +105,20 @@ async def test_a_friday_off_moves_it_to_the_last_working_day_before(
     assert [c.params["caption"] for c in request.calls if c.method == "sendDocument"] == [
         "本周督查通报（2026-W40）"
     ]
+
+
+@pytest.mark.parametrize("typed", ["上周", "第47周", "2026年第47周", "11月18日", "2026-11-22"])
+async def test_the_week_may_be_named_as_a_clerk_names_it(
+    bot_app, clock, ledger, session, typed
+) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from db.models import Bulletin
+    from tests.telegram_fakes import send
+
+    _, request = bot_app
+    clock.set(shanghai(2026, 11, 26, 10))  # in 2026-W48
+    await send(bot_app, ADMIN_ID, f"/bulletin {typed}")
+    assert [c.method for c in request.calls if c.method == "sendDocument"] == ["sendDocument"]
+    session.rollback()
+    assert session.scalars(select(Bulletin.week)).all() == ["2026-W47"]
