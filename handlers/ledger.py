@@ -35,7 +35,11 @@ from bot.ledger.entry import (
     read_extension,
     read_new_task,
 )
-from bot.ledger.extensions import decide_extension, request_extension
+from bot.ledger.extensions import (
+    check_extension_allowed,
+    decide_extension,
+    request_extension,
+)
 from bot.ledger.queries import card_of, task_card, task_lines
 from bot.ledger.states import Action, apply_action
 from db.models import ExtensionRequest, MessageKind, Person, ReportChannel, Task
@@ -194,7 +198,7 @@ def _done(call: Call, button: Pressed) -> Reply:
 
 def _extend(call: Call, button: Pressed) -> Reply:
     task = task_of(button)
-    require(call.caller, TaskAction.REQUEST_EXTENSION, task)
+    check_extension_allowed(call.session, task, actor=call.caller)
     return Message(
         f"请回复本消息，写 {task.code} 新的截止时间和理由，例如：6月30日前，设备到货推迟",
         about=(task.id,),

@@ -85,3 +85,24 @@ def test_a_roster_workbook_takes_a_whole_span_in_one_time_cell(tmp_path, start, 
         datetime(2026, 10, 1, 0 if whole else 8),
         datetime(2026, 10, 2) if whole else datetime(2026, 10, 1, 20),
     )
+
+
+async def test_a_stale_extension_button_is_refused_at_the_press(bot_app, session, clock) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from bot.core.access import SYSTEM
+    from bot.ledger.states import Action, apply_action
+    from db.models import Task
+    from tests.test_chat_scenario import MEMBER_A, Chat, _county, _open_task, text_of
+
+    chat = Chat(bot_app, session)
+    code = await _county(chat, clock)
+    await chat.say(MEMBER_A, f"/start {code}")
+    await _open_task(chat)
+    (card,) = await chat.say(MEMBER_A, "/task DB-0001")
+    task = chat.fresh().scalars(select(Task)).one()  # reported done since the card was sent
+    apply_action(chat.session, task, Action.REPORT_DONE, now=clock(), actor=SYSTEM)
+    chat.session.commit()
+    (refused,) = await chat.press(MEMBER_A, card.buttons()["申请延期"])  # the old card's button
+    assert text_of(refused) == "DB-0001 已报完成，不能申请延期。"
+    assert "新的截止时间和理由" not in text_of(refused)

@@ -19,6 +19,21 @@ from bot.outbox.rows import cancel_for_task
 from db.models import ExtensionRequest, ExtensionState, Task, TaskState
 
 
+def check_extension_allowed(session: Session, task: Task, *, actor: Actor) -> None:
+    """Refuse at once what a request would be refused for anyway: someone else's task,
+    a task no longer open (a stale 申请延期 button), a request already waiting."""
+    require(actor, TaskAction.REQUEST_EXTENSION, task)
+    if task.state != TaskState.OPEN:
+        raise LedgerError(f"{task.code} {STATE_LABELS[task.state]}，不能申请延期。")
+    pending = session.scalar(
+        select(ExtensionRequest.id).where(
+            ExtensionRequest.task_id == task.id, ExtensionRequest.state == ExtensionState.PENDING
+        )
+    )
+    if pending is not None:
+        raise LedgerError(f"{task.code} 已有一条延期申请在等待督查室审批。")
+
+
 def request_extension(
     session: Session,
     task: Task,
@@ -34,9 +49,7 @@ def request_extension(
     The database keeps "one pending request per task" (a partial unique index),
     so two people asking at once get one request and one refusal.
     """
-    require(actor, TaskAction.REQUEST_EXTENSION, task)
-    if task.state != TaskState.OPEN:
-        raise LedgerError(f"{task.code} {STATE_LABELS[TaskState(task.state)]}，不能申请延期。")
+    check_extension_allowed(session, task, actor=actor)
     if not reason.strip():
         raise LedgerError("申请延期需要写明理由。")
     if proposed_deadline <= now:
@@ -44,13 +57,6 @@ def request_extension(
     if task.deadline is not None and proposed_deadline <= task.deadline:
         current = task.deadline.astimezone(zone).strftime("%Y-%m-%d %H:%M")
         raise LedgerError(f"新截止时间应晚于现在的截止时间（{current}）。")
-    pending = session.scalar(
-        select(ExtensionRequest.id).where(
-            ExtensionRequest.task_id == task.id, ExtensionRequest.state == ExtensionState.PENDING
-        )
-    )
-    if pending is not None:
-        raise LedgerError(f"{task.code} 已有一条延期申请在等待督查室审批。")
     request = ExtensionRequest(
         task=task,
         requested_by_id=person_id(actor),
