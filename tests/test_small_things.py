@@ -106,3 +106,42 @@ async def test_a_stale_extension_button_is_refused_at_the_press(bot_app, session
     (refused,) = await chat.press(MEMBER_A, card.buttons()["申请延期"])  # the old card's button
     assert text_of(refused) == "DB-0001 已报完成，不能申请延期。"
     assert "新的截止时间和理由" not in text_of(refused)
+
+
+@pytest.mark.parametrize(
+    ("name", "heading"),
+    [("王建国", "王建国同志"), ("张县长", "张县长"), ("李书记", "李书记"), ("赵同志", "赵同志")],
+)
+def test_a_leader_is_addressed_once_by_name_or_title(name, heading) -> None:  # type: ignore[no-untyped-def]
+    from bot.reports.digest import addressed
+
+    assert addressed(name) == heading
+
+
+@pytest.mark.parametrize(
+    ("person", "chat", "said"),
+    [
+        (True, 7, "带班领导 王镇长（13800000000）已告知"),
+        (False, -100_1, "带班领导 王镇长（13800000000）未绑定，已在本单位工作群告知"),
+        (False, None, "带班领导 王镇长（13800000000）未绑定，无法告知"),
+    ],
+)
+def test_the_office_is_told_how_the_duty_leader_was_reached(person, chat, said) -> None:  # type: ignore[no-untyped-def]
+    from datetime import datetime
+
+    from bot.duty import Post
+    from bot.duty.checks import OnDuty
+    from bot.duty.texts import office_alarm
+    from db.models import Person, Role
+
+    leader = OnDuty(
+        unit_id=1,
+        post=Post.LEADER,
+        name="王镇长",
+        phone="13800000000",
+        starts_at=datetime(2026, 10, 1, 8),
+        ends_at=datetime(2026, 10, 1, 20),
+        person=Person(name="王镇长", role=Role.MEMBER) if person else None,
+        chat_id=chat,
+    )
+    assert said in office_alarm("城关镇值班员 李娜", "10:00", 30, leader)

@@ -53,7 +53,12 @@ def office_alarm(officer: str, asked: str, minutes: int, leader: OnDuty | None) 
         told = "该时段值班表上没有带班领导"
     else:
         phone = f"（{leader.phone}）" if leader.phone else ""
-        reached = "已告知" if leader.chat_id is not None else "未绑定，无法告知"
+        if leader.chat_id is None:
+            reached = "未绑定，无法告知"
+        elif leader.in_group:  # not bound: the unit's work group was told, naming them
+            reached = "未绑定，已在本单位工作群告知"
+        else:
+            reached = "已告知"
         told = f"带班领导 {leader.name}{phone}{reached}"
     return f"⚠️ 查岗未应答：{officer} {asked} 查岗，{minutes} 分钟仍未应答；{told}。"
 

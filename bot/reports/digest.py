@@ -9,6 +9,7 @@ to act on gets nothing (the bot should lighten work).
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -37,6 +38,17 @@ from db.models import (
 )
 
 LIST_LIMIT = 10  # task lines per digest before "……另有 N 项"
+
+
+# A name ending in a title is addressed as it is: "张县长", never "张县长同志".
+_TITLE = re.compile(
+    r"(?:县长|书记|主任|局长|镇长|乡长|部长|主席|区长|市长|秘书长|组长|所长|站长|同志)$"
+)
+
+
+def addressed(name: str) -> str:
+    """How a leader is addressed at the top of their digest: 王建国同志, or 张县长."""
+    return name if _TITLE.search(name) else f"{name}同志"
 
 
 class Audience(StrEnum):
@@ -214,8 +226,9 @@ def build_digests(
     }
     for leader_id, led in sorted(by_leader.items(), key=lambda item: leaders[item[0]].name):
         counts = led.counts
+        name = addressed(leaders[leader_id].name)
         lines = [
-            f"📌 {leaders[leader_id].name}同志，您包联的督办事项（{counts.total()} 项推进中）",
+            f"📌 {name}，您包联的督办事项（{counts.total()} 项推进中）",
             f"🔴 {counts[Light.RED]} · 🟡 {counts[Light.YELLOW]} · 🟢 {counts[Light.GREEN]}",
             *led.lines(
                 _LEADER_GROUPS,
