@@ -145,3 +145,25 @@ def test_the_office_is_told_how_the_duty_leader_was_reached(person, chat, said) 
         chat_id=chat,
     )
     assert said in office_alarm("城关镇值班员 李娜", "10:00", 30, leader)
+
+
+async def test_a_member_cannot_bind_a_group_to_another_unit(bot_app, session) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from db.models import ChatBinding
+    from tests.telegram_fakes import message_update
+
+    app, request = bot_app
+    county = make_county(session)  # 李娜 is 城关镇's liaison
+    group = -100_555
+    member = county.member.telegram_user_id
+    await app.process_update(message_update(app.bot, member, "/bind 县住建局", chat_id=group))
+    assert (
+        request.sent(group)[-1]
+        .params["text"]
+        .startswith("您是城关镇的联络员，只能把本群绑定为城关镇的工作群（发送 /bind 即可）。")
+    )
+    session.rollback()
+    assert session.scalars(select(ChatBinding)).all() == []
+    await app.process_update(message_update(app.bot, member, "/bind 城关镇", chat_id=group))
+    assert request.sent(group)[-1].params["text"].startswith("本群已绑定为城关镇的工作群。")

@@ -165,6 +165,12 @@ def bind_group(
             raise Refusal(f"没有名为“{unit_name[:30]}”的单位。发送 /units 查看单位名称。")
     elif actor.role == Role.MEMBER and actor.unit is not None:
         unit = actor.unit
+        named = (unit_name or "").strip()
+        if named and named != unit.name:  # a member binds their own unit's group only
+            raise Refusal(
+                f"您是{unit.name}的联络员，只能把本群绑定为{unit.name}的工作群"
+                f"（发送 /bind 即可）。要绑定为{named[:30]}的工作群，请由该单位联络员或督查室发送。"
+            )
     else:
         raise Refusal("请由本单位联络员在单位工作群里发送 /bind；督查室可发送 /bind 单位名称。")
     binding = session.scalar(select(ChatBinding).where(ChatBinding.chat_id == chat_id))
