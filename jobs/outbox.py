@@ -226,12 +226,15 @@ async def _send_one(bot: Bot, runtime: Runtime, message: Outgoing, outcome: Outc
         message.chat_id = error.new_chat_id
         await _send_one(bot, runtime, message, outcome)
     except Forbidden as error:  # blocked, kicked: mark the chat, give the rows up
-        await asyncio.to_thread(delivery.blocked, runtime, chat, rows, str(error))
+        held = await asyncio.to_thread(delivery.blocked, runtime, chat, rows, str(error))
         outcome.blocked.add(chat)
-        outcome.dead += count
+        outcome.dead += held
+        outcome.lost += count - held
     except BadRequest as error:  # will not succeed by trying again (chat not found, …)
         logger.warning("outbox: chat %s refused the message (%s); given up", chat, _said(error))
-        outcome.dead += await asyncio.to_thread(delivery.give_up, runtime, rows, f"400 {error}")
+        held = await asyncio.to_thread(delivery.give_up, runtime, rows, f"400 {error}")
+        outcome.dead += held
+        outcome.lost += count - held
     except TelegramError as error:  # network, a 5xx, an answer that is not JSON: try again
         await _back_off(runtime, message, outcome, _said(error))
     except Exception as error:  # a bug (a document that fails to build): kept for a look
@@ -249,9 +252,11 @@ async def _back_off(runtime: Runtime, message: Outgoing, outcome: Outcome, why: 
     attempts = max(row.attempts for row in rows)
     if attempts >= MAX_ATTEMPTS:
         logger.warning("outbox: chat %s: %s; given up after %d attempts", chat, why, attempts)
-        outcome.dead += await asyncio.to_thread(
+        held = await asyncio.to_thread(
             delivery.give_up, runtime, rows, f"{attempts} 次均失败：{why}"
         )
+        outcome.dead += held
+        outcome.lost += len(rows) - held
         return
     backoff = min(60 * 2 ** (attempts - 1), 3600)
     logger.warning("outbox: chat %s: %s; retry in %d s", chat, why, backoff)

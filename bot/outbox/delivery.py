@@ -288,8 +288,9 @@ def give_up(runtime: Runtime, rows: Sequence[Claimed], why: str) -> int:
     return len(held)
 
 
-def blocked(runtime: Runtime, chat_id: int, rows: Sequence[Claimed], why: str) -> None:
-    """The chat will not take messages: no more rows for it until it is bound again."""
+def blocked(runtime: Runtime, chat_id: int, rows: Sequence[Claimed], why: str) -> int:
+    """The chat will not take messages: no more rows for it until it is bound again.
+    Returns how many of `rows` this claim still held."""
     now = runtime.now()
     ids = [row.id for row in rows]
     with unit_of_work(runtime.sessions) as session:
@@ -314,6 +315,7 @@ def blocked(runtime: Runtime, chat_id: int, rows: Sequence[Claimed], why: str) -
         binding.disabled_at = now
     _dropped("the 403", ids, held)
     logger.warning("chat %s blocked the bot; its messages are given up", chat_id)
+    return len(held)
 
 
 def migrated(runtime: Runtime, old: int, new: int) -> None:
