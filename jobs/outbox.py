@@ -43,6 +43,7 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 SOON_LIMIT = 50  # notices a handler asks to deliver at once
+BACKOFF = 60  # seconds before the first retry of a failed send; doubled each time, to an hour
 PASS_SHARE = 0.5  # a pass plans to be done within this share of its lease
 # Seconds a message has taken in this process's recent passes (waits for the budget,
 # slow answers), by runtime: how many rows the next pass can take.
@@ -258,7 +259,7 @@ async def _back_off(runtime: Runtime, message: Outgoing, outcome: Outcome, why: 
         outcome.dead += held
         outcome.lost += len(rows) - held
         return
-    backoff = min(60 * 2 ** (attempts - 1), 3600)
+    backoff = min(BACKOFF * 2 ** (attempts - 1), 3600)
     logger.warning("outbox: chat %s: %s; retry in %d s", chat, why, backoff)
     held = await asyncio.to_thread(delivery.retry, runtime, rows, backoff, why, counts=True)
     outcome.failed += held
