@@ -81,6 +81,8 @@ def build_application(
     application = builder.post_init(post_init).post_shutdown(post_shutdown).build()
     if runtime is not None:
         application.bot_data["runtime"] = runtime
+        if limiter is not None:
+            limiter.runtime = runtime
     register_all(application)  # each feature's commands, buttons and reply kinds
     register_planners_and_kinds()  # each feature's planners and outbox kinds
     application.add_error_handler(report_error)

@@ -320,3 +320,10 @@ async def test_while_another_sender_holds_the_rows_a_late_outcome_changes_nothin
     )
     assert delivery.mark_sent(second.runtime, Outgoing.single(theirs), 888) == 1
     assert rows(session)[51].message_ids == "888"
+
+
+def test_the_bot_and_each_sender_send_through_the_shared_budget(settings, runtime) -> None:  # type: ignore[no-untyped-def]
+    from bot.app import build_application
+
+    limiter = build_application(settings, runtime).bot.rate_limiter
+    assert isinstance(limiter, SharedRateLimiter) and limiter.runtime is runtime
