@@ -15,7 +15,6 @@ import logging
 from telegram import BotCommand, Update
 from telegram.error import Conflict, NetworkError, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ApplicationHandlerStop,
@@ -23,11 +22,13 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.outbox.pace import SharedRateLimiter
 from bot.runtime import Runtime, open_runtime
 from bot.settings import Settings
 from handlers import register_all
 from handlers.menu import menu
 from jobs import register_all as register_planners_and_kinds
+from jobs.outbox import quiet_unparsable_answers
 from jobs.scan import scan
 
 logger = logging.getLogger(__name__)
@@ -56,15 +57,21 @@ def build_application(
         builder = builder.base_url(f"{settings.telegram_api_url}/bot").base_file_url(
             f"{settings.telegram_api_url}/file/bot"
         )
+    limiter = None
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     else:
-        # Telegram allows ~30 messages/s overall and 20/min per group; 429s are waited out.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        # Telegram allows ~30 messages/s per bot and 20/min per group: one budget in the
+        # database for this process and every `send`; a chat's 429 wait is kept there too.
+        limiter = SharedRateLimiter()
+        builder = builder.rate_limiter(limiter)
+    quiet_unparsable_answers()
 
     async def post_init(app: Application) -> None:
         if "runtime" not in app.bot_data:
             app.bot_data["runtime"] = open_runtime(settings)
+        if limiter is not None:
+            limiter.runtime = app.bot_data["runtime"]
         await app.bot.set_my_commands(COMMAND_MENU)
 
     async def post_shutdown(app: Application) -> None:
@@ -74,6 +81,8 @@ def build_application(
     application = builder.post_init(post_init).post_shutdown(post_shutdown).build()
     if runtime is not None:
         application.bot_data["runtime"] = runtime
+        if limiter is not None:
+            limiter.runtime = runtime
     register_all(application)  # each feature's commands, buttons and reply kinds
     register_planners_and_kinds()  # each feature's planners and outbox kinds
     application.add_error_handler(report_error)
@@ -154,7 +163,9 @@ def run_sender(settings: Settings) -> None:
     import asyncio
     import signal
 
-    from jobs.outbox import send_due
+    from sqlalchemy.exc import DBAPIError
+
+    from jobs.outbox import log_pass, send_due
 
     async def work() -> None:
         application = build_application(settings)
@@ -168,7 +179,12 @@ def run_sender(settings: Settings) -> None:
             runtime = application.bot_data["runtime"]
             logger.info("sender running every %s s", settings.scan_interval)
             while not stop.is_set():
-                await send_due(application.bot, runtime)
+                try:
+                    log_pass(await send_due(application.bot, runtime))
+                except DBAPIError as error:  # the database restarting: the next pass tries
+                    logger.warning("outbox pass failed: %s", str(error).splitlines()[0])
+                except Exception:  # a bug: told with its traceback, and the sender goes on
+                    logger.exception("outbox pass failed")
                 with contextlib.suppress(TimeoutError):  # the interval passed
                     await asyncio.wait_for(stop.wait(), timeout=settings.scan_interval)
             if application.post_shutdown is not None:

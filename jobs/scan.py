@@ -30,7 +30,7 @@ from bot.core.transaction import unit_of_work
 from bot.runtime import Runtime
 from bot.settings import Settings
 from db.models import ChatBinding
-from jobs.outbox import Outcome, send_due
+from jobs.outbox import Outcome, log_pass, send_due
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -143,12 +143,5 @@ async def scan(context: ContextTypes.DEFAULT_TYPE) -> Outcome:
     now = runtime.now()
     planned = await asyncio.to_thread(plan_now, runtime, now)
     outcome = await send_due(context.bot, runtime, now=now)
-    if planned or outcome.sent or outcome.failed or outcome.dead:
-        logger.info(
-            "outbox: %d planned, %d sent, %d to retry, %d given up",
-            planned,
-            outcome.sent,
-            outcome.failed,
-            outcome.dead,
-        )
+    log_pass(outcome, planned)
     return outcome

@@ -3,21 +3,31 @@
 Every change of an outbox row's state after planning happens here, each in its
 own short unit of work, so the sender (`jobs.outbox`) only talks to Telegram.
 A claim is a conditional UPDATE (PostgreSQL also skips rows another sender has
-locked) that sets `sending` with a lease; a sender that dies leaves rows whose
-lease runs out and are claimed again. A message is marked sent with its
-Telegram message id right after Telegram accepts it, so a crash repeats at most
-the message in flight.
+locked) that sets `sending` with a lease and a fresh claim token; a sender that
+dies leaves rows whose lease runs out and are claimed again.
+
+Fencing: every later change of a claimed row (sent, retry, given up, released,
+renewed) is an UPDATE conditional on the row still being `sending` under this
+claim's token. A sender that was paused past its lease (a long GC, a swapped
+VM, SIGSTOP) and lost its rows to another therefore writes nothing over the
+other's outcome: its write matches no row, and it logs what it dropped. A late
+failure can never turn a `sent` row back, and a late success never runs a
+kind's follow-up twice.
+
+A message is marked sent with its Telegram message id right after Telegram
+accepts it, so a crash repeats at most the message in flight.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Row, and_, or_, select, update
+from sqlalchemy import ColumnElement, Row, and_, case, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.task_messages import remember
@@ -53,7 +63,9 @@ def claim(
     working_hours: bool,
     ids: Sequence[int] | None = None,
 ) -> list[Claimed]:
-    """Take up to `limit` due rows (or the due ones among `ids`) in one unit of work."""
+    """Take up to `limit` due rows (or the due ones among `ids`) in one unit of work,
+    under one fresh token."""
+    token = secrets.token_hex(16)
     with unit_of_work(runtime.sessions) as session:
         due = _due(now, any_time_only=not working_hours)
         if ids is not None:
@@ -76,6 +88,7 @@ def claim(
             .values(
                 state=OutboxState.SENDING,
                 claimed_until=now + LEASE,
+                claim_token=token,
                 attempts=OutboxMessage.attempts + 1,
             )
             .returning(
@@ -94,7 +107,17 @@ def claim(
         ).all()
     claimed = [
         Claimed(
-            row_id, key, chat_id, kind, task_id, text, buttons_of(buttons), attempts, reply, check
+            row_id,
+            key,
+            chat_id,
+            kind,
+            task_id,
+            text,
+            buttons_of(buttons),
+            attempts,
+            reply,
+            check,
+            token,
         )
         for row_id, key, chat_id, kind, task_id, text, buttons, attempts, reply, check in rows
     ]
@@ -133,31 +156,85 @@ def _whole_chats(
     return list(dict.fromkeys(ids))
 
 
-def _rows(ids: list[int]) -> Any:
+def _held(ids: list[int], token: str) -> Any:
+    """An UPDATE of those of `ids` this claim still holds; the ids it changed come back."""
     return (
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(ids))
+        .where(
+            OutboxMessage.id.in_(ids),
+            OutboxMessage.state == OutboxState.SENDING,
+            OutboxMessage.claim_token == token,
+        )
+        .returning(OutboxMessage.id)
         .execution_options(synchronize_session=False)
     )
 
 
-def mark_sent(runtime: Runtime, message: Outgoing, message_id: int) -> None:
-    """Telegram took the message: the rows are sent, a reply to it lands on its tasks,
-    and each kind's follow-up (a duty check's answer window opens) happens now."""
+def _dropped(what: str, ids: list[int], held: Sequence[int]) -> None:
+    lost = sorted(set(ids) - set(held))
+    if lost:
+        logger.warning("outbox rows %s are no longer this sender's: %s not recorded", lost, what)
+
+
+def _token(rows: Sequence[Claimed]) -> str:
+    return rows[0].token
+
+
+def renew(runtime: Runtime, rows: Sequence[Claimed]) -> bool:
+    """Just before a send: are these rows still ours? If so, their lease starts again,
+    so the send has a whole lease however long the pass has run."""
+    ids = [row.id for row in rows]
     now = runtime.now()
     with unit_of_work(runtime.sessions) as session:
-        session.execute(
-            _rows([row.id for row in message.rows]).values(
-                state=OutboxState.SENT,
-                sent_at=now,
-                message_ids=str(message_id),
-                chat_id=message.chat_id,
+        held = session.scalars(_held(ids, _token(rows)).values(claimed_until=now + LEASE)).all()
+    _dropped("nothing sent", ids, held)
+    return len(held) == len(ids)
+
+
+def release(runtime: Runtime, rows: Sequence[Claimed]) -> int:
+    """Give back rows claimed and not tried, due at once for any sender; the claim's
+    attempt is taken back. Rows already recorded or taken by another are left alone."""
+    if not rows:
+        return 0
+    with unit_of_work(runtime.sessions) as session:
+        held = session.scalars(
+            _held([row.id for row in rows], _token(rows)).values(
+                state=case(
+                    (OutboxMessage.attempts > 1, OutboxState.FAILED), else_=OutboxState.PENDING
+                ),
+                next_try_at=runtime.now(),
+                attempts=OutboxMessage.attempts - 1,
                 claimed_until=None,
-                last_error=None,
+                claim_token=None,
             )
+        ).all()
+    return len(held)
+
+
+def mark_sent(runtime: Runtime, message: Outgoing, message_id: int) -> int:
+    """Telegram took the message: the rows are sent, a reply to it lands on its tasks,
+    and each kind's follow-up (a duty check's answer window opens) happens now.
+
+    Only for the rows this claim still holds; returns how many it held."""
+    now = runtime.now()
+    ids = [row.id for row in message.rows]
+    with unit_of_work(runtime.sessions) as session:
+        held = set(
+            session.scalars(
+                _held(ids, _token(message.rows)).values(
+                    state=OutboxState.SENT,
+                    sent_at=now,
+                    message_ids=str(message_id),
+                    chat_id=message.chat_id,
+                    claimed_until=None,
+                    claim_token=None,
+                    last_error=None,
+                )
+            ).all()
         )
-        first = message.rows[0]
-        if message.task_ids:
+        rows = [row for row in message.rows if row.id in held]
+        if rows and message.task_ids:
+            first = rows[0]
             kind = first.reply_kind or hooks_of(first.kind).reply_kind
             remember(
                 session,
@@ -168,45 +245,63 @@ def mark_sent(runtime: Runtime, message: Outgoing, message_id: int) -> None:
                 now=now,
             )
         by_kind: dict[str, list[Claimed]] = defaultdict(list)
-        for row in message.rows:
+        for row in rows:
             by_kind[row.kind].append(row)
-        for kind, rows in by_kind.items():
+        for kind, kind_rows in by_kind.items():
             after_sent = hooks_of(kind).after_sent
             if after_sent is not None:
-                after_sent(session, rows, message.chat_id, message_id, now)
+                after_sent(session, kind_rows, message.chat_id, message_id, now)
+    _dropped(f"sent as message {message_id}", ids, list(held))
+    return len(held)
 
 
-def retry(runtime: Runtime, ids: list[int], seconds: float, why: str, *, counts: bool) -> None:
+def retry(
+    runtime: Runtime, rows: Sequence[Claimed], seconds: float, why: str, *, counts: bool
+) -> int:
     """Try again after `seconds`; being told to wait (429) is not a failed attempt."""
     now = runtime.now()
+    ids = [row.id for row in rows]
+    values: dict[str, object] = {
+        "state": OutboxState.FAILED,
+        "next_try_at": now + timedelta(seconds=seconds),
+        "claimed_until": None,
+        "claim_token": None,
+        "last_error": why[:500],
+    }
+    if not counts:
+        values["attempts"] = OutboxMessage.attempts - 1
     with unit_of_work(runtime.sessions) as session:
-        values: dict[str, object] = {
-            "state": OutboxState.FAILED,
-            "next_try_at": now + timedelta(seconds=seconds),
-            "claimed_until": None,
-            "last_error": why[:500],
-        }
-        if not counts:
-            values["attempts"] = OutboxMessage.attempts - 1
-        session.execute(_rows(ids).values(**values))
+        held = session.scalars(_held(ids, _token(rows)).values(**values)).all()
+    _dropped(f"the retry ({why[:80]})", ids, held)
+    return len(held)
 
 
-def give_up(runtime: Runtime, ids: list[int], why: str) -> None:
+def give_up(runtime: Runtime, rows: Sequence[Claimed], why: str) -> int:
+    ids = [row.id for row in rows]
     with unit_of_work(runtime.sessions) as session:
-        session.execute(
-            _rows(ids).values(state=OutboxState.DEAD, claimed_until=None, last_error=why[:500])
-        )
-
-
-def blocked(runtime: Runtime, chat_id: int, ids: list[int], why: str) -> None:
-    """The chat will not take messages: no more rows for it until it is bound again."""
-    now = runtime.now()
-    with unit_of_work(runtime.sessions) as session:
-        session.execute(
-            _rows(ids).values(
-                state=OutboxState.DEAD, claimed_until=None, last_error=f"403 {why}"[:500]
+        held = session.scalars(
+            _held(ids, _token(rows)).values(
+                state=OutboxState.DEAD, claimed_until=None, claim_token=None, last_error=why[:500]
             )
-        )
+        ).all()
+    _dropped(f"giving up ({why[:80]})", ids, held)
+    return len(held)
+
+
+def blocked(runtime: Runtime, chat_id: int, rows: Sequence[Claimed], why: str) -> int:
+    """The chat will not take messages: no more rows for it until it is bound again.
+    Returns how many of `rows` this claim still held."""
+    now = runtime.now()
+    ids = [row.id for row in rows]
+    with unit_of_work(runtime.sessions) as session:
+        held = session.scalars(
+            _held(ids, _token(rows)).values(
+                state=OutboxState.DEAD,
+                claimed_until=None,
+                claim_token=None,
+                last_error=f"403 {why}"[:500],
+            )
+        ).all()
         session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.chat_id == chat_id, OutboxMessage.state.in_(WAITING))
@@ -218,7 +313,9 @@ def blocked(runtime: Runtime, chat_id: int, ids: list[int], why: str) -> None:
             binding = ChatBinding(chat_id=chat_id, created_at=now)
             session.add(binding)
         binding.disabled_at = now
+    _dropped("the 403", ids, held)
     logger.warning("chat %s blocked the bot; its messages are given up", chat_id)
+    return len(held)
 
 
 def migrated(runtime: Runtime, old: int, new: int) -> None:

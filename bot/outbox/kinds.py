@@ -39,6 +39,7 @@ class Claimed:
     attempts: int
     reply_kind: str | None = None
     duty_check_id: int | None = None
+    token: str = ""  # the claim it was taken under; every later change of the row needs it
 
 
 @dataclass

@@ -24,7 +24,7 @@ from db.models.ledger import (
     task_cooperating_units,
 )
 from db.models.messages import ButtonRef, MessageKind, TaskMessage
-from db.models.outbox import OutboxKind, OutboxMessage, OutboxState
+from db.models.outbox import OutboxKind, OutboxMessage, OutboxState, SendPace
 from db.models.reports import Bulletin, UnitSnapshot
 
 __all__ = [
@@ -54,6 +54,7 @@ __all__ = [
     "ReportChannel",
     "Role",
     "RosterShift",
+    "SendPace",
     "Task",
     "TaskEvent",
     "TaskMessage",

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from sqlalchemy import (
     BigInteger,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -83,7 +84,27 @@ class OutboxMessage(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_try_at: Mapped[datetime]
     claimed_until: Mapped[datetime | None]
+    # Who holds the claim: set with the lease, and every later change of the row is
+    # conditional on it, so a sender that lost the row cannot write over another's outcome.
+    claim_token: Mapped[str | None] = mapped_column(String(32))
     sent_at: Mapped[datetime | None]
     message_ids: Mapped[str | None] = mapped_column(String(200))
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SendPace(Base):
+    """When the next message may go: for the whole bot (chat 0) and for a chat.
+
+    Shared by every sender (the bot and each `python -m bot send`), so Telegram's
+    ~30 messages/s per bot and 20 a minute per group hold whatever the number of
+    workers, and a chat's 429 wait is honoured by all of them. Times are epoch
+    seconds, so the arithmetic reads the same in SQLite and PostgreSQL.
+    """
+
+    __tablename__ = "send_pace"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    next_at: Mapped[float] = mapped_column(Float)
+    # Telegram told this chat to wait until then (a 429); 0 when it never did.
+    waited_until: Mapped[float] = mapped_column(Float, default=0.0)
