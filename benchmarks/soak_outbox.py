@@ -61,6 +61,11 @@ LIBFAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
 TAG = re.compile(r"\[(r\d+)\]")
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a killed worker resets its connections: expected here
+
+
 class FaultyBotApi:
     """sendMessage with injected faults; records what was taken, when, and every wait it set."""
 
@@ -107,7 +112,7 @@ class FaultyBotApi:
 
             do_GET = do_POST
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _QuietServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
