@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import islice
 from pathlib import Path
@@ -15,13 +15,15 @@ from zoneinfo import ZoneInfo
 from bot.calendar.deadlines import DeadlineError, parse_deadline
 from bot.calendar.workcalendar import WorkCalendar
 from bot.excel.columns import (
-    LIST_SEPARATORS,
+    DETAIL_PARTS,
     MILESTONE_DATE,
     MILESTONE_SEPARATORS,
+    REPORT_PARTS,
     STANDING_DEADLINES,
     STATES_BY_LABEL,
 )
 from bot.excel.headers import column_label, open_workbook, sheet_rows
+from bot.excel.names import split_names
 from bot.excel.sheets import LEDGER, Header, find_header
 from bot.excel.text import cell_name, cell_text
 from bot.ledger.changes import MilestoneInput
@@ -54,7 +56,7 @@ class LedgerRow:
     row: int
     code: str | None
     title: str
-    lead_unit: str
+    lead_unit: str  # the first unit the 牵头单位 cell names; the others cooperate
     cooperating_units: list[str]
     lead_leader: str | None
     deadline: datetime | None
@@ -68,6 +70,7 @@ class LedgerRow:
     last_report_at: datetime | None = None
     columns: frozenset[str] = frozenset()  # the columns the file has: absent ones change nothing
     deadline_text: str | None = None  # the words the deadline was read from, to echo back
+    notes: list[str] = field(default_factory=list)  # how the row was read, worth a look
 
 
 EXCEL_ERRORS = {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!"}
@@ -167,10 +170,19 @@ def read_ledger(
     try:
         header = find_header(workbook, path)
         options = {"now": now, "zone": zone, "calendar": calendar, "end_of_day": end_of_day}
-        rows, errors = _read_rows(header, path, options)
+        rows, errors, skipped_below = _read_rows(header, path, options)
     finally:
         workbook.close()
     warnings = []
+    skipped = [*header.above, *skipped_below]
+    if skipped:
+        listed = "；".join(f"第 {row} 行“{_quoted(text)}”" for row, text in skipped[:5])
+        more = f" 等共 {len(skipped)} 行" if len(skipped) > 5 else ""
+        warnings.append(
+            RowError(WHOLE_FILE, f"标题、日期、说明等不是事项的行已跳过：{listed}{more}")
+        )
+    for row in rows:
+        warnings.extend(RowError(row.row, note) for note in row.notes)
     if header.ignored:
         labels = "、".join(column_label(text, index) for text, index in header.ignored)
         warnings.append(RowError(header.row, f"表头中的{labels}不是台账的列，已忽略，未导入"))
@@ -194,15 +206,21 @@ def read_ledger(
 
 def _read_rows(
     header: Header, path: Path, options: dict[str, Any]
-) -> tuple[list[LedgerRow], list[RowError]]:
+) -> tuple[list[LedgerRow], list[RowError], list[tuple[int, str]]]:
     parsed: list[LedgerRow] = []
     errors: list[RowError] = []
+    skipped: list[tuple[int, str]] = []
     seen_codes: dict[str, int] = {}
     rows = islice(sheet_rows(header.sheet, path, LEDGER), header.row, None)  # under the header
     for number, cells in enumerate(rows, start=header.row + 1):
         if all(cell_text(cell.value) == "" for cell in cells):
             continue
-        row, problems = _read_row(number, _Cells(cells, header.columns), options)
+        addressed = _Cells(cells, header.columns)
+        note = _not_a_task(addressed)
+        if note is not None:
+            skipped.append((number, note))
+            continue
+        row, problems = _read_row(number, addressed, options)
         if row is not None and row.code:
             if row.code in seen_codes:
                 problems.append(f"编号 {row.code} 与第 {seen_codes[row.code]} 行重复")
@@ -211,7 +229,42 @@ def _read_rows(
             errors.extend(RowError(number, message) for message in problems)
         elif row is not None:
             parsed.append(row)
-    return parsed, errors
+    return parsed, errors, skipped
+
+
+# How a row that is no task begins: notes under the table, the filler's name, totals.
+NOTE_STARTS = re.compile(
+    r"^(注|备注[:：]|说明|填表|填报|制表|审核|审批|签发|联系人|联系电话|合计|小计|总计|附件)"
+)
+# A section heading inside the table: 一、经济发展类（5项）, （二）民生实事.
+SECTION_HEADING = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
+
+
+def _not_a_task(row: _Cells) -> str | None:
+    """The text of a row that is a note, a total or a section heading, not a task; else None.
+
+    Such rows name no lead unit and no deadline, or begin as notes do; a row
+    with a task and a unit is always read (and its errors reported).
+    """
+    texts = [cell_text(cell.value) for cell in row.cells]
+    filled = [text for text in texts if text]
+    if not filled:
+        return None
+    first = filled[0].replace(" ", "")
+    if NOTE_STARTS.match(first):
+        return " ".join(filled)
+    has_task = bool(row.text("事项")) and bool(row.text("牵头单位"))
+    if has_task:
+        return None
+    unplaced = not row.text("牵头单位") and not row.text("截止时间")
+    if unplaced and (len(filled) == 1 or SECTION_HEADING.match(first)):
+        return " ".join(filled)
+    return None
+
+
+def _quoted(text: str, longest: int = 20) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= longest else text[:longest] + "…"
 
 
 class _Cells:
@@ -256,24 +309,28 @@ def _read_row(
     code = _code(row.value("编号")) or None
     if code and code.isdigit():
         code = None  # a plain 序号 (1, 2, 3…) is not a task code
-    title, lead_unit = row.text("事项"), cell_name(row.value("牵头单位"))
+    notes: list[str] = []
+    title = row.text("事项")
+    leads = split_names(row.text("牵头单位"))
+    lead_unit = leads[0] if leads else ""
     for column, value in (("事项", title), ("牵头单位", lead_unit)):
         if not value:
             problems.append(f"{column}为空（如用了合并单元格，请取消合并并逐行填写）")
     for column in ("事项", "牵头单位", "配合单位", "包联领导", "截止时间"):
         if row.text(column) in EXCEL_ERRORS:
             problems.append(f"{column}是错误值 {row.text(column)}，请改正公式或填写内容")
-    cooperating = list(
-        dict.fromkeys(  # each unit once, in the order written
-            name
-            for name in LIST_SEPARATORS.split(cell_name(row.value("配合单位")))
-            if name and name != lead_unit
-        )
-    )
+    if len(leads) > 1:
+        notes.append(MANY_LEADS)
+    cooperating = [  # each unit once, in the order written
+        name
+        for name in dict.fromkeys([*leads[1:], *split_names(row.text("配合单位"))])
+        if name != lead_unit
+    ]
+    leaders = split_names(row.text("包联领导"))
     named = {
         "编号": code or "",
         "牵头单位": lead_unit,
-        "包联领导": cell_name(row.value("包联领导")),
+        "包联领导": leaders[0] if leaders else "",
     }
     for column, limit in MAX_LENGTHS.items():
         values = cooperating if column == "配合单位" else [named.get(column, row.text(column))]
@@ -312,13 +369,14 @@ def _read_row(
             lead_leader=named["包联领导"] or None,
             deadline=deadline,
             milestones=milestones,
-            details=row.text("备注"),
+            details=_details(row, leaders[1:], notes),
             source=row.text("来源") if row.has("来源") else None,
             state=state,
             percent=percent,
             needs_help=row.text("需协调") in ("是", "需协调") if row.has("需协调") else None,
-            last_report=row.text("最近进展") or None,
-            columns=frozenset(row.columns),
+            last_report=_report(row),
+            columns=_columns_read(row, extra_leaders=len(leaders) > 1),
+            notes=notes,
             deadline_text=(
                 row.text("截止时间")
                 if isinstance(row.value("截止时间"), str)
@@ -333,6 +391,37 @@ def _read_row(
         ),
         problems,
     )
+
+
+MANY_LEADS = "牵头单位写了多个：以第一个为牵头单位（接收提醒、报送进展），其余列为配合单位"
+MANY_LEADERS = "包联领导写了多位：以第一位为包联领导（接收逾期提醒），其余记入备注"
+
+
+def _details(row: _Cells, other_leaders: list[str], notes: list[str]) -> str:
+    """备注, then the columns kept beside it (目标任务, 时间节点, 责任人) under their names."""
+    lines = [row.text("备注")] if row.text("备注") else []
+    lines += [f"{name}：{row.text(name)}" for name in DETAIL_PARTS if row.text(name)]
+    if other_leaders:
+        notes.append(MANY_LEADERS)
+        lines.append(f"其他包联领导：{'、'.join(other_leaders)}")
+    return "\n".join(lines)
+
+
+def _report(row: _Cells) -> str | None:
+    """最近进展 with 存在问题 and 下步打算, as one report: how the work stands."""
+    lines = [row.text("最近进展")] if row.text("最近进展") else []
+    lines += [f"{name}：{row.text(name)}" for name in REPORT_PARTS if row.text(name)]
+    return "\n".join(lines) or None
+
+
+def _columns_read(row: _Cells, *, extra_leaders: bool) -> frozenset[str]:
+    """The task's columns the file sets (those it lacks change nothing on re-import)."""
+    columns = set(row.columns)
+    if columns & set(DETAIL_PARTS) or extra_leaders:
+        columns.add("备注")
+    if columns & set(REPORT_PARTS):
+        columns.add("最近进展")
+    return frozenset(columns)
 
 
 def _read_percent(value: object, *, as_fraction: bool) -> int | None:
