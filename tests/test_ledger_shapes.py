@@ -168,3 +168,73 @@ def test_words_reimported_later_keep_the_date_they_meant(session, tmp_path) -> N
     assert moved.updated == ["DB-0001"]
     session.refresh(task)
     assert task.deadline == local(2026, 12, 31, 18)
+
+
+def with_cached_result(path: Path, cell: str, value: str) -> None:
+    """Give a formula cell the stored result Excel and WPS write beside it."""
+    import re
+    import shutil
+    from zipfile import ZipFile
+
+    copy = path.with_suffix(".tmp")
+    shutil.move(path, copy)
+    with ZipFile(copy) as source, ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                text = re.sub(
+                    rf'<c r="{cell}"([^>]*)><f>(.*?)</f><v\s*/?>(</v>)?',
+                    rf'<c r="{cell}"\1 t="str"><f>\2</f><v>{value}</v>',
+                    text,
+                )
+                data = text.encode()
+            target.writestr(item, data)
+    copy.unlink()
+
+
+def test_cells_as_excel_and_wps_store_them(session, tmp_path) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["事项", "牵头单位", "截止时间"])
+    sheet.append(["序列号日期", "城关镇", 46387])  # 2026-12-31 in a General cell
+    sheet.append(["带时刻的序列号", "城关镇", 46387.4375])  # 10:30
+    sheet.append(["文本格式的序列号", "城关镇", "46387"])
+    sheet.append(["ISO 时刻", "城关镇", "2026-12-31T10:00"])
+    sheet.append(["日在前", "城关镇", "31/12/2026"])
+    sheet.append(['=CONCATENATE("农村","改厕")', "城关镇", "2026-12-31"])
+    path = tmp_path / "cells.xlsx"
+    workbook.save(path)
+    with_cached_result(path, "A7", "农村改厕")
+    result = import_at(session, path)
+    assert result.ok, result.errors
+    assert [words for _, words, _ in result.resolved] == []  # dates, not words to echo
+    deadlines = dict(session.execute(select(Task.title, Task.deadline)).all())
+    assert deadlines == {
+        "序列号日期": local(2026, 12, 31, 18),
+        "带时刻的序列号": local(2026, 12, 31, 10, 30),
+        "文本格式的序列号": local(2026, 12, 31, 18),
+        "ISO 时刻": local(2026, 12, 31, 10),
+        "日在前": local(2026, 12, 31, 18),
+        "农村改厕": local(2026, 12, 31, 18),
+    }
+
+
+def test_a_formula_without_its_stored_result_is_named(session, tmp_path) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["事项", "牵头单位", "截止时间"])
+    sheet.append(['=CONCATENATE("农村","改厕")', "城关镇", "2026-12-31"])
+    sheet.append(["街巷硬化", "=B2", "=DATE(2026,12,31)"])
+    path = tmp_path / "formulas.xlsx"
+    workbook.save(path)  # openpyxl stores formulas without results, as programs do
+    result = import_at(session, path)
+    advice = (
+        "文件里没有保存它的计算结果（程序生成的文件常这样）："
+        "请用 Excel 或 WPS 打开后保存一次再导入，或把公式改为数值"
+    )
+    assert [str(error) for error in result.errors] == [
+        f'第 2 行：事项是公式“=CONCATENATE("农村","改厕")”，{advice}',
+        f"第 3 行：牵头单位是公式“=B2”，{advice}",
+        f"第 3 行：截止时间是公式“=DATE(2026,12,31)”，{advice}",
+    ]

@@ -2,40 +2,37 @@
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time
 from itertools import islice
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.calendar.deadlines import DeadlineError, parse_deadline
+from bot.calendar.deadlines import DeadlineError
 from bot.calendar.workcalendar import WorkCalendar
-from bot.excel.columns import (
-    DETAIL_PARTS,
-    MILESTONE_DATE,
-    MILESTONE_SEPARATORS,
-    REPORT_PARTS,
-    STANDING_DEADLINES,
-    STATES_BY_LABEL,
+from bot.excel.cells import (
+    EXCEL_ERRORS,
+    formulas_without_results,
+    parse_ledger_deadline,
+    parse_milestones,
+    read_percent,
 )
+from bot.excel.columns import DETAIL_PARTS, REPORT_PARTS, STATES_BY_LABEL
 from bot.excel.headers import column_label, open_workbook, sheet_rows
 from bot.excel.names import split_names
 from bot.excel.sheets import LEDGER, Header, find_header
 from bot.excel.text import cell_name, cell_text
 from bot.ledger.changes import MilestoneInput
-from db.models import Milestone, TaskState, varchar_length
+from db.models import TaskState
 
 # Written deadlines already in this form need no echo of how they were read.
-FULL_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(\s+\d{1,2}:\d{2})?$")
-MILESTONE_TITLE_LENGTH = varchar_length(Milestone.title)
-
-
-# The parser's range for written years; date cells are held to the same.
-EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
+FULL_DATE = re.compile(
+    r"^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d{5,8})"
+    r"([\sTt]\d{1,2}:\d{2}(:\d{2})?)?$"
+)
 
 
 # The row of a message about the file as a whole rather than one of its rows.
@@ -73,9 +70,6 @@ class LedgerRow:
     notes: list[str] = field(default_factory=list)  # how the row was read, worth a look
 
 
-EXCEL_ERRORS = {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!"}
-
-
 def clean_text(value: object) -> str:
     """How a cell's text is compared with what is stored (public for the importer)."""
     return cell_text(value)
@@ -84,66 +78,6 @@ def clean_text(value: object) -> str:
 def _code(value: object) -> str:
     """A task code, full-width letters and digits folded: ＤＢ-０００３ is DB-0003."""
     return unicodedata.normalize("NFKC", cell_name(value)).upper()
-
-
-def parse_ledger_deadline(
-    value: object,
-    *,
-    now: datetime,
-    zone: ZoneInfo,
-    calendar: WorkCalendar,
-    end_of_day: time,
-    shows_clock: bool = False,
-) -> datetime | None:
-    """A deadline cell: an Excel date, a written date, or 长期 (no deadline).
-
-    Ledgers carry overdue items, so a date in the past is accepted here (it
-    shows red); everything written goes through the Chinese parser. A date
-    cell whose format shows no clock time means the end of the working day;
-    one that shows it (as the export writes) keeps it, midnight included.
-    """
-    if isinstance(value, time | timedelta):
-        raise DeadlineError("截止时间只有时刻、没有日期，请写完整日期")
-    if isinstance(value, datetime | date):
-        moment = value if isinstance(value, datetime) else datetime.combine(value, time())
-        if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
-            raise DeadlineError(f"{moment.year}年不在{EARLIEST_YEAR}年至{LATEST_YEAR}年之间")
-        if moment.time() == time() and not shows_clock:
-            moment = datetime.combine(moment.date(), end_of_day)
-        return moment.replace(tzinfo=zone)
-    text = cell_text(value)
-    if not text:
-        raise DeadlineError("截止时间为空（没有期限请写“长期”）")
-    if text in STANDING_DEADLINES:
-        return None
-    return parse_deadline(
-        text, now.astimezone(zone), calendar=calendar, end_of_day=end_of_day, allow_past=True
-    )
-
-
-def _parse_milestones(text: str, **deadline_options: object) -> list[MilestoneInput]:
-    """`2026-06-30 完成立项；9月30日 开工` → milestones; each part is `date title`."""
-    milestones = []
-    for part in MILESTONE_SEPARATORS.split(text):
-        part = part.strip()
-        if not part:
-            continue
-        # A numeric date may carry a clock time ("2026-06-30 18:00 完成立项").
-        numeric = MILESTONE_DATE.match(part)
-        if numeric and part[numeric.end() :].strip():
-            pieces = [part[: numeric.end()], part[numeric.end() :]]
-        else:
-            pieces = part.split(maxsplit=1)
-        if len(pieces) != 2:
-            raise DeadlineError(f"节点“{part}”应写成“日期 节点名称”，如“2026-06-30 完成立项”")
-        due = parse_ledger_deadline(pieces[0], **deadline_options)  # type: ignore[arg-type]
-        if due is None:
-            raise DeadlineError(f"节点“{part}”需要具体日期")
-        title = pieces[1].strip()
-        if len(title) > MILESTONE_TITLE_LENGTH:
-            raise DeadlineError(f"节点名称超过 {MILESTONE_TITLE_LENGTH} 个字，请精简")
-        milestones.append(MilestoneInput(title, due))
-    return milestones
 
 
 @dataclass
@@ -173,6 +107,7 @@ def read_ledger(
         rows, errors, skipped_below = _read_rows(header, path, options)
     finally:
         workbook.close()
+    _name_formulas_without_results(errors, path, header)
     warnings = []
     skipped = [*header.above, *skipped_below]
     if skipped:
@@ -202,6 +137,31 @@ def read_ledger(
         ignored_columns=[text for text, _ in header.ignored],
         warnings=warnings,
     )
+
+
+# Problems that an empty cell causes; a formula whose result the file lacks reads empty.
+EMPTY_PROBLEMS = {
+    "事项": "事项为空",
+    "牵头单位": "牵头单位为空",
+    "截止时间": "截止时间无法识别：截止时间为空",
+}
+
+
+def _name_formulas_without_results(errors: list[RowError], path: Path, header: Header) -> None:
+    """An empty required cell that holds a formula says so, instead of “为空”."""
+    suspects = {
+        (error.row, header.columns[column]): (position, column)
+        for position, error in enumerate(errors)
+        for column, start in EMPTY_PROBLEMS.items()
+        if error.message.startswith(start) and column in header.columns
+    }
+    for cell, formula in formulas_without_results(path, header.title, suspects).items():
+        position, column = suspects[cell]
+        errors[position] = RowError(
+            cell[0],
+            f"{column}是公式“{_quoted(formula, 30)}”，文件里没有保存它的计算结果"
+            "（程序生成的文件常这样）：请用 Excel 或 WPS 打开后保存一次再导入，或把公式改为数值",
+        )
 
 
 def _read_rows(
@@ -257,7 +217,10 @@ def _not_a_task(row: _Cells) -> str | None:
     if has_task:
         return None
     unplaced = not row.text("牵头单位") and not row.text("截止时间")
-    if unplaced and (len(filled) == 1 or SECTION_HEADING.match(first)):
+    # One cell outside 事项 is a heading merged across the row; a lone 事项 is a task
+    # whose other cells are missing, and its errors say so.
+    heading = len(filled) == 1 and not row.text("事项")
+    if unplaced and (heading or SECTION_HEADING.match(first)):
         return " ".join(filled)
     return None
 
@@ -345,7 +308,7 @@ def _read_row(
         problems.append(f"截止时间无法识别：{_first_line(error)}")
     milestones: list[MilestoneInput] = []
     try:
-        milestones = _parse_milestones(row.text("节点"), **options)
+        milestones = parse_milestones(row.text("节点"), **options)
     except DeadlineError as error:
         problems.append(f"节点无法识别：{_first_line(error)}")
     state = None
@@ -355,7 +318,7 @@ def _read_row(
             problems.append(f"状态“{row.text('状态')}”无法识别，应为 推进中 / 已报完成 / 已销号")
     percent = None
     if row.text("进度"):
-        percent = _read_percent(row.value("进度"), as_fraction="%" in row.number_format("进度"))
+        percent = read_percent(row.value("进度"), as_fraction="%" in row.number_format("进度"))
         if percent is None:
             problems.append(f"进度“{row.text('进度')}”应为 0 到 100 的数")
     report_at = row.value("最近进展时间")
@@ -422,23 +385,6 @@ def _columns_read(row: _Cells, *, extra_leaders: bool) -> frozenset[str]:
     if columns & set(REPORT_PARTS):
         columns.add("最近进展")
     return frozenset(columns)
-
-
-def _read_percent(value: object, *, as_fraction: bool) -> int | None:
-    """60, "60%", 0.6 in a percent-formatted cell → 60; None when it is not a percentage."""
-    text = cell_text(value).rstrip("%％")
-    try:
-        number = float(text)
-    except ValueError:
-        return None
-    if not math.isfinite(number):
-        return None
-    if as_fraction and not cell_text(value).endswith(("%", "％")):
-        number *= 100
-    elif 0 < number < 1:
-        number *= 100  # 0.6 typed into a plain cell
-    percent = round(number)
-    return percent if 0 <= percent <= 100 else None
 
 
 def _first_line(error: Exception) -> str:
