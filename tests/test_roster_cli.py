@@ -356,3 +356,30 @@ def test_gaps_are_listed_in_the_order_of_the_clock(workdir, capsys) -> None:
         "10月3日 00:00–08:00 缺带班领导",
         "10月3日 20:00–24:00 缺带班领导",
     ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["chart", "c.jpg"], "进度图只能保存为 .png 文件，c.jpg 的扩展名不符：请改为 c.png。"),
+        (
+            ["bulletin", "b.pdf"],
+            "督查通报只能保存为 .docx 文件，b.pdf 的扩展名不符：请改为 b.docx。",
+        ),
+        (
+            ["bulletin", "b.docx", "--week", "0001-W01"],
+            "周次 0001-W01 的年份应在 2000 至 2999 年之间。",
+        ),
+        (
+            ["bulletin", "b.docx", "--week", "2030-W01"],
+            "2030-W01 还没有到，不能生成通报（本周是 2026-W38）。",
+        ),
+    ],
+)
+def test_report_files_are_what_their_names_say_and_weeks_exist(
+    workdir, settings, monkeypatch, capsys, argv, message
+) -> None:
+    monkeypatch.setenv("DUBAN_DATABASE_URL", settings.database_url)
+    code, out, err = run([argv[0], str(workdir / argv[1]), *argv[2:]], capsys)
+    assert (code, out, err) == (2, [], [message])
+    assert not (workdir / argv[1]).exists()
