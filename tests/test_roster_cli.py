@@ -305,27 +305,32 @@ def test_a_holiday_the_calendar_does_not_know_across_the_new_year(
 
 
 def test_holidays_from_the_terminal(workdir, settings, monkeypatch, capsys) -> None:
+    import re
+
     monkeypatch.setenv("DUBAN_DATABASE_URL", settings.database_url)
     code, out, _ = run(["holiday", "add", "元旦", "2026-12-31", "2027-01-03"], capsys)
+    number = re.search(r"编号 (\d+)", out[0])[1]  # type: ignore[index]  # PostgreSQL's sequences run on
     assert (code, out) == (
         0,
         [
-            "已登记放假：元旦 2026-12-31（周四） 至 2027-01-03（周日），共 4 天（编号 1）。"
-            "如有误，运行 python -m bot holiday remove 1 撤销。"
+            f"已登记放假：元旦 2026-12-31（周四） 至 2027-01-03（周日），共 4 天（编号 {number}）。"
+            f"如有误，运行 python -m bot holiday remove {number} 撤销。"
         ],
     )
     code, out, _ = run(["holiday", "workday", "2027-01-04", "元旦调休"], capsys)
-    assert code == 0 and out[0].startswith("已登记调休上班：2027-01-04（周一） 元旦调休（编号 2）")
+    workday = re.search(r"编号 (\d+)", out[0])[1]  # type: ignore[index]
+    assert code == 0 and out[0].startswith("已登记调休上班：2027-01-04（周一） 元旦调休")
     code, _, err = run(["holiday", "add", "元旦", "2026-12-31", "2027-01-03"], capsys)
-    assert (code, err) == (1, ["这条安排已经登记过了（编号 1）。"])
+    assert (code, err) == (1, [f"这条安排已经登记过了（编号 {number}）。"])
     code, out, _ = run(["holiday", "list"], capsys)
     assert code == 0
     assert "• 元旦 2026-12-31（周四） 至 2027-01-03（周日），共 4 天" in out
-    assert "1. 放假 元旦 2026-12-31（周四） 至 2027-01-03（周日）" in out
+    assert f"{number}. 放假 元旦 2026-12-31（周四） 至 2027-01-03（周日）" in out
     with pytest.raises(SystemExit):
         run(["holiday", "add", "元旦", "2026-13-01", "2027-01-03"], capsys)
     assert "日期“2026-13-01”应写成 YYYY-MM-DD" in capsys.readouterr().err
-    assert run(["holiday", "remove", "2"], capsys)[:2] == (0, ["已撤销第 2 条登记（元旦调休）。"])
+    removed = run(["holiday", "remove", workday], capsys)[:2]
+    assert removed == (0, [f"已撤销第 {workday} 条登记（元旦调休）。"])
 
 
 def test_gaps_are_listed_in_the_order_of_the_clock(workdir, capsys) -> None:
