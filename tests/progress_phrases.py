@@ -1244,4 +1244,28 @@ PHRASES: list[tuple[str, bool, int | None, bool]] = [
     ("计划投资500万元，已完成投资300万元，完成率60%", F, 60, F),
     ("累计完成投资2000万元，占总投资的80%，工程进度75%", F, 75, F),
     ("第三季度完成60%，第四季度计划完成100%", F, 60, F),
+    # --- issue 17: the kinds held-back replies missed ------------------------------------
+    # A finished sub-part or main body while acceptance is pending is not the task done.
+    ("主体工程已完成，待验收", F, None, F),
+    ("主体已完工，等待竣工验收", F, None, F),
+    ("一期工程已完成，二期待验收", F, None, F),
+    ("土建部分已完成，待验收", F, None, F),
+    # Done soon is not done; done long ago is.
+    ("再有两天就完成了", F, None, F),
+    ("下周就完成了", F, None, F),
+    ("马上完成", F, None, F),
+    ("早就完成了", T, None, F),
+    # Plain synonyms of done.
+    ("任务已完结", T, None, F),
+    ("已全部落实", T, 100, F),
+    ("整改已落实完毕", T, None, F),
+    ("已达标", T, None, F),
+    # Stopped by a problem needs help; stopped by the weather does not.
+    ("因资金未到位已停工", F, None, T),
+    ("项目停工", F, None, T),
+    ("暂停施工，等待协调", F, None, T),
+    ("因群众阻挠暂停施工", F, None, T),
+    ("已停工整改", F, None, T),
+    ("受寒潮影响暂停施工，天晴后复工", F, None, F),
+    ("已复工", F, None, F),
 ]

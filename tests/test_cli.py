@@ -77,7 +77,7 @@ def test_file_arguments_say_what_file(capsys) -> None:
     with pytest.raises(SystemExit):
         main(["import", "--help"])
     out = capsys.readouterr().out
-    assert out.startswith("用法：python -m bot import [-h] FILE.xlsx")
+    assert out.startswith("用法：python -m bot import [-h] [--new-unit 单位名称] FILE.xlsx")
     assert re.search(r"^\s+FILE\.xlsx\s+要导入的台账文件（\.xlsx）$", out, re.M)
 
 
@@ -231,7 +231,7 @@ def test_an_imported_ledger_is_saved(workdir, clock, monkeypatch, capsys) -> Non
     workbook.save(workdir / "台账.xlsx")
     assert main(["import", "台账.xlsx"], clock=clock) == 0
     out = capsys.readouterr().out
-    assert "导入完成（工作表“Sheet”）：新增 2 项，更新 0 项，未变 0 项。" in out
+    assert "导入完成（工作表“Sheet”）：新增 2 · 更新 0 · 未变 0" in out
     assert "第 3 行 “下周五前” → 2026-05-08（周五）18:00" in out
     # A later command, with its own connection, sees what the import wrote.
     assert main(["status"], clock=clock) == 0

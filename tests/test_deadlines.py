@@ -841,9 +841,11 @@ def test_past_deadline_names_the_resolved_time() -> None:
         ("2026年3月31日", "2026-03-31（周二）18:00"),
         ("2025-12-31 17:00", "2025-12-31（周三）17:00"),
         ("昨天", "2026-04-28（周二）18:00"),
-        ("3月底", "2026-03-31（周二）18:00"),  # in a ledger: overdue, not next March
-        ("4月20日前", "2026-04-20（周一）18:00"),
-        ("第一季度末", "2026-03-31（周二）18:00"),
+        # Without a year, the next occurrence, as in chat: a ledger means a past date
+        # by writing its year.
+        ("3月底", "2027-03-31（周三）18:00"),
+        ("4月20日前", "2027-04-20（周二）18:00"),
+        ("第一季度末", "2027-03-31（周三）18:00"),
         ("下周五前", "2026-05-08（周五）18:00"),  # a future phrase is unaffected
     ],
 )

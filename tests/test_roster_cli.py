@@ -271,5 +271,120 @@ def test_roster_import_refuses_days_outside_any_holiday(
     assert code == 1
     assert err == [
         "表中的日期不在日历上的任何节假日内，未导入。"
-        "日历上没有的假期请先由督查室登记（/holiday add）。"
+        "日历上没有的假期请用 --from、--to、--name 给出，"
+        "或先登记：python -m bot holiday add 名称 第一天 最后一天"
     ]
+
+
+def test_a_holiday_the_calendar_does_not_know_across_the_new_year(
+    workdir, settings, session, monkeypatch, capsys
+) -> None:
+    from db.models import Unit, UnitKind
+
+    monkeypatch.setenv("DUBAN_DATABASE_URL", settings.database_url)
+    session.add(Unit(name="县委办", kind=UnitKind.DEPARTMENT))
+    session.commit()
+    first, last = date(2026, 12, 31), date(2027, 1, 3)
+    rows = [row for row in county(first, last) if row[0] == "县委办"]
+    path = roster_file(workdir / "元旦.xlsx", rows)
+    days = ["--from", "2026-12-31", "--to", "2027-01-03"]
+    code, out, _ = run(["roster", "check", str(path), *days], capsys)
+    assert code == 0 and "县委办：全覆盖" in out  # 12-31 counts: no false gap
+    code, _, err = run(["roster", "import", str(path), *days], capsys)
+    assert (code, err) == (2, ["请用 --name 写明假期名称，如 --name 元旦。"])
+    code, out, err = run(["roster", "import", str(path), *days, "--name", "元旦"], capsys)
+    assert (code, err) == (0, [])
+    assert out[:2] == [
+        "已在日历上登记放假：元旦 2026-12-31 至 2027-01-03",
+        "已导入元旦值班表：1 个单位，18 个班次（2026-12-31（周四）至2027-01-03（周日））。",
+    ]
+    # The calendar knows it now: the next import needs no dates.
+    code, out, err = run(["roster", "import", str(path)], capsys)
+    assert (code, err) == (0, [])
+    assert out[0].startswith("已导入元旦值班表")
+
+
+def test_holidays_from_the_terminal(workdir, settings, monkeypatch, capsys) -> None:
+    import re
+
+    monkeypatch.setenv("DUBAN_DATABASE_URL", settings.database_url)
+    code, out, _ = run(["holiday", "add", "元旦", "2026-12-31", "2027-01-03"], capsys)
+    number = re.search(r"编号 (\d+)", out[0])[1]  # type: ignore[index]  # PostgreSQL's sequences run on
+    assert (code, out) == (
+        0,
+        [
+            f"已登记放假：元旦 2026-12-31（周四） 至 2027-01-03（周日），共 4 天（编号 {number}）。"
+            f"如有误，运行 python -m bot holiday remove {number} 撤销。"
+        ],
+    )
+    code, out, _ = run(["holiday", "workday", "2027-01-04", "元旦调休"], capsys)
+    workday = re.search(r"编号 (\d+)", out[0])[1]  # type: ignore[index]
+    assert code == 0 and out[0].startswith("已登记调休上班：2027-01-04（周一） 元旦调休")
+    code, _, err = run(["holiday", "add", "元旦", "2026-12-31", "2027-01-03"], capsys)
+    assert (code, err) == (1, [f"这条安排已经登记过了（编号 {number}）。"])
+    code, out, _ = run(["holiday", "list"], capsys)
+    assert code == 0
+    assert "• 元旦 2026-12-31（周四） 至 2027-01-03（周日），共 4 天" in out
+    assert f"{number}. 放假 元旦 2026-12-31（周四） 至 2027-01-03（周日）" in out
+    with pytest.raises(SystemExit):
+        run(["holiday", "add", "元旦", "2026-13-01", "2027-01-03"], capsys)
+    assert "日期“2026-13-01”应写成 YYYY-MM-DD" in capsys.readouterr().err
+    removed = run(["holiday", "remove", workday], capsys)[:2]
+    assert removed == (0, [f"已撤销第 {workday} 条登记（元旦调休）。"])
+
+
+def test_gaps_are_listed_in_the_order_of_the_clock(workdir, capsys) -> None:
+    rows = county(date(2026, 10, 1), date(2026, 10, 3))
+    # The leaders miss every evening; the member misses the 2nd's morning.
+    rows = [
+        row
+        for row in rows
+        if not (row[0] == "县委办" and row[4] == "带班领导" and row[2] == "20:00")
+    ]
+    rows = [
+        row
+        for row in rows
+        if not (
+            row[0] == "县委办" and row[1] == "10月2日" and row[4] == "值班员" and row[2] == "08:00"
+        )
+    ]
+    path = roster_file(workdir / "空档.xlsx", rows)
+    code, out, _ = run(["roster", "check", str(path), *HOLIDAY], capsys)
+    gaps = [line.strip() for line in out if line.startswith("  ") and "缺" in line]
+    assert code == 1
+    assert gaps == [
+        "10月1日 00:00–08:00 缺带班领导",
+        "10月1日 20:00–24:00 缺带班领导",
+        "10月2日 00:00–08:00 缺带班领导",
+        "10月2日 08:00–20:00 缺值班员",
+        "10月2日 20:00–24:00 缺带班领导",
+        "10月3日 00:00–08:00 缺带班领导",
+        "10月3日 20:00–24:00 缺带班领导",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["chart", "c.jpg"], "进度图只能保存为 .png 文件，c.jpg 的扩展名不符：请改为 c.png。"),
+        (
+            ["bulletin", "b.pdf"],
+            "督查通报只能保存为 .docx 文件，b.pdf 的扩展名不符：请改为 b.docx。",
+        ),
+        (
+            ["bulletin", "b.docx", "--week", "0001-W01"],
+            "周次 0001-W01 的年份应在 2000 至 2999 年之间。",
+        ),
+        (
+            ["bulletin", "b.docx", "--week", "2030-W01"],
+            "2030-W01 还没有到，不能生成通报（本周是 2026-W38）。",
+        ),
+    ],
+)
+def test_report_files_are_what_their_names_say_and_weeks_exist(
+    workdir, settings, monkeypatch, capsys, argv, message
+) -> None:
+    monkeypatch.setenv("DUBAN_DATABASE_URL", settings.database_url)
+    code, out, err = run([argv[0], str(workdir / argv[1]), *argv[2:]], capsys)
+    assert (code, out, err) == (2, [], [message])
+    assert not (workdir / argv[1]).exists()

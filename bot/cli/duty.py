@@ -49,18 +49,33 @@ def add_commands(commands: Commands) -> None:
     check.add_argument(
         "--unit", metavar="单位", help="这是某单位自己的表：单位列可空，按这个单位检查"
     )
+    check.add_argument(
+        "--name", metavar="假期名称", help="假期名称，如 元旦（与 --from、--to 同用）"
+    )
     importer = actions.add_parser(
         "import",
         help="导入全县值班表 .xlsx（每个单位存为新的一版）",
         description="导入全县（或某单位）的值班表 .xlsx：逐行校验，有任何错误则不导入；"
         "每个单位的班次存为该单位这个假期的新一版（旧版保留），并列出检查结果。"
-        "假期按日历（含督查室登记的假期）取表中日期所在的假期。"
+        "假期按日历（含督查室登记的假期）取表中日期所在的假期；"
+        "日历上还没有的假期用 --from、--to、--name 给出。"
         "导入成功退出码为 0，有错误未导入为 1，文件无法读取为 2。",
     )
     importer.add_argument("file", type=Path, metavar="FILE.xlsx", help="值班表（.xlsx）")
     importer.add_argument(
         "--unit", metavar="单位", help="这是某单位自己的表：单位列可空，导入到这个单位"
     )
+    importer.add_argument(
+        "--from",
+        dest="first_day",
+        type=_roster_day,
+        metavar="YYYY-MM-DD",
+        help="日历上还没有的假期：第一天（同时写 --to 和 --name，导入时一并登记这个假期）",
+    )
+    importer.add_argument(
+        "--to", dest="last_day", type=_roster_day, metavar="YYYY-MM-DD", help="假期最后一天"
+    )
+    importer.add_argument("--name", metavar="假期名称", help="假期名称，如 元旦")
     template = actions.add_parser(
         "template",
         help="生成空白值班表模板 .xlsx",
@@ -80,6 +95,25 @@ def _roster_day(text: str) -> Any:
         raise argparse.ArgumentTypeError(
             f"日期 {text!r} 应写成 YYYY-MM-DD，如 2026-10-01"
         ) from None
+
+
+def _given_period(call: Invocation) -> Any:
+    """The period --from/--to (and --name) give, None without them, or an exit code (2)."""
+    from bot.calendar.workcalendar import HolidayPeriod
+
+    args = call.args
+    if (args.first_day is None) != (args.last_day is None):
+        print("--from 和 --to 要一起给出（或都不写，按日历取假期）。", file=sys.stderr)
+        return 2
+    if args.first_day is None:
+        if args.name:
+            print("--name 要与 --from、--to 一起给出。", file=sys.stderr)
+            return 2
+        return None
+    if args.first_day > args.last_day:
+        print(f"--from {args.first_day} 晚于 --to {args.last_day}。", file=sys.stderr)
+        return 2
+    return HolidayPeriod((args.name or "").strip(), args.first_day, args.last_day)
 
 
 def _roster(call: Invocation) -> int:
@@ -127,16 +161,26 @@ def _roster_import(call: Invocation) -> int:
     from bot.duty import period_from_shifts, report_text, split_by_period
     from bot.duty.storage import coverage, import_rosters
 
-    shifts = _roster_rows(call, None)
+    given = _given_period(call)
+    if isinstance(given, int):
+        return given
+    if given is not None and not given.name:
+        print("请用 --name 写明假期名称，如 --name 元旦。", file=sys.stderr)
+        return 2
+    shifts = _roster_rows(call, given)
     if isinstance(shifts, int):
         return shifts
     try:
         with call.runtime() as runtime, runtime.transaction() as session:
-            period = period_from_shifts(shifts, runtime.calendar(session))
+            if given is not None:
+                period = _registered(session, given, runtime.now())
+            else:
+                period = period_from_shifts(shifts, runtime.calendar(session))
             if isinstance(period, str) or not period.name:
                 why = period if isinstance(period, str) else "表中的日期不在日历上的任何节假日内"
                 print(
-                    f"{why}，未导入。日历上没有的假期请先由督查室登记（/holiday add）。",
+                    f"{why}，未导入。日历上没有的假期请用 --from、--to、--name 给出，"
+                    "或先登记：python -m bot holiday add 名称 第一天 最后一天",
                     file=sys.stderr,
                 )
                 return 1
@@ -174,6 +218,29 @@ def _roster_import(call: Invocation) -> int:
     return 0
 
 
+def _registered(session: Any, period: Any, now: datetime) -> Any:
+    """The period given on the command line, entered in the calendar unless it knows it
+    already: duty prompts and checks read the holidays from there."""
+    from bot.calendar.overrides import add_holiday, load_calendar
+    from bot.core.access import SYSTEM
+
+    known = load_calendar(session).holidays_between(period.first_day, period.last_day)
+    if any(
+        (found.first_day, found.last_day) == (period.first_day, period.last_day) for found in known
+    ):
+        return period
+    add_holiday(
+        session,
+        name=period.name,
+        first_day=period.first_day,
+        last_day=period.last_day,
+        now=now,
+        actor=SYSTEM,
+    )
+    print(f"已在日历上登记放假：{period.name} {period.first_day} 至 {period.last_day}")
+    return period
+
+
 def _roster_template(path: Path) -> int:
     from bot.duty import write_roster_template
 
@@ -188,20 +255,12 @@ def _roster_template(path: Path) -> int:
 
 def _roster_check(call: Invocation) -> int:
     """The file's report; 0 when the rule holds, 1 on any gap or problem, 2 when unreadable."""
-    from bot.calendar.workcalendar import HolidayPeriod
     from bot.core.timefmt import local_day_only
     from bot.duty import check_roster, period_from_shifts, report_text, split_by_period
 
-    args = call.args
-    if (args.first_day is None) != (args.last_day is None):
-        print("--from 和 --to 要一起给出（或都不写，按日历取假期）。", file=sys.stderr)
-        return 2
-    period = None
-    if args.first_day is not None:
-        if args.first_day > args.last_day:
-            print(f"--from {args.first_day} 晚于 --to {args.last_day}。", file=sys.stderr)
-            return 2
-        period = HolidayPeriod("", args.first_day, args.last_day)
+    period = _given_period(call)
+    if isinstance(period, int):
+        return period
     shifts = _roster_rows(call, period)
     if isinstance(shifts, int):
         return shifts

@@ -32,6 +32,13 @@ def add_commands(commands: Commands) -> None:
         "从 .xlsx 台账导入督办事项。先逐行校验，全部无误才写入；有错则列出行号，什么也不写。",
     )
     importer.add_argument("file", type=Path, metavar="FILE.xlsx", help="要导入的台账文件（.xlsx）")
+    importer.add_argument(
+        "--new-unit",
+        action="append",
+        default=[],
+        metavar="单位名称",
+        help="确认这个新单位不是已有单位的笔误（与已有单位只差一个字时需要），可写多次",
+    )
     exporter = add_command(
         commands,
         "export",
@@ -67,6 +74,7 @@ def _import(call: Invocation) -> int:
                 zone=runtime.zone,
                 calendar=runtime.calendar(session),
                 end_of_day=settings.end_of_day,
+                new_units=args.new_unit,
             )
             if result.ok:  # the command owns the transaction: one commit, all rows or none
                 session.commit()
@@ -79,14 +87,21 @@ def _import(call: Invocation) -> int:
             print(f"  {problem}", file=sys.stderr)
         return 1
     print(
-        f"导入完成（工作表“{result.sheet}”）：新增 {len(result.created)} 项，"
-        f"更新 {len(result.updated)} 项，"
-        f"未变 {result.unchanged} 项。"
+        f"导入完成（工作表“{result.sheet}”）：新增 {len(result.created)} · "
+        f"更新 {len(result.updated)} · 未变 {result.unchanged}"
     )
     if result.resolved:
         print("以下截止时间按文字理解为：")
         echoes = [f"  第 {row} 行 “{words}” → {describe(at)}" for row, words, at in result.resolved]
         print("\n".join(cut(echoes, 20, "行")))
+    if result.kept:
+        print("以下截止时间的文字与上次导入相同、今天读来日期不同，保留上次的截止时间：")
+        kept = [
+            f"  第 {row} 行 {code} “{words}”：今天读作 {describe(now)}，"
+            f"保留 {describe(before) if before else '长期'}"
+            for row, code, words, now, before in result.kept
+        ]
+        print("\n".join(cut(kept, 20, "行")))
     for warning in result.grouped_warnings():
         print(f"提醒：{warning}")
     if result.new_units:

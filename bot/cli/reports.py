@@ -34,8 +34,22 @@ def add_commands(commands: Commands) -> None:
     bulletin.add_argument("--week", metavar="YYYY-Www", help="哪一周，如 2026-W48（默认本周）")
 
 
+def _suffix_refused(path: Path, suffix: str, what: str) -> bool:
+    """A file named for another format is refused: the bytes written are always `suffix`."""
+    if path.suffix.lower() == suffix:
+        return False
+    print(
+        f"{what}只能保存为 {suffix} 文件，{path.name} 的扩展名不符：请改为 {path.stem}{suffix}。",
+        file=sys.stderr,
+    )
+    return True
+
+
 def _chart(call: Invocation) -> int:
     from bot.reports.charts import render_chart
+
+    if _suffix_refused(call.args.file, ".png", "进度图"):
+        return 2
 
     with call.runtime() as runtime, runtime.transaction() as session:
         png = render_chart(runtime.summary(session), zone=runtime.zone)
@@ -46,12 +60,18 @@ def _bulletin(call: Invocation) -> int:
     from bot.reports.bulletin import IsoWeek
     from bot.reports.weekly import bulletin_file
 
+    if _suffix_refused(call.args.file, ".docx", "督查通报"):
+        return 2
     try:
         week = IsoWeek.parse(call.args.week) if call.args.week else None
     except ValueError as error:
         print(error, file=sys.stderr)
         return 2
     with call.runtime() as runtime, runtime.transaction() as session:  # keeps the issue number
+        this_week = IsoWeek.of(runtime.now(), runtime.zone)
+        if week is not None and week > this_week:
+            print(f"{week} 还没有到，不能生成通报（本周是 {this_week}）。", file=sys.stderr)
+            return 2
         name, content = bulletin_file(runtime, session, week)
     return write_file(call.args.file, content, f"已生成{name.removesuffix('.docx')}")
 

@@ -38,15 +38,30 @@ def span_text(start: datetime, end: datetime) -> str:
 
 def gap_lines(gap: Gap) -> list[str]:
     """`10月2日 20:00–24:00 缺值班员`, one line per day the gap touches."""
-    lines = []
+    return [line for _, line in _gap_pieces(gap)]
+
+
+def _gap_pieces(gap: Gap) -> list[tuple[datetime, str]]:
+    """(where each day's piece starts, its line): a gap over three days is three lines."""
+    pieces = []
     day = gap.start.date()
     while datetime.combine(day, time()) < gap.end:
         day_start = datetime.combine(day, time())
         piece_start = max(gap.start, day_start)
         piece_end = min(gap.end, day_start + timedelta(days=1))
-        lines.append(f"{day_text(day)} {span_text(piece_start, piece_end)} 缺{gap.post.label}")
+        line = f"{day_text(day)} {span_text(piece_start, piece_end)} 缺{gap.post.label}"
+        pieces.append((piece_start, line))
         day += timedelta(days=1)
-    return lines
+    return pieces
+
+
+def time_ordered_gap_lines(gaps: Iterable[Gap]) -> list[str]:
+    """Every gap's lines in the order of the clock, however long each gap is (a
+    leader missing for three days and a member missing on the second interleave)."""
+    pieces = [
+        (start, order, line) for order, gap in enumerate(gaps) for start, line in _gap_pieces(gap)
+    ]
+    return [line for _, _, line in sorted(pieces, key=lambda piece: piece[:2])]
 
 
 def _lines(numbers: Iterable[int]) -> str:
@@ -89,7 +104,7 @@ def unit_heading(unit: UnitCoverage) -> str:
 
 def unit_lines(unit: UnitCoverage, *, mask_phones: bool = False) -> list[str]:
     """The unit's heading, then each gap, phone problem and overlap indented."""
-    details = [line for gap in unit.gaps for line in gap_lines(gap)]
+    details = time_ordered_gap_lines(unit.gaps)
     details += [phone_line(problem) for problem in unit.phone_problems]
     details += [
         overlap_line(overlap, unit.unit, mask_phones=mask_phones) for overlap in unit.overlaps

@@ -7,6 +7,13 @@ export → import gives the same ledger. Every row is checked before anything is
 written; one bad row means nothing is written and every error is reported with
 its row.
 
+A cell naming several lead units (县住建局、县交通运输局) keeps the first as the lead
+unit (it receives reminders and reports progress; a task has one) and the others
+as cooperating units; several leaders keep the first as 包联领导 (escalations go
+to one person) and the others in 备注. Both are listed as warnings. A row without
+编号 is the task with the same lead unit and title (names folded), so re-imports
+converge.
+
 - `columns`: the column names, their aliases, and the words cells may hold;
 - `headers`: opening a workbook, finding a header row, mapping it to columns
   (shared with the roster's reader, `bot.duty.workbook`);

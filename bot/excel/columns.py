@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from bot.ledger.states import STATE_LABELS
 from db.models import TaskState
@@ -22,28 +21,72 @@ EXPORT_COLUMNS = [
 REQUIRED_COLUMNS = ("事项", "牵头单位", "截止时间")
 # Known but not imported: the light is computed from the deadline, 序号 numbers the rows.
 UNREAD_COLUMNS = frozenset({"红黄绿灯", "序号"})
-READ_COLUMNS = frozenset(EXPORT_COLUMNS) - UNREAD_COLUMNS
-# Other names the same columns go by in ledgers in the wild.
+# Columns offices keep that fold into a task's text: 存在问题 and 下步打算 join the
+# latest report (they say how the work stands), the others join 备注 under their name.
+REPORT_PARTS = ("存在问题", "下步打算")
+DETAIL_PARTS = ("任务内容", "时间节点", "责任人")
+READ_COLUMNS = frozenset(EXPORT_COLUMNS) - UNREAD_COLUMNS | set(REPORT_PARTS) | set(DETAIL_PARTS)
+# Other names the same columns go by in ledgers in the wild, as folded by
+# `bot.excel.headers.fold_header` (full-width forms folded, no spaces or line breaks).
 COLUMN_ALIASES = {
     "事项名称": "事项",
     "督办事项": "事项",
     "任务": "事项",
     "工作任务": "事项",
-    "责任单位": "牵头单位",
-    "牵头单位（部门）": "牵头单位",
+    "重点任务": "事项",
+    "主要任务": "事项",
+    "任务名称": "事项",
+    "工作事项": "事项",
+    "牵头单位(部门)": "牵头单位",
+    "牵头部门": "牵头单位",
+    "主责单位": "牵头单位",
+    "配合部门": "配合单位",
+    "协办单位": "配合单位",
+    "责任领导": "包联领导",
+    "包联县领导": "包联领导",
+    "分管领导": "包联领导",
+    "牵头领导": "包联领导",
+    "县级包联领导": "包联领导",
     "完成时限": "截止时间",
     "截止日期": "截止时间",
     "时限": "截止时间",
+    "完成时间": "截止时间",
+    "办结时限": "截止时间",
+    "任务来源": "来源",
+    "事项来源": "来源",
+    "交办来源": "来源",
     "序号编号": "编号",
     "具体要求": "备注",
     "工作要求": "备注",
     "完成情况": "最近进展",
-    "进度（%）": "进度",
+    "进展情况": "最近进展",
+    "工作进展": "最近进展",
+    "推进情况": "最近进展",
+    "进度(%)": "进度",
+    "问题": "存在问题",
+    "存在的问题": "存在问题",
+    "存在困难和问题": "存在问题",
+    "下步打算": "下步打算",
+    "下一步打算": "下步打算",
+    "下步工作打算": "下步打算",
+    "下一步工作计划": "下步打算",
+    "下步计划": "下步打算",
+    "联系人": "责任人",
+    "具体责任人": "责任人",
 }
-# The same aliases with full-width brackets and letters folded, for headers typed either way.
-FOLDED_ALIASES = {unicodedata.normalize("NFKC", key): name for key, name in COLUMN_ALIASES.items()}
+# Headers whose meaning depends on the sheet: each means its first column unless
+# another header already does, then its second. 责任单位 is the lead unit in a sheet
+# without 牵头单位, the other responsible units beside one; 目标任务 is the task
+# unless a 工作任务 column names it, then what the task aims at.
+SHARED_MEANINGS = {
+    "责任单位": ("牵头单位", "配合单位"),
+    "目标任务": ("事项", "任务内容"),
+    "任务内容": ("事项", "任务内容"),
+    "工作内容": ("事项", "任务内容"),
+    "具体内容": ("事项", "任务内容"),
+    "时间节点": ("截止时间", "时间节点"),
+}
 STANDING_DEADLINES = {"长期", "长期坚持", "持续推进", "常态化", "常态化推进", "持续"}
-LIST_SEPARATORS = re.compile(r"[、,，;；/\s]+")
 MILESTONE_SEPARATORS = re.compile(r"[\n；;]+")
 # Where a milestone's date ends and its title begins ("2026-06-30 18:00 完成立项").
 MILESTONE_DATE = re.compile(

@@ -12,6 +12,8 @@ row is the header, and how a refusal is worded, stays with each reader.
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 from collections.abc import Callable, Collection, Generator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +26,22 @@ from bot.excel.text import cell_name
 
 # Files often start with a title row or two (which may itself hold a column's word).
 HEADER_ROWS = 10
+# What a header may carry besides its words: spaces and line breaks typed to fit the
+# column (工作\n任务, 牵 头 单 位), a required-field star.
+_HEADER_NOISE = re.compile(r"[\s*＊※]+")
+
+
+def fold_header(written: str) -> str:
+    """A header as compared: full-width forms folded, no spaces, line breaks or stars."""
+    return _HEADER_NOISE.sub("", unicodedata.normalize("NFKC", written))
+
+
+def merge_header_rows(top: list[str], sub: list[str]) -> list[str]:
+    """Two header rows as one: a column's own header under a merged group header wins
+    (责任单位 over 牵头单位 · 配合单位); a header merged down both rows keeps its word."""
+    width = max(len(top), len(sub))
+    top, sub = top + [""] * (width - len(top)), sub + [""] * (width - len(sub))
+    return [below or above for above, below in zip(top, sub, strict=True)]
 
 
 @dataclass(frozen=True)
@@ -111,12 +129,18 @@ def column_label(written: str, index: int) -> str:
     return f"“{written}”（{get_column_letter(index + 1)} 列）"
 
 
-def map_columns(written: list[str], kind: WorkbookKind) -> HeaderColumns:
-    """Each header cell as a column read, a column left out, or one of two meaning the same."""
+def map_columns(
+    written: list[str], kind: WorkbookKind, names: list[str] | None = None
+) -> HeaderColumns:
+    """Each header cell as a column read, a column left out, or one of two meaning the same.
+
+    `names` are the columns the headers mean when the reader has already decided
+    (a header whose meaning depends on its neighbours); else `kind.canonical`'s.
+    """
     positions: dict[str, list[int]] = {}
     ignored = []
     for index, text in enumerate(written):
-        name = kind.canonical(text)
+        name = names[index] if names is not None else kind.canonical(text)
         if name in kind.read_columns:
             positions.setdefault(name, []).append(index)
         elif text and name not in kind.unread_columns:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from bot.calendar.deadlines import calendar_warning
 from bot.calendar.workcalendar import WorkCalendar
 from bot.core.access import SYSTEM
-from bot.excel.names import NearNames
+from bot.excel.names import NearNames, name_key
 from bot.excel.reading import WHOLE_FILE, LedgerRow, RowError, clean_text, read_ledger
 from bot.ledger.changes import LedgerError, change_task, create_task, guess_unit_kind
 from bot.ledger.codes import next_task_codes, reserve_codes
@@ -41,6 +41,9 @@ class ImportResult:
     new_leaders: list[str] = field(default_factory=list)
     # (row, the words, what they were read as) for deadlines written in words.
     resolved: list[tuple[int, str, datetime]] = field(default_factory=list)
+    # (row, code, the words, what they read as now, the deadline kept): the same words
+    # as when imported, read on another day; the task keeps the date they meant then.
+    kept: list[tuple[int, str, str, datetime, datetime | None]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -72,10 +75,15 @@ def import_ledger(
     zone: ZoneInfo,
     calendar: WorkCalendar,
     end_of_day: time,
+    new_units: Collection[str] = (),
 ) -> ImportResult:
     """Import a ledger file: every row checked first, then all of it written, or none.
 
-    Writes are flushed, not committed: the caller's unit of work commits.
+    A row with 编号 is that task; a row without one is the task with the same lead
+    unit and title (names compared folded), else a new task. A new unit one
+    character from a known one is a question, not a guess: the import stops
+    unless `new_units` names it. Writes are flushed, not committed: the caller's
+    unit of work commits.
     """
     ledger = read_ledger(path, now=now, zone=zone, calendar=calendar, end_of_day=end_of_day)
     result = ImportResult(
@@ -93,7 +101,7 @@ def import_ledger(
             result.warnings.append(RowError(row.row, warning))
     # The caller commits; errors found only while writing undo the file's rows here.
     with session.begin_nested() as rows_written:
-        _apply_rows(session, rows, now=now, result=result)
+        _apply_rows(session, rows, now=now, result=result, new_units=new_units)
         if result.errors:  # still all or nothing
             rows_written.rollback()
             return ImportResult(
@@ -103,9 +111,14 @@ def import_ledger(
 
 
 def _apply_rows(
-    session: Session, rows: list[LedgerRow], *, now: datetime, result: ImportResult
+    session: Session,
+    rows: list[LedgerRow],
+    *,
+    now: datetime,
+    result: ImportResult,
+    new_units: Collection[str],
 ) -> None:
-    writer = _LedgerWriter(session, rows, now, result)
+    writer = _LedgerWriter(session, rows, now, result, {name_key(name) for name in new_units})
     for row in rows:
         try:
             writer.apply(row)
@@ -117,14 +130,21 @@ class _LedgerWriter:
     """Writes checked rows, looking units, leaders and existing tasks up once per import."""
 
     def __init__(
-        self, session: Session, rows: list[LedgerRow], now: datetime, result: ImportResult
+        self,
+        session: Session,
+        rows: list[LedgerRow],
+        now: datetime,
+        result: ImportResult,
+        confirmed_units: set[str],
     ) -> None:
         self.session = session
         self.now = now
         self.result = result
-        self.units = {unit.name: unit for unit in session.scalars(select(Unit))}
-        # To flag a new unit one character from a known one; the row each new one came from.
+        # Units by their folded name: 县 住建局 is 县住建局, (…) is （…）.
+        self.units = {name_key(unit.name): unit for unit in session.scalars(select(Unit))}
+        # To ask about a new unit one character from a known one; the row each came from.
         self.unit_names = NearNames(list(self.units))
+        self.confirmed_units = confirmed_units
         self.new_unit_rows: dict[str, int] = {}
         # A leader by that name, else a supervisor (a county leader may also sit in the
         # office); never a unit member who happens to share a common name like 王伟.
@@ -135,60 +155,66 @@ class _LedgerWriter:
         )
         self.leaders: dict[str, Person] = {}
         for person in people:
-            self.leaders.setdefault(person.name, person)
-        # Tasks by (title, lead unit), to notice a row without 编号 that repeats one.
-        self.titles = {
-            (title, unit): code
-            for code, title, unit in session.execute(
-                select(Task.code, Task.title, Unit.name).join(Unit, Task.lead_unit_id == Unit.id)
-            )
-        }
+            self.leaders.setdefault(name_key(person.name), person)
+        self.matched = _match_rows(session, rows)
         # Codes the file names itself are never handed out to its rows without one.
         self.explicit_codes = {row.code for row in rows if row.code}
         reserve_codes(session, self.explicit_codes)
-        # Rows without 编号 are new tasks: their codes are drawn in one go.
-        self.drawn_codes = iter(next_task_codes(session, sum(1 for row in rows if not row.code)))
+        # Rows that are new tasks draw their codes in one go.
+        fresh = sum(1 for row in rows if not row.code and row.row not in self.matched)
+        self.drawn_codes = iter(next_task_codes(session, fresh))
+        wanted = self.explicit_codes | set(self.matched.values())
         self.existing = {
             task.code: task
             for task in session.scalars(
                 select(Task)
-                .where(Task.code.in_(self.explicit_codes))
+                .where(Task.code.in_(wanted))
                 .options(selectinload(Task.cooperating_units), selectinload(Task.milestones))
             )
         }
         self.last_reports = latest_reports(session, [task.id for task in self.existing.values()])
 
     def unit(self, name: str, row: int) -> Unit:
-        if name not in self.units:
-            self._flag_near_names(name, row)
-            self.units[name] = Unit(name=name, kind=guess_unit_kind(name))
-            self.session.add(self.units[name])
+        key = name_key(name)
+        if key not in self.units:
+            name = "".join(name.split())  # 县 住建局; full-width brackets stay as written
+            self._ask_about_near_names(name, key, row)
+            self.units[key] = Unit(name=name, kind=guess_unit_kind(name))
+            self.session.add(self.units[key])
             self.result.new_units.append(name)
-            self.new_unit_rows[name] = row
-            self.unit_names.add(name)
-        return self.units[name]
+            self.new_unit_rows[key] = row
+            self.unit_names.add(key)
+        return self.units[key]
 
-    def _flag_near_names(self, name: str, row: int) -> None:
-        """Warn when a new unit is one character from a known one: usually a typo."""
-        near = self.unit_names.near(name)
-        if not near:
+    def _ask_about_near_names(self, name: str, key: str, row: int) -> None:
+        """A new unit one character from a known one is usually a typo: stop and ask."""
+        near = self.unit_names.near(key)
+        if not near or key in self.confirmed_units:
             return
         known = "、".join(
-            f"第 {self.new_unit_rows[other]} 行的新单位“{other}”"
+            f"第 {self.new_unit_rows[other]} 行的新单位“{self.units[other].name}”"
             if other in self.new_unit_rows
-            else f"已有单位“{other}”"
+            else f"已有单位“{self.units[other].name}”"
             for other in near
         )
-        self.result.warnings.append(RowError(row, f"新单位“{name}”与{known}只差一个字，是否写错？"))
+        self.result.errors.append(
+            RowError(
+                row,
+                f"新单位“{name}”与{known}只差一个字，是否写错？写错了请改正后再导入；"
+                f"确是另一个单位，请加 --new-unit {name} 再导入",
+            )
+        )
 
     def leader(self, name: str | None) -> Person | None:
         if not name:
             return None
-        if name not in self.leaders:
-            self.leaders[name] = Person(name=name, role=Role.LEADER)
-            self.session.add(self.leaders[name])
+        key = name_key(name)
+        if key not in self.leaders:
+            name = "".join(name.split())  # 王　伟 padded to the width of three characters
+            self.leaders[key] = Person(name=name, role=Role.LEADER)
+            self.session.add(self.leaders[key])
             self.result.new_leaders.append(name)
-        return self.leaders[name]
+        return self.leaders[key]
 
     def apply(self, row: LedgerRow) -> None:
         session, now = self.session, self.now
@@ -202,7 +228,10 @@ class _LedgerWriter:
             workflow["percent"] = row.percent
         if row.needs_help is not None:
             workflow["needs_help"] = row.needs_help
-        task = self.existing.get(row.code) if row.code else None
+        code = row.code or self.matched.get(row.row)
+        task = self.existing.get(code) if code else None
+        if task is not None:
+            self._keep_deadline_read_from_the_same_words(row, task, fields)
         latest = self.last_reports.get(task.id) if task is not None else None
         new_report = bool(row.last_report) and (
             latest is None
@@ -212,15 +241,6 @@ class _LedgerWriter:
             )
         )
         if task is None:
-            twin = self.titles.get((row.title, row.lead_unit)) if not row.code else None
-            if twin is not None:
-                self.result.warnings.append(
-                    RowError(
-                        row.row,
-                        f"与已有事项 {twin} 同名同单位，已作为新事项导入；"
-                        "如是同一事项，请在编号列填写编号后再导入",
-                    )
-                )
             task = create_task(
                 session,
                 code=row.code or next(self.drawn_codes),
@@ -230,15 +250,18 @@ class _LedgerWriter:
                 **fields,  # type: ignore[arg-type]
             )
             change_task(session, task, now=now, actor=SYSTEM, note="导入", **workflow)
+            task.deadline_text = row.deadline_text
             self.result.created.append(task.code)
         else:
             self._note_workflow_differences(row, task)
             changed = change_task(session, task, now=now, actor=SYSTEM, note="导入", **fields)
+            if "deadline" in fields:
+                task.deadline_text = row.deadline_text
             if changed or new_report:
                 self.result.updated.append(task.code)
             else:
                 self.result.unchanged += 1
-        if row.deadline_text and row.deadline is not None:
+        if row.deadline_text and row.deadline is not None and "deadline" in fields:
             self.result.resolved.append((row.row, row.deadline_text, row.deadline))
         if new_report:
             session.add(
@@ -251,6 +274,17 @@ class _LedgerWriter:
                     channel=ReportChannel.IMPORT,
                 )
             )
+
+    def _keep_deadline_read_from_the_same_words(
+        self, row: LedgerRow, task: Task, fields: dict[str, object]
+    ) -> None:
+        """下周五前 imported on 12-06 and again on 12-21 is still the Friday it meant."""
+        if row.deadline_text is None or row.deadline_text != task.deadline_text:
+            return
+        if row.deadline != task.deadline:
+            kept = task.deadline
+            self.result.kept.append((row.row, task.code, row.deadline_text, row.deadline, kept))  # type: ignore[arg-type]
+        del fields["deadline"]
 
     def _ledger_fields(self, row: LedgerRow) -> dict[str, object]:
         """The task's fields from the columns the file has; a missing column changes nothing."""
@@ -295,3 +329,32 @@ class _LedgerWriter:
                     "（已有事项的状态和进度以办理流程为准：进展报告、报完成、销号、退回）",
                 )
             )
+
+
+def _match_key(unit: str, title: str) -> tuple[str, str]:
+    return name_key(unit), name_key(title)
+
+
+def _match_rows(session: Session, rows: list[LedgerRow]) -> dict[int, str]:
+    """Row number → the code of the task a row without 编号 is: the same lead unit and
+    title. Tasks sharing both are taken in code order, one per row, so a file that
+    repeats a title for one unit matches the same tasks every time."""
+    unmatched = [row for row in rows if not row.code]
+    if not unmatched:
+        return {}
+    tasks: dict[tuple[str, str], list[str]] = {}
+    for code, title, unit in session.execute(
+        select(Task.code, Task.title, Unit.name)
+        .join(Unit, Task.lead_unit_id == Unit.id)
+        .order_by(Task.id)
+    ):
+        tasks.setdefault(_match_key(unit, title), []).append(code)
+    explicit = {row.code for row in rows if row.code}
+    matched: dict[int, str] = {}
+    for row in unmatched:
+        candidates = tasks.get(_match_key(row.lead_unit, row.title), [])
+        while candidates and candidates[0] in explicit:
+            candidates.pop(0)  # a task the file names by its code is that row's
+        if candidates:
+            matched[row.row] = candidates.pop(0)
+    return matched

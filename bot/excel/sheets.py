@@ -1,5 +1,10 @@
 """Which sheet of a workbook holds the ledger, and what its header row says.
 
+Headers are read by meaning (`bot.excel.columns`): line breaks and spaces inside
+a header do not count, and a two-level header (责任单位 merged over 牵头单位 ·
+配合单位) is read as one row. Rows above the header (the title, the date) are
+skipped and named in a warning.
+
 The ledger is the sheet named 督办台账 (as the template and the export name it)
 if that sheet has a ledger header, else the first visible sheet that has one in
 its first 10 rows. Hidden sheets are never read: offices hide old copies and
@@ -9,7 +14,6 @@ with stale rows; a file whose only ledger sheet is hidden is refused, naming it.
 
 from __future__ import annotations
 
-import unicodedata
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,9 +23,9 @@ from openpyxl import Workbook
 
 from bot.excel.columns import (
     COLUMN_ALIASES,
-    FOLDED_ALIASES,
     READ_COLUMNS,
     REQUIRED_COLUMNS,
+    SHARED_MEANINGS,
     TEMPLATE_COLUMNS,
     UNREAD_COLUMNS,
 )
@@ -29,8 +33,10 @@ from bot.excel.headers import (
     HEADER_ROWS,
     WorkbookKind,
     column_label,
+    fold_header,
     header_candidates,
     map_columns,
+    merge_header_rows,
     sheets_in_order,
 )
 
@@ -42,8 +48,42 @@ class LedgerFileError(Exception):
 
 
 def _canonical(written: str) -> str:
-    folded = unicodedata.normalize("NFKC", written)  # 进度(%) and 进度（%） alike
-    return COLUMN_ALIASES.get(written) or FOLDED_ALIASES.get(folded) or written
+    """The column a header means on its own (a shared header: its first meaning)."""
+    folded = fold_header(written)  # 进度(%) and 进度（%）, 工作\n任务 and 工作任务 alike
+    if folded in SHARED_MEANINGS:
+        return SHARED_MEANINGS[folded][0]
+    return COLUMN_ALIASES.get(folded, folded)
+
+
+def meanings(written: list[str]) -> list[str]:
+    """The column each header means in this header row: a shared header (责任单位,
+    目标任务) takes its second meaning when another header already has the first."""
+    folded = [fold_header(text) for text in written]
+    plain = {
+        _canonical(text)
+        for text, fold in zip(written, folded, strict=True)
+        if fold not in SHARED_MEANINGS
+    }
+    names = []
+    for text, fold in zip(written, folded, strict=True):
+        shared = SHARED_MEANINGS.get(fold)
+        names.append(_canonical(text) if shared is None else shared[shared[0] in plain])
+    return names
+
+
+def _is_sub_header(top: list[str], sub: list[str]) -> bool:
+    """Whether `sub` is the lower row of a two-level header: every cell it fills is a
+    column's name, and at least one sits under a cell the row above leaves empty or
+    under a group header (a data row never reads like that)."""
+    filled = [index for index, text in enumerate(sub) if text]
+    if not filled:
+        return False
+    known = READ_COLUMNS | UNREAD_COLUMNS
+    if any(_canonical(sub[index]) not in known for index in filled):
+        return False
+    if sum(_canonical(text) in known for text in top) < 2:
+        return False  # a title above a header is no header itself
+    return any(index >= len(top) or not top[index] or top[index] != sub[index] for index in filled)
 
 
 LEDGER = WorkbookKind(
@@ -61,10 +101,11 @@ class Header:
     """The ledger sheet's header row: where each column read is, and what is left out."""
 
     sheet: Any  # the worksheet
-    row: int
+    row: int  # the header's last row: data starts below it
     columns: dict[str, int]  # column name → index, for the columns import reads
     ignored: list[tuple[str, int]]  # (header as written, index) of columns not imported
     other_ledgers: list[str]  # other visible sheets that also have a ledger header
+    above: list[tuple[int, str]]  # (row, text) of the rows above the header: title, date
 
     @property
     def title(self) -> str:
@@ -78,45 +119,63 @@ def find_header(workbook: Workbook, path: Path) -> Header:
         raise LedgerFileError(f"{path.name} 里没有工作表。")
     sheets = sheets_in_order(workbook, LEDGER_SHEET)
     visible = [sheet for sheet in sheets if sheet.sheet_state == "visible"]
-    found: tuple[Any, int, list[str]] | None = None
+    found: tuple[Any, _Found] | None = None
     others: list[str] = []
     closest = list(REQUIRED_COLUMNS)  # what the nearest miss lacked, for the message
     for sheet in visible:
-        row, written, missing = _header_row(sheet, path)
-        if row is None:
+        header, missing = _header_row(sheet, path)
+        if header is None:
             closest = min(closest, missing, key=len)
         elif found is None:
-            found = (sheet, row, written)
+            found = (sheet, header)
         else:
             others.append(sheet.title)
     if found is None:
         raise LedgerFileError(_no_header_message(path, visible, sheets, closest))
-    sheet, row, written = found
-    return _header(sheet, row, written, others, path)
+    sheet, header = found
+    return _header(sheet, header, others, path)
 
 
-def _header_row(sheet: Any, path: Path) -> tuple[int | None, list[str], list[str]]:
-    """(row number, headers as written, []) or (None, [], the required columns missing)."""
+@dataclass(frozen=True)
+class _Found:
+    row: int  # the header's last row
+    written: list[str]  # one header per column, two-level headers merged
+    above: list[tuple[int, str]]
+
+
+def _header_row(sheet: Any, path: Path) -> tuple[_Found | None, list[str]]:
+    """(the header found, []) or (None, the required columns the nearest miss lacks)."""
     missing = list(REQUIRED_COLUMNS)
-    with closing(header_candidates(sheet, path, LEDGER)) as rows:
-        for number, written in rows:
-            names = {_canonical(name) for name in written}
-            if "事项" in names:
-                missing = [name for name in REQUIRED_COLUMNS if name not in names]
-                if not missing:
-                    return number, written, []
-    return None, [], missing
+    with closing(header_candidates(sheet, path, LEDGER)) as candidates:
+        rows = list(candidates)
+    for position, (number, written) in enumerate(rows):
+        last = number
+        below = rows[position + 1][1] if position + 1 < len(rows) else []
+        if _is_sub_header(written, below):
+            written, last = merge_header_rows(written, below), number + 1
+        names = set(meanings(written))
+        if "事项" in names:
+            missing = [name for name in REQUIRED_COLUMNS if name not in names]
+            if not missing:
+                above = [
+                    (row, " ".join(text for text in cells if text))
+                    for row, cells in rows[:position]
+                    if any(cells)
+                ]
+                return _Found(last, written, above), []
+    return None, missing
 
 
-def _header(sheet: Any, row: int, written: list[str], others: list[str], path: Path) -> Header:
-    mapped = map_columns(written, LEDGER)
+def _header(sheet: Any, found: _Found, others: list[str], path: Path) -> Header:
+    row, written = found.row, found.written
+    mapped = map_columns(written, LEDGER, meanings(written))
     if mapped.clashes:
         clashes = [_clash(name, headers) for name, headers in mapped.clashes]
         raise LedgerFileError(
             f"{path.name} 工作表“{sheet.title}”第 {row} 行的表头里，{'；'.join(clashes)}，"
             "无法确定以哪一列为准，未导入任何内容：请只保留其中一列（删除或改名其余的列）后再导入。"
         )
-    return Header(sheet, row, mapped.columns, mapped.ignored, others)
+    return Header(sheet, row, mapped.columns, mapped.ignored, others, found.above)
 
 
 def _clash(name: str, headers: list[tuple[str, int]]) -> str:

@@ -23,7 +23,7 @@ COMPLETION = re.compile(
     r"(?P<close>(?:申请|请求|请予|恳请|请)(?:销号|办结)|已销号|"
     r"(?:落实|拆除|清理|整治|安装|处置|清运|修复|治理|配备)到位|通过[^,:]{0,6}?验收|验收合格|"
     r"验收已?通过|已验收|投入使用|交付使用|已投用)"
-    r"|(?P<core>完成|办结|完工|竣工|完毕|建成投用|建成|已?整改(?:到位|完毕)|已整改|做完|干完|弄完|搞完|"
+    r"|(?P<core>完成|办结|完结|完工|竣工|完毕|全部落实(?!到位)|落实完毕|已结束|已达标|建成投用|建成|已?整改(?:到位|完毕)|已整改|做完|干完|弄完|搞完|"
     r"搞定|弄好|办好|(?<![a-z])(?:done|finished|completed?)(?![a-z]))"
 )
 _CANNOT = re.compile(r"完不成|办不结|干不完|做不完|完不了|办不完")
@@ -40,7 +40,9 @@ _HEDGED = re.compile(
 _PROMISED = re.compile(
     r"预计|计划|力争|争取|确保|将于|将|拟|有望|可望|准备|打算|要求|(?<![主重纪])要|能够?|可以|"
     r"(?<![认许])可(?!研)|会(?!议|同)|(?<![相供响对反效适])应|需要?|必须|务必|尽快|抓紧|加快|努力|"
-    r"保证|(?<![提目当此日])前|will|going to|plan"
+    r"保证|(?<![提目当此日])前|马上|立即|很快|will|going to|plan"
+    # 再有两天就完成了, 下周就完成了: done soon, not done (早就完成了 is done).
+    r"|(?<![早])就$"
 )
 # 全部完成, 已全部办结: the reply says all of it, so percent 100 without a figure.
 _ALL_OF_IT = re.compile(r"全部|百分之?百|100%")
@@ -102,7 +104,7 @@ def reports_done(
                 elif scope == 1:
                     named.append(index)
                 if scope:
-                    all_of_it = all_of_it or bool(_ALL_OF_IT.search(before + after[:4]))
+                    all_of_it = all_of_it or bool(_ALL_OF_IT.search(before + match[0] + after[:4]))
     if not finished and named:
         # A named part is the task unless another clause says work remains or is stuck.
         finished = not any(

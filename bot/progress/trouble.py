@@ -19,6 +19,9 @@ from bot.progress.clauses import Clause
 _TROUBLE = re.compile(
     r"困难(?!群众|户|家庭|职工|学生|人员|党员|老人|儿童|对象|人群|企业|残疾|退役|帮扶|救助|补助|户籍)"
     r"|难题|阻力|障碍|瓶颈|卡点|堵点|卡在|卡住|卡壳|卡脖子|被卡|受阻|阻工|阻挠|停滞|推不动|推进不了|"
+    # Work stopped or suspended: someone has to act before it goes on (unless the
+    # weather or a rule stopped it: `_ROUTINE_STOP`).
+    r"(?P<stop>(?<!复)停工|暂停(?:施工|建设|实施|推进)|(?<!复)停建|被叫停)|"
     r"进行不下去|干不下去|开展不了|无法(?:推进|开展|施工|进场|实施|动工)|不能推进|推进难|"
     r"难以(?!置信)|难度(?:较大|很大|大|极大|不小|较高|很高|高)|有难度|迟迟(?:未|没|不)|配合不(?:到位|力|够)"
     r"|(?:需|需要|亟需|急需|亟待|急待|请求|恳请|请|希望|建议|盼|望|敬请|烦请|麻烦|拜托|劳烦)[^,。;!?:]{0,12}?"
@@ -30,6 +33,11 @@ _TROUBLE = re.compile(
     r"|(?:存在|遇到|碰到|面临)[^,。;!?:]{0,8}?(?:问题|矛盾|麻烦)|难做|难办|难搞|问题(?:较多|很多|突出|较大|比较多|比较大|严重)"
     r"|(?:未|没|没有|尚未|仍未|还未|还没|无法|难以|不能)(?:得到)?解决|解决不了"
     r"|(?<![a-z])(?:need(?:s)? help|help|blocked|stuck)(?![a-z])"
+)
+# A stop nobody needs to help with: the weather, the season, a rule everyone follows.
+_ROUTINE_STOP = re.compile(
+    r"下雨|降雨|雨天|雨雪|下雪|降雪|天气|大风|寒潮|低温|高温|冰冻|冬季|冬歇|汛期|春节|节假日|放假|夜间|"
+    r"预警|管控要求|按要求|按规定|根据要求|统一安排|中高考|考试期间"
 )
 # 没有困难, 无需协调, 不存在问题, 克服困难: the difficulty word names no difficulty here.
 _NO_TROUBLE_BEFORE = re.compile(
@@ -69,6 +77,8 @@ def stuck_clauses(text: str, clauses: list[Clause]) -> set[int]:
     for match in _TROUBLE.finditer(text):
         index = bisect_right(starts, match.start()) - 1
         before = text[max(clauses[index].start, match.start() - 16) : match.start()]
+        if match["stop"] and _ROUTINE_STOP.search(text):
+            continue
         if not _NO_TROUBLE_BEFORE.search(before) and not _NO_TROUBLE_AFTER.match(text, match.end()):
             events.append((match.start(), index, True))
     for match in _SOLVED.finditer(text):

@@ -79,6 +79,9 @@ class Task(Base):
     lead_leader_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     # None: a standing task (长期坚持) with no deadline; it is never red or yellow.
     deadline: Mapped[datetime | None]
+    # The words an imported deadline was read from (下周五前), None for a date: a
+    # re-import of the same words keeps the date they resolved to the first time.
+    deadline_text: Mapped[str | None] = mapped_column(String(200))
     percent: Mapped[int] = mapped_column(Integer, default=0)
     state: Mapped[TaskState] = mapped_column(EnumString(TaskState), default=TaskState.OPEN)
     needs_help: Mapped[bool] = mapped_column(Boolean, default=False)

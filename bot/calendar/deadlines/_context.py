@@ -30,7 +30,8 @@ class _Context:
     now: datetime
     calendar: WorkCalendar
     end_of_day: time
-    # Reading an existing record (a ledger import): past dates are real, not typos.
+    # Reading an existing record (a ledger import): a past date is kept, not refused.
+    # It never changes which year a year-less date means.
     allow_past: bool = False
 
     @property
@@ -135,12 +136,12 @@ def _this_or_next_year(
 ) -> _Resolved:
     """A date written without a year: this year's, or next year's once this year's has passed.
 
-    In a record that may hold the past (an imported ledger), 3月底 written in
-    April is this March: the item is overdue, not due next year. A date pushed
-    to next year is weak: in 根据11月20日会议精神，12月10日报送 the first date is
-    a past meeting, not a deadline a year away.
+    One rule everywhere, chat and imported ledgers alike: a ledger that means a
+    past date writes its year (2026年3月31日), and 一季度末 read in December is
+    next March. A date pushed to next year is weak: in 根据11月20日会议精神，12月10日报送
+    the first date is a past meeting, not a deadline a year away.
     """
     day = build(ctx.today.year)
-    if day >= ctx.today or ctx.allow_past:
+    if day >= ctx.today:
         return _Resolved(day, weak=weak)
     return _Resolved(build(ctx.today.year + 1), weak=True)

@@ -118,6 +118,17 @@ def _compact_date(match: re.Match[str], ctx: _Context) -> _Resolved:
     return _iso_date(match, ctx)
 
 
+@_rule(r"(?<![\d./-])(?P<a>\d{1,2})(?P<sep>[-/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})(?!\d)")
+def _day_first_date(match: re.Match[str], ctx: _Context) -> _Resolved | None:
+    """31/12/2026, 31.12.2026: day first, as the year last says; 12/31/2026 can only be
+    month first."""
+    a, b = int(match["a"]), int(match["b"])
+    day, month = (b, a) if b > 12 >= a else (a, b)
+    if month > 12:
+        return None
+    return _Resolved(_date(_written_year(match["y"]), month, day))
+
+
 @_rule(r"(?<![\d./-])(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})(?![\d./-]|个|天|日|周|月|年|小时|%)")
 def _short_date(match: re.Match[str], ctx: _Context) -> _Resolved | None:
     """6/30, 6.30: month first as Chinese writes it; 30/6 read day first."""

@@ -92,9 +92,18 @@ def _later_of_range(match: re.Match[str]) -> str:
     return match[2] if second > first else match[0]
 
 
+# 2026-12-31T10:00:00+08:00, as spreadsheets and systems write a moment: the date and
+# the clock, seconds and zone dropped (a deadline is to the minute, in local time).
+_ISO_MOMENT = re.compile(
+    r"(?P<date>\d{4}-\d{1,2}-\d{1,2})t(?P<clock>\d{1,2}:\d{2})(?::\d{2}(?:\.\d+)?)?"
+    r"(?:z|[+-]\d{2}:?\d{2})?"
+)
+
+
 def normalise(text: str) -> str:
     """The form the rules read: half-width, lower case, Arabic numerals, few synonyms."""
     text = unicodedata.normalize("NFKC", text).translate(_TRADITIONAL).lower()
+    text = _ISO_MOMENT.sub(r"\g<date> \g<clock>", text)
     text = _SPACE_NEAR_CJK.sub("", " ".join(text.split()))
     for pattern, replacement in (*_SYNONYMS, *_HOLIDAY_ALIASES):
         text = pattern.sub(replacement, text)

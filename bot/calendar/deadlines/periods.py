@@ -150,7 +150,7 @@ def _day_of_period(match: re.Match[str], ctx: _Context) -> _Resolved | None:
         return ctx.calendar.next_workday(first - timedelta(days=1))
 
     day = day_in(0)
-    if day < ctx.today and rolls and not ctx.allow_past:
+    if day < ctx.today and rolls:
         day = day_in(1)
     return _Resolved(day)
 

@@ -31,6 +31,8 @@ class IsoWeek(NamedTuple):
         match = _WEEK.match(text)
         if match:
             year, week = int(match[1]), int(match[2])
+            if not 2000 <= year <= 2999:
+                raise ValueError(f"周次 {text.strip()[:20]} 的年份应在 2000 至 2999 年之间。")
             try:
                 date.fromisocalendar(year, week, 1)
             except ValueError:
