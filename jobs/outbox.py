@@ -115,19 +115,44 @@ def _markup(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | N
     )
 
 
-async def _deliver(bot: Bot, runtime: Runtime, message: Outgoing) -> TelegramMessage:
+class NotSentYet(Exception):
+    """An edit whose message is not sent yet (or still in flight): tried again later."""
+
+
+async def _edit(bot: Bot, runtime: Runtime, message: Outgoing, edit_of: int) -> int:
+    """Rewrite the message an earlier row was sent as; its buttons go unless given again."""
+    target = await asyncio.to_thread(delivery.sent_message, runtime, edit_of)
+    if target is None:
+        raise NotSentYet(f"row {edit_of} has no sent message yet")
+    chat_id, message_id = target
+    edited = await bot.edit_message_text(
+        fit_message(message.text),
+        chat_id=chat_id,
+        message_id=message_id,
+        reply_markup=_markup(message.buttons),
+    )
+    return edited.message_id if isinstance(edited, TelegramMessage) else message_id
+
+
+async def _deliver(bot: Bot, runtime: Runtime, message: Outgoing) -> int:
+    """Send (or edit) the message; returns its Telegram message id."""
+    edit_of = message.rows[0].edit_of
+    if edit_of is not None:
+        return await _edit(bot, runtime, message, edit_of)
     build = hooks_of(message.rows[0].kind).document
     if build is not None:  # built now, from the ledger as it is
         document, caption = await asyncio.to_thread(build, runtime, message.rows[0])
-        return await bot.send_document(
+        sent = await bot.send_document(
             message.chat_id,
             InputFile(document.content, filename=document.file_name),
             caption=caption,
             reply_markup=_markup(message.buttons),
         )
-    return await bot.send_message(
+        return sent.message_id
+    sent = await bot.send_message(
         message.chat_id, fit_message(message.text), reply_markup=_markup(message.buttons)
     )
+    return sent.message_id
 
 
 async def _send_one(bot: Bot, runtime: Runtime, message: Outgoing, outcome: Outcome) -> None:
@@ -135,6 +160,13 @@ async def _send_one(bot: Bot, runtime: Runtime, message: Outgoing, outcome: Outc
     attempts = max(row.attempts for row in message.rows)
     try:
         sent = await _deliver(bot, runtime, message)
+    except NotSentYet as error:  # its message is in flight or waiting: edit it later
+        if attempts >= MAX_ATTEMPTS:
+            await asyncio.to_thread(delivery.give_up, runtime, ids, str(error))
+            outcome.dead += len(ids)
+        else:
+            await asyncio.to_thread(delivery.retry, runtime, ids, 60, str(error), counts=True)
+            outcome.failed += len(ids)
     except RetryAfter as error:  # Telegram says wait: not the message's fault
         with warnings.catch_warnings():  # PTB 22 warns that this becomes a timedelta
             warnings.simplefilter("ignore", PTBDeprecationWarning)
@@ -164,5 +196,5 @@ async def _send_one(bot: Bot, runtime: Runtime, message: Outgoing, outcome: Outc
             await asyncio.to_thread(delivery.retry, runtime, ids, backoff, str(error), counts=True)
             outcome.failed += len(ids)
     else:
-        await asyncio.to_thread(delivery.mark_sent, runtime, message, sent.message_id)
+        await asyncio.to_thread(delivery.mark_sent, runtime, message, sent)
         outcome.sent += len(ids)
