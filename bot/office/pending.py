@@ -146,7 +146,7 @@ def _unsigned(session: Session, now: datetime) -> list[Waiting]:
         session.scalars(
             select(Task)
             .where(
-                Task.state != TaskState.VERIFIED,
+                Task.state == TaskState.OPEN,  # a task reported done was received
                 Task.sign_due_at <= now,
                 Task.sign_due_at > now - SIGNING_WINDOW,
             )
