@@ -217,6 +217,7 @@ def seed(url: str) -> None:
                     lead_unit_id=unit.id,
                     deadline=now + timedelta(days=20),
                     created_at=now,
+                    announced_at=now,  # given out before: this run is about the notices
                 )
             )
         session.commit()
@@ -273,7 +274,7 @@ def main() -> int:
         assert BLOCKED_SUPERVISOR in api.refused and marked is not None
         print("2. the first supervisor's chat refused it (403) and is marked at", marked)
         api.push(press(SUPERVISOR, request["buttons"]["批准"], request["id"]))
-        told = api.wait_for(LIAISON, lambda t: t.startswith("督查室已批准您的申请"), "the decision")
+        told = api.wait_for(LIAISON, lambda t: "批准了 DB-0001" in t, "the decision")
         print("3. the decision reached the liaison:", told["text"])
 
         api.hanging.add(SUPERVISOR)

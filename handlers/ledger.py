@@ -1,7 +1,7 @@
 """The ledger in chat: /tasks, /task CODE, /overdue, /newtask, /verify, /return, a card's
-buttons (报告进展, 已完成, 申请延期, 销号, 退回, 变更记录, 佐证材料), extension requests
-and decisions, and the replies a ledger prompt asks for (a new task line, a
-new deadline, a reason for returning)."""
+buttons (报告进展, 已完成, 申请延期, 销号, 退回, 变更记录, 佐证材料), and the replies a
+ledger prompt asks for (a new task line, a reason for returning). Extension
+requests and their decisions are `handlers.extensions`."""
 
 from __future__ import annotations
 
@@ -9,11 +9,9 @@ from datetime import datetime
 
 from telegram.ext import Application, CommandHandler
 
-from bot.accounts.binding import reachable_supervisors, unit_chats
-from bot.core.access import Refusal, TaskAction, require, scope_of, visible_task
+from bot.core.access import TaskAction, require, scope_of, visible_task
 from bot.core.buttons import CANCEL, Choice, Pressed, choice_buttons
 from bot.core.messages import Message, Reply
-from bot.core.timefmt import local_time
 from bot.ledger.cards import (
     DONE,
     EVIDENCE,
@@ -32,22 +30,17 @@ from bot.ledger.entry import (
     NEW_TASK_FORMAT,
     create_from_draft,
     draft_text,
-    read_extension,
     read_new_task,
 )
-from bot.ledger.extensions import (
-    check_extension_allowed,
-    decide_extension,
-    request_extension,
-)
+from bot.ledger.extensions import check_extension_allowed
 from bot.ledger.queries import card_of, task_card, task_lines
 from bot.ledger.states import Action, apply_action
-from db.models import ExtensionRequest, MessageKind, Person, ReportChannel, Task
+from bot.office.decisions import returned_notices, verified_notices
+from db.models import MessageKind, ReportChannel, Task
 from handlers.context import BOUND, Call, handler
 from handlers.dispatch import add_button, add_reply_kind, task_of
 
 NEW_TASK = "new_task"  # the confirmation button's action
-DECIDE = "decide_extension"  # 批准 · 驳回 under an extension request
 
 
 def _yellow_until(call: Call) -> datetime:
@@ -139,9 +132,14 @@ def new_task_draft(call: Call, line: str) -> Message:
 def verify(call: Call) -> Reply:
     if not call.args:
         return "用法：/verify 编号，例如 /verify DB-0001"
-    found = visible_task(call.session, call.caller, call.args[0])
-    apply_action(call.session, found, Action.VERIFY, now=call.now(), actor=call.caller)
-    return f"已销号：{state_line(found)}"
+    return verified(call, visible_task(call.session, call.caller, call.args[0]))
+
+
+def verified(call: Call, task: Task) -> list[Message]:
+    """销号, and the lead unit and the leader told."""
+    apply_action(call.session, task, Action.VERIFY, now=call.now(), actor=call.caller)
+    told = verified_notices(call.session, task, call.caller, skip=call.chat_id)
+    return [Message(f"已销号：{state_line(task)}"), *told]
 
 
 @handler(BOUND)
@@ -157,18 +155,8 @@ def returned(call: Call, task: Task, reason: str) -> list[Message]:
     apply_action(
         call.session, task, Action.RETURN, now=call.now(), actor=call.caller, reason=reason
     )
-    told = [Message(f"已退回：{state_line(task)}（理由：{reason[:100]}）")]
-    for chat in unit_chats(call.session, set(), [task.lead_unit_id]).get(task.lead_unit_id, []):
-        if chat != call.chat_id:
-            told.append(
-                Message(
-                    f"↩️ 督查室退回了 {task.code} {task.title}（理由：{reason[:200]}）。"
-                    "请补充后再报完成；回复本消息即可报告进展。",
-                    to_chat=chat,
-                    about=(task.id,),
-                )
-            )
-    return told
+    told = returned_notices(call.session, task, call.caller, reason, skip=call.chat_id)
+    return [Message(f"已退回：{state_line(task)}（理由：{reason[:100]}）"), *told]
 
 
 # --- a card's buttons -------------------------------------------------------------
@@ -207,9 +195,7 @@ def _extend(call: Call, button: Pressed) -> Reply:
 
 
 def _verify(call: Call, button: Pressed) -> Reply:
-    task = task_of(button)
-    apply_action(call.session, task, Action.VERIFY, now=call.now(), actor=call.caller)
-    return f"已销号：{state_line(task)}"
+    return verified(call, task_of(button))
 
 
 def _return(call: Call, button: Pressed) -> Reply:
@@ -237,78 +223,6 @@ def _confirm_new_task(call: Call, button: Pressed) -> Reply:
     )
     call.session.flush()
     return [Message(f"已新建：{created.code}"), _card(call, created)]
-
-
-# --- extensions ---------------------------------------------------------------------
-
-
-def _request_extension(call: Call, tasks: list[Task]) -> Reply:
-    """A reply to 申请延期's prompt: the request, and 批准 · 驳回 for each supervisor."""
-    (task,) = tasks  # the prompt is about one task
-    runtime = call.runtime
-    proposed = read_extension(
-        call.text,
-        now=call.now(),
-        zone=runtime.zone,
-        calendar=runtime.calendar(call.session),
-        end_of_day=runtime.settings.end_of_day,
-    )
-    request = request_extension(
-        call.session,
-        task,
-        now=call.now(),
-        actor=call.caller,
-        proposed_deadline=proposed,
-        reason=call.text,
-        zone=runtime.zone,
-    )
-    call.session.flush()  # the decision buttons carry its id
-    when = local_time(proposed, runtime.zone)
-    ask = (
-        f"📝 延期申请：{task.code} {task.title}\n"
-        f"申请人：{call.caller.name}（{task.lead_unit.name}）\n"
-        f"原截止：{local_time(task.deadline, runtime.zone) if task.deadline else '长期'}\n"
-        f"申请延至：{when}\n理由：{call.text[:500]}"
-    )
-    messages = [Message(f"已提交延期申请：{task.code} 延至 {when}，等待督查室审批。")]
-    for supervisor in reachable_supervisors(call.session):
-        decisions = [
-            Choice(DECIDE, label, {"request": request.id, "approve": approve}, task)
-            for approve, label in ((True, "批准"), (False, "驳回"))
-        ]
-        buttons = (
-            tuple(
-                choice_buttons(call.session, owner=supervisor, choices=decisions, now=call.now())
-            ),
-        )
-        messages.append(Message(ask, buttons=buttons, to_chat=supervisor.telegram_user_id))
-    return messages
-
-
-def _decide(call: Call, button: Pressed) -> Reply:
-    """批准 or 驳回: the decision, and the requester told."""
-    task = task_of(button)
-    assert button.payload is not None
-    request = call.session.get(ExtensionRequest, button.payload["request"])
-    if request is None:
-        raise Refusal("这条延期申请已不存在。")
-    approve = bool(button.payload["approve"])
-    decide_extension(call.session, request, now=call.now(), actor=call.caller, approve=approve)
-    zone = call.runtime.zone
-    verdict = "批准" if approve else "驳回"
-    until = local_time(request.proposed_deadline, zone)
-    told = f"{task.code} {task.title} 的延期申请（延至 {until}）已{verdict}。"
-    messages = [Message(told)]
-    requester = request.requested_by_id and call.session.get(Person, request.requested_by_id)
-    if requester and requester.telegram_user_id is not None:
-        messages.append(
-            Message(
-                f"督查室已{verdict}您的申请：{told}",
-                to_chat=requester.telegram_user_id,
-                about=(task.id,),
-            )
-        )
-    return messages
 
 
 # --- replies to the ledger's prompts --------------------------------------------------
@@ -339,7 +253,5 @@ def register(app: Application) -> None:
     add_button(HISTORY, _history)
     add_button(EVIDENCE, _evidence)
     add_button(NEW_TASK, _confirm_new_task, one_time=True)
-    add_button(DECIDE, _decide, one_time=True)
     add_reply_kind(MessageKind.NEW_TASK, _new_task_line, about_tasks=False)
-    add_reply_kind(MessageKind.EXTENSION, _request_extension)
     add_reply_kind(MessageKind.RETURN, _return_reason)

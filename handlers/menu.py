@@ -62,8 +62,18 @@ COMMANDS: tuple[Command, ...] = (
         "本周督查通报",
         {Role.SUPERVISOR: "[2026-W48]：本周（或某周）督查通报 Word 文档"},
     ),
+    Command(
+        "pending",
+        "待督查室处理",
+        {Role.SUPERVISOR: "待销号、待审批延期、需协调、未签收和无人绑定的单位，附操作按钮"},
+    ),
     Command("verify", "销号", {Role.SUPERVISOR: "编号：给已报完成的事项销号"}),
     Command("return", "退回", {Role.SUPERVISOR: "编号 理由：退回已报完成的事项"}),
+    Command(
+        "redate",
+        "调整截止时间",
+        {Role.SUPERVISOR: "编号 新截止 理由：直接调整截止时间（原时间留在变更记录，单位收到通知）"},
+    ),
     Command(
         "duty",
         "节假日值班表",

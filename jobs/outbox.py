@@ -182,19 +182,44 @@ def _markup(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | N
     )
 
 
-async def _deliver(bot: Bot, runtime: Runtime, message: Outgoing) -> TelegramMessage:
+class NotSentYet(Exception):
+    """An edit whose message is not sent yet (or still in flight): tried again later."""
+
+
+async def _edit(bot: Bot, runtime: Runtime, message: Outgoing, edit_of: int) -> int:
+    """Rewrite the message an earlier row was sent as; its buttons go unless given again."""
+    target = await asyncio.to_thread(delivery.sent_message, runtime, edit_of)
+    if target is None:
+        raise NotSentYet(f"row {edit_of} has no sent message yet")
+    chat_id, message_id = target
+    edited = await bot.edit_message_text(
+        fit_message(message.text),
+        chat_id=chat_id,
+        message_id=message_id,
+        reply_markup=_markup(message.buttons),
+    )
+    return edited.message_id if isinstance(edited, TelegramMessage) else message_id
+
+
+async def _deliver(bot: Bot, runtime: Runtime, message: Outgoing) -> int:
+    """Send (or edit) the message; returns its Telegram message id."""
+    edit_of = message.rows[0].edit_of
+    if edit_of is not None:
+        return await _edit(bot, runtime, message, edit_of)
     build = hooks_of(message.rows[0].kind).document
     if build is not None:  # built now, from the ledger as it is
         document, caption = await asyncio.to_thread(build, runtime, message.rows[0])
-        return await bot.send_document(
+        sent = await bot.send_document(
             message.chat_id,
             InputFile(document.content, filename=document.file_name),
             caption=caption,
             reply_markup=_markup(message.buttons),
         )
-    return await bot.send_message(
+        return sent.message_id
+    sent = await bot.send_message(
         message.chat_id, fit_message(message.text), reply_markup=_markup(message.buttons)
     )
+    return sent.message_id
 
 
 def _said(error: BaseException) -> str:
@@ -208,6 +233,8 @@ async def _send_one(bot: Bot, runtime: Runtime, message: Outgoing, outcome: Outc
     count = len(rows)
     try:
         sent = await _deliver(bot, runtime, message)
+    except NotSentYet as error:  # the message to edit is in flight or waiting: later
+        await _back_off(runtime, message, outcome, str(error))
     except ChatWaiting as error:  # the chat's wait, known from another sender or its pace
         seconds = wait_seconds(error)
         held = await asyncio.to_thread(
@@ -242,7 +269,7 @@ async def _send_one(bot: Bot, runtime: Runtime, message: Outgoing, outcome: Outc
         logger.exception("outbox: a message to chat %s failed", chat)
         await _back_off(runtime, message, outcome, _said(error))
     else:
-        held = await asyncio.to_thread(delivery.mark_sent, runtime, message, sent.message_id)
+        held = await asyncio.to_thread(delivery.mark_sent, runtime, message, sent)
         outcome.sent += held
         outcome.lost += count - held
 

@@ -41,8 +41,12 @@ def make_task(
     now: datetime,
     title: str = "农村改厕1200户",
     unit: Unit | None = None,
+    announced: bool = True,
 ) -> Task:
-    """A task, committed: the test is the caller that owns the transaction."""
+    """A task, committed: the test is the caller that owns the transaction.
+
+    `announced`: given out (交办) when it was made, as a ledger kept before the bot's
+    announcements; False leaves it for the next scan to announce."""
     task = create_task(
         session,
         title=title,
@@ -53,5 +57,7 @@ def make_task(
         lead_leader=county.leader,
         allow_past_deadline=True,
     )
+    if announced:
+        task.announced_at = now
     session.commit()
     return task

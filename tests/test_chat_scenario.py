@@ -170,9 +170,9 @@ async def test_an_extension_is_requested_approved_and_the_old_deadline_kept(
     assert "原截止：2026-05-29（周五）18:00" in text_of(request_card)
     decided = await chat.press(ADMIN_ID, request_card.buttons()["批准"])
     assert text_of(decided[0]) == (
-        "DB-0001 污水管网改造 的延期申请（延至 2026-06-30（周二）18:00）已批准。"
+        "已批准：DB-0001 污水管网改造 截止时间延至 2026-06-30（周二）18:00。"
     )
-    told = [c for c in chat.request.sent(MEMBER_A) if "督查室已批准" in text_of(c)]
+    told = [c for c in chat.request.sent(MEMBER_A) if "批准了 DB-0001" in text_of(c)]
     assert len(told) == 1
     fresh = chat.fresh()
     assert fresh.get(Task, task.id).deadline == datetime(2026, 6, 30, 10, 0, tzinfo=UTC)

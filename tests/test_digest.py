@@ -80,10 +80,19 @@ def test_who_gets_a_digest_and_what_it_says(runtime, session) -> None:
     ]
     supervisor, unit, leader = (d.text for d in digests)
 
-    assert supervisor.splitlines()[:2] == [
+    # What waits on the office heads it (the list /pending shows), then the county.
+    assert supervisor.splitlines()[:7] == [
         "🗂 督查室每日汇总（2026-04-30（周四））",
-        "共 5 项：🔴 红灯 1 · 🟡 黄灯 1 · 🟢 绿灯 2 · 已报完成 1 · 已销号 0",
+        "待督查室处理（2 项，发送 /pending 逐项处理）：",
+        "【已报完成，待销号】1 项",
+        "• DB-0004 污水厂提标 · 县住建局（4月29日起）",
+        "【延期申请，待审批】1 项",
+        "• DB-0001 农村改厕1200户 · 城关镇 · 申请延至 2026-05-20（周三）18:00（李娜：设备未到）",
+        "",
     ]
+    assert supervisor.splitlines()[7] == (
+        "共 5 项：🔴 红灯 1 · 🟡 黄灯 1 · 🟢 绿灯 2 · 已报完成 1 · 已销号 0"
+    )
     assert "• 城关镇 🔴1 🟡1" in supervisor
     assert "• DB-0001 农村改厕1200户 · 城关镇 · 逾期3天 · 进度0%" in supervisor
     assert supervisor.endswith("自上次汇总以来：新交办 1 项，报完成 1 项，申请延期 1 项")

@@ -196,7 +196,7 @@ def test_extension_approved_moves_the_deadline_and_keeps_the_old_one(session, co
     deadline_event = task_history(session, task)[-1]
     assert deadline_event.field == "deadline"
     assert deadline_event.old_value.startswith("2026-05-08T10:00")  # 18:00 Shanghai in UTC
-    with pytest.raises(LedgerError, match="已经处理过"):
+    with pytest.raises(LedgerError, match="已由周明批准"):  # says who decided it
         decide_extension(session, request, now=NOW, actor=county.supervisor, approve=False)
 
 

@@ -70,8 +70,8 @@ async def test_a_blocked_supervisor_does_not_stop_the_other_from_hearing(
 
     # The second supervisor approves: the requester is told, through the outbox too.
     (decided,) = await chat.press(SECOND_SUPERVISOR, card.buttons()["批准"])
-    assert text_of(decided).endswith("的延期申请（延至 2026-06-30（周二）18:00）已批准。")
-    told = [c for c in chat.request.sent(MEMBER_A) if "督查室已批准您的申请" in text_of(c)]
+    assert text_of(decided) == "已批准：DB-0001 污水管网改造 截止时间延至 2026-06-30（周二）18:00。"
+    told = [c for c in chat.request.sent(MEMBER_A) if "批准了 DB-0001" in text_of(c)]
     assert len(told) == 1
     assert chat.fresh().scalar(select(ExtensionRequest.state)) == "approved"
 
@@ -100,10 +100,12 @@ async def test_a_crash_between_the_commit_and_the_send_still_delivers(
     assert (await send_due(app.bot, runtime)).sent == 0  # and only once
     # A reply to the delivered notice lands on its task, as a card's would.
     (card,) = _request_cards(chat, SECOND_SUPERVISOR)
-    (decided,) = await chat.press(SECOND_SUPERVISOR, card.buttons()["驳回"])
-    assert text_of(decided).endswith("已驳回。")
-    told = [c for c in chat.request.sent(MEMBER_A) if "督查室已驳回您的申请" in text_of(c)]
-    assert len(told) == 1
+    (asked,) = await chat.press(SECOND_SUPERVISOR, card.buttons()["驳回"])
+    assert text_of(asked).startswith("请回复本消息，写明驳回 DB-0001 延期申请的理由")
+    (decided,) = await chat.say(SECOND_SUPERVISOR, "理由不充分", reply_to=asked.message_id)
+    assert text_of(decided).startswith("已驳回：DB-0001")
+    told = [c for c in chat.request.sent(MEMBER_A) if "驳回了 DB-0001" in text_of(c)]
+    assert len(told) == 1 and "理由：理由不充分" in text_of(told[0])
 
 
 async def test_a_returned_task_tells_its_unit_through_the_outbox_in_quiet_hours(

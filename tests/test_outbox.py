@@ -74,6 +74,7 @@ def new_task(session, county, deadline: datetime, title: str = "农村改厕1200
         now=deadline - timedelta(days=60),
         actor=SYSTEM,
     )
+    task.announced_at = task.created_at  # given out long ago: these tests are about reminders
     session.commit()
     return task
 
@@ -569,7 +570,7 @@ async def test_digests_are_built_once_a_day_and_only_for_recipients_with_a_chat(
         deadline=shanghai(2026, 10, 9, 18),
         now=shanghai(2026, 9, 1, 9),
         actor=SYSTEM,
-    )
+    ).announced_at = shanghai(2026, 9, 1, 9)  # given out long ago: no announcement today
     session.commit()
     built, summaries = [], []
 

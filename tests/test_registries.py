@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED_HANDLERS = {"handlers.context", "handlers.dispatch", "handlers.menu"}
 # The domains that plan or answer something of their own. The scan reads who can be
 # reached (accounts), working days (calendar) and writes rows (outbox) for all of them.
-FEATURES = ("ledger", "progress", "duty", "reports", "excel", "demo")
+FEATURES = ("ledger", "progress", "duty", "reports", "excel", "demo", "office")
 
 
 def imported(path: Path) -> set[str]:
@@ -93,8 +93,8 @@ def test_a_pass_registers_every_features_planners_when_nothing_did(
 
 
 async def test_two_features_cannot_claim_one_button_or_planner(bot_app) -> None:  # type: ignore[no-untyped-def]
+    from bot.ledger.extensions import DECIDE
     from handlers.dispatch import add_button
-    from handlers.ledger import DECIDE
     from jobs.ledger import REMINDERS
 
     with pytest.raises(ValueError, match="registered twice"):

@@ -66,6 +66,7 @@ class OfficeAction(StrEnum):
     BULLETIN = "bulletin"  # the weekly 督查通报
     IMPORT_ROSTERS = "import_rosters"  # a whole county's duty rosters at once
     DUTY_LOG = "duty_log"  # every unit's 到岗确认 and 查岗 answers
+    PENDING = "pending"  # what waits on the office, with its buttons
 
 
 class Relation(StrEnum):
@@ -113,6 +114,7 @@ ACTION_WORDS: Final[dict[TaskAction | OfficeAction, str]] = {
     OfficeAction.BULLETIN: "生成督查通报",
     OfficeAction.IMPORT_ROSTERS: "导入全县值班表",
     OfficeAction.DUTY_LOG: "查看各单位值班记录",
+    OfficeAction.PENDING: "查看待督查室处理的事项",
 }
 
 

@@ -50,6 +50,11 @@ class Message:
     # Another chat than the caller's (e.g. the supervisors): written to the outbox as a
     # notice in the same unit of work, then sent by the one sender (text and buttons only).
     to_chat: int | None = None
+    # A notice's own key (e.g. one supervisor's copy of a request), so a later change can
+    # find it; `edits`: the key of an earlier notice this one rewrites in place (its chat,
+    # its message), instead of a new message.
+    key: str | None = None
+    edits: str | None = None
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from bot.core.timefmt import local_time, short_date
 from bot.ledger.lights import LIGHT_ICONS, LIGHT_LABELS, Light, days_overdue
 from bot.ledger.queries import TaskCard, TaskLine, evidence_of
 from bot.ledger.states import STATE_LABELS
+from bot.office.instructions import recent_instructions
+from bot.office.signoffs import signing_line
 from db.models import Task, TaskEvent, TaskState
 
 # Button actions (what a ButtonRef's `action` says) and their labels.
@@ -110,9 +112,19 @@ def card_message(
             10,
             "个节点",
         )
+    signing = signing_line(session, task, zone)
+    if signing:
+        lines.append(signing)
     if card.pending_extension is not None:
         request = card.pending_extension
         lines.append(f"延期申请：延至 {local_time(request.proposed_deadline, zone)}，待督查室审批")
+    instructions = recent_instructions(session, task.id)
+    if instructions:  # the leader's word, apart from the unit's reports
+        lines.append("领导批示：")
+        for said in instructions:
+            who = said.leader.name if said.leader else "包联领导"
+            text = said.text if len(said.text) <= 200 else said.text[:200] + "…"
+            lines.append(f"  {short_date(said.created_at, zone)} {who}：{text}")
     if card.reports:
         lines.append(f"最近进展（共 {card.report_count} 条）：")
         for report in card.reports:
@@ -156,6 +168,8 @@ FIELD_LABELS = {
     "milestones": "节点",
     "details": "内容",
     "source": "来源",
+    "signoff": "签收",
+    "instruction": "批示",
 }
 VALUE_LABELS = {
     **{state.value: label for state, label in STATE_LABELS.items()},

@@ -16,7 +16,9 @@ from bot.core.access import Actor, TaskAction, person_id, require
 from bot.ledger.changes import LedgerError, record_change
 from bot.ledger.states import STATE_LABELS
 from bot.outbox.rows import cancel_for_task
-from db.models import ExtensionRequest, ExtensionState, Task, TaskState
+from db.models import ExtensionRequest, ExtensionState, Person, Task, TaskState
+
+DECIDE = "decide_extension"  # 批准 · 驳回 under a request: payload {"request": id, "approve": …}
 
 
 def check_extension_allowed(session: Session, task: Task, *, actor: Actor) -> None:
@@ -71,6 +73,16 @@ def request_extension(
     return request
 
 
+def refuse_if_decided(session: Session, request: ExtensionRequest) -> None:
+    """A request decided already is refused saying by whom and how (another supervisor's
+    copy pressed late)."""
+    if request.state == ExtensionState.PENDING:
+        return
+    decider = session.get(Person, request.decided_by_id) if request.decided_by_id else None
+    verdict = "批准" if request.state == ExtensionState.APPROVED else "驳回"
+    raise LedgerError(f"这条延期申请已由{decider.name if decider else '督查室'}{verdict}。")
+
+
 def decide_extension(
     session: Session,
     request: ExtensionRequest,
@@ -82,8 +94,7 @@ def decide_extension(
 ) -> ExtensionRequest:
     """Approve (the deadline moves; the old one stays in the history) or deny a request."""
     require(actor, TaskAction.DECIDE_EXTENSION, request.task)
-    if request.state != ExtensionState.PENDING:
-        raise LedgerError("这条延期申请已经处理过了。")
+    refuse_if_decided(session, request)
     task = request.task
     request.state = ExtensionState.APPROVED if approve else ExtensionState.DENIED
     request.decided_by_id = person_id(actor)

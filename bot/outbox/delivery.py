@@ -102,24 +102,26 @@ def claim(
                 OutboxMessage.attempts,
                 OutboxMessage.reply_kind,
                 OutboxMessage.duty_check_id,
+                OutboxMessage.edit_of_id,
             )
             .execution_options(synchronize_session=False)
         ).all()
     claimed = [
         Claimed(
-            row_id,
-            key,
-            chat_id,
-            kind,
-            task_id,
-            text,
-            buttons_of(buttons),
-            attempts,
-            reply,
-            check,
-            token,
+            row.id,
+            row.key,
+            row.chat_id,
+            row.kind,
+            row.task_id,
+            row.text,
+            buttons_of(row.buttons),
+            row.attempts,
+            row.reply_kind,
+            row.duty_check_id,
+            token=token,
+            edit_of=row.edit_of_id,
         )
-        for row_id, key, chat_id, kind, task_id, text, buttons, attempts, reply, check in rows
+        for row in rows
     ]
     return sorted(claimed, key=lambda c: c.id)
 
@@ -253,6 +255,19 @@ def mark_sent(runtime: Runtime, message: Outgoing, message_id: int) -> int:
                 after_sent(session, kind_rows, message.chat_id, message_id, now)
     _dropped(f"sent as message {message_id}", ids, list(held))
     return len(held)
+
+
+def sent_message(runtime: Runtime, row_id: int) -> tuple[int, int] | None:
+    """The chat and Telegram message id an earlier row was sent as, if it was sent."""
+    with unit_of_work(runtime.sessions, read_only=True) as session:
+        row = session.execute(
+            select(OutboxMessage.chat_id, OutboxMessage.message_ids).where(
+                OutboxMessage.id == row_id, OutboxMessage.state == OutboxState.SENT
+            )
+        ).first()
+    if row is None or not row.message_ids:
+        return None
+    return row.chat_id, int(row.message_ids.split(",")[0])
 
 
 def retry(

@@ -40,6 +40,7 @@ class Claimed:
     reply_kind: str | None = None
     duty_check_id: int | None = None
     token: str = ""  # the claim it was taken under; every later change of the row needs it
+    edit_of: int | None = None  # an EDIT row: the row whose sent message it rewrites
 
 
 @dataclass
@@ -54,7 +55,8 @@ class Outgoing:
 
     @classmethod
     def single(cls, row: Claimed) -> Outgoing:
-        task_ids = [row.task_id] if row.task_id else []
+        # An edit rewrites a message whose tasks are already remembered.
+        task_ids = [row.task_id] if row.task_id and row.edit_of is None else []
         return cls(row.chat_id, [row], row.text, row.buttons, task_ids)
 
 
@@ -78,7 +80,11 @@ class KindHooks:
 PLAIN = KindHooks()
 # A notice answers what someone just did (a request, a decision): sent at once, any hour,
 # as the direct message it replaces was.
-_KINDS: dict[str, KindHooks] = {OutboxKind.NOTICE: KindHooks(any_hour=True)}
+# An edit corrects one of those (a decided request's other copies), so it goes out alike.
+_KINDS: dict[str, KindHooks] = {
+    OutboxKind.NOTICE: KindHooks(any_hour=True),
+    OutboxKind.EDIT: KindHooks(any_hour=True),
+}
 
 
 def register_kind(kind: str, hooks: KindHooks) -> None:

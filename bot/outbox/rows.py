@@ -206,4 +206,9 @@ KIND_WORDS = {
     OutboxKind.DUTY_ALARM: "查岗未应答告知",
     OutboxKind.DUTY_SUMMARY: "值班日报",
     OutboxKind.NOTICE: "通知",
+    OutboxKind.ANNOUNCEMENT: "交办通知",
+    OutboxKind.SIGN_CHASE: "签收催办",
+    OutboxKind.UNREACHABLE: "单位无人绑定告知",
+    OutboxKind.OFFICE_PENDING: "待督查室处理",
+    OutboxKind.EDIT: "更新已发消息",
 }

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from bot.core.text import cut, cut_from
 from bot.core.timefmt import local_day, local_time
 from bot.ledger.lights import LIGHT_ICONS, Light, days_overdue, light_of
+from bot.office.pending import pending_lines, waiting
 from bot.reports.render import attention_sections, counts_line
 from bot.reports.summary import LedgerSummary
 from db.models import (
@@ -269,10 +270,14 @@ CHANGE_LABELS = {
 def supervisor_digest_text(
     session: Session, summary: LedgerSummary, since: datetime, zone: ZoneInfo, limit: int
 ) -> str:
-    lines = [
-        f"🗂 督查室每日汇总（{local_day(summary.now, zone)}）",
-        f"共 {summary.totals.total} 项：{counts_line(summary.totals)}",
-    ]
+    lines = [f"🗂 督查室每日汇总（{local_day(summary.now, zone)}）"]
+    # What waits on the office heads the morning message (the same list as /pending).
+    waits = waiting(session, now=summary.now, zone=zone)
+    if waits:
+        lines += [f"待督查室处理（{len(waits)} 项，发送 /pending 逐项处理）："]
+        lines += pending_lines(waits, zone, limit=min(limit, 5))
+        lines.append("")
+    lines.append(f"共 {summary.totals.total} 项：{counts_line(summary.totals)}")
     worst = [unit for unit in summary.units if unit.counts.red or unit.counts.yellow][:5]
     if worst:
         lines += ["", "进度靠后的单位："]

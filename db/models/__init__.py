@@ -24,6 +24,7 @@ from db.models.ledger import (
     task_cooperating_units,
 )
 from db.models.messages import ButtonRef, MessageKind, TaskMessage
+from db.models.office import TaskInstruction, TaskSignoff
 from db.models.outbox import OutboxKind, OutboxMessage, OutboxState, SendPace
 from db.models.reports import Bulletin, UnitSnapshot
 
@@ -57,7 +58,9 @@ __all__ = [
     "SendPace",
     "Task",
     "TaskEvent",
+    "TaskInstruction",
     "TaskMessage",
+    "TaskSignoff",
     "TaskState",
     "UTCDateTime",
     "Unit",

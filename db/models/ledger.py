@@ -88,6 +88,11 @@ class Task(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # 交办: set when the announcement rows are written (None: not announced yet, so the
+    # next scan announces it, however the task was entered); a task not signed for by
+    # `sign_due_at` (one working day later) is chased once and listed to the office.
+    announced_at: Mapped[datetime | None] = mapped_column(index=True)
+    sign_due_at: Mapped[datetime | None] = mapped_column(index=True)
 
     lead_unit: Mapped[Unit] = relationship(foreign_keys=[lead_unit_id])
     lead_leader: Mapped[Person | None] = relationship(foreign_keys=[lead_leader_id])

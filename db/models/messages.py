@@ -29,6 +29,8 @@ class MessageKind(StrEnum):
     EXTENSION = "extension"  # "reply with the new deadline and a reason"
     RETURN = "return"  # "reply with the reason for returning it"
     NEW_TASK = "new_task"  # "reply with 单位 | 标题 | 截止 | 包联领导" (no task yet)
+    ANNOUNCEMENT = "announcement"  # 交办: "收到" signs for its tasks; other words report
+    DENIAL = "denial"  # "reply with the reason for denying the extension"
 
 
 class TaskMessage(Base):

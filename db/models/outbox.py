@@ -38,6 +38,17 @@ class OutboxKind(StrEnum):
     # supervisors, a decision to the requester, a return to the unit): written in the
     # same unit of work as the change it reports, sent at once and retried like the rest.
     NOTICE = "notice"
+    # 交办: a new task to its units and leader (merged per chat), and the one chase of a
+    # party that has not signed for it a working day later.
+    ANNOUNCEMENT = "announcement"
+    SIGN_CHASE = "sign_chase"
+    # To the supervisors: a task given to a unit nobody can reach, told the day it is given;
+    # and what newly waits on the office (reported done, 需协调, unsigned), at most hourly.
+    UNREACHABLE = "unreachable"
+    OFFICE_PENDING = "office_pending"
+    # An earlier message edited in place (`edit_of` names its row): a decided request's
+    # copies show who decided, their buttons gone.
+    EDIT = "edit"
 
 
 class OutboxState(StrEnum):
@@ -79,6 +90,8 @@ class OutboxMessage(Base):
     duty_check_id: Mapped[int | None] = mapped_column(
         ForeignKey("duty_checks.id", ondelete="SET NULL")
     )
+    # An EDIT row: the row whose sent message it rewrites (its chat and message id).
+    edit_of_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id", ondelete="SET NULL"))
     due_at: Mapped[datetime]
     state: Mapped[OutboxState] = mapped_column(EnumString(OutboxState), default=OutboxState.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
