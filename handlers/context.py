@@ -25,6 +25,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from telegram import (
     BotCommand,
@@ -40,7 +41,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.accounts.people import identify
-from bot.core.access import Refusal
+from bot.core.access import PRIVATE, Place, Refusal, answering_in
 from bot.core.messages import (
     ChatMenu,
     IncomingFile,
@@ -54,7 +55,7 @@ from bot.core.text import fit_message
 from bot.core.transaction import WriteInReader, unit_of_work
 from bot.outbox.notices import write_notices
 from bot.runtime import Runtime
-from db.models import MessageKind, Person
+from db.models import ChatBinding, MessageKind, Person
 from jobs.outbox import send_soon
 
 logger = logging.getLogger(__name__)
@@ -255,7 +256,8 @@ def _work(
                 )
             if person is None and policy == BOUND:
                 return messages_of(NOT_BOUND), []
-            reply = answer(Call(runtime, session, person, **values))
+            with answering_in(_place(session, values)):
+                reply = answer(Call(runtime, session, person, **values))
             to_caller, elsewhere = split_notices(reply)
             notices = write_notices(session, elsewhere, now=runtime.now()) if elsewhere else []
         return messages_of(to_caller), notices  # deferred drawings are built now, after the commit
@@ -264,6 +266,18 @@ def _work(
         return _work(runtime, policy, answer, values)
     except Refusal as refusal:  # rolled back: a refused action leaves nothing behind
         return messages_of(str(refusal)), []
+
+
+def _place(session: Session, values: dict) -> Place:
+    """Where the answer will be read: every access decision of the update holds for it."""
+    if values["chat_type"] == "private":
+        return PRIVATE
+    unit_id = session.scalar(
+        select(ChatBinding.unit_id).where(
+            ChatBinding.chat_id == values["chat_id"], ChatBinding.disabled_at.is_(None)
+        )
+    )
+    return Place(group=True, unit_id=unit_id)
 
 
 async def _deliver_now(

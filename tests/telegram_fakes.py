@@ -21,6 +21,7 @@ class SentCall:
     method: str
     params: dict[str, Any]
     result: Any = None
+    uploads: dict[str, bytes] = field(default_factory=dict)  # file name → content sent
 
     @property
     def delivered(self) -> bool:
@@ -99,7 +100,11 @@ class RecordingRequest(BaseRequest):
             self.calls.append(SentCall(api_method, params, answer))
             return status, json.dumps(answer).encode()
         result = self._result(api_method, params)
-        self.calls.append(SentCall(api_method, params, result))
+        uploads = {}
+        if request_data is not None:
+            for name, content, *_ in request_data.multipart_data.values():
+                uploads[str(name)] = content if isinstance(content, bytes) else content.read()
+        self.calls.append(SentCall(api_method, params, result, uploads))
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
     def _result(self, method: str, params: dict[str, Any]) -> Any:
