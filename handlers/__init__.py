@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import accounts, calendar, common, dispatch, duty, ledger, progress, reports
+from handlers import accounts, calendar, common, dispatch, duty, ledger, people, progress, reports
 
 REPLIES_GROUP = 1
 
 
 def register_all(app: Application) -> None:
     accounts.register(app)  # /start [CODE], /invite, /bind, /units
+    people.register(app)  # /people, /invitations, /unbind; the bot removed from a group
     common.register(app)  # /help
     reports.register(app)  # /status, /digest, /export, /bulletin
     ledger.register(app)  # /tasks, /task, /overdue, /newtask, /verify, /return; card buttons

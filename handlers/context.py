@@ -92,6 +92,8 @@ class Call:
     files: list[IncomingFile] = field(default_factory=list)
     button: str | None = None  # the pressed button's data
     bot_username: str | None = None  # for t.me deep links
+    chat_admin: bool = False  # the caller administers the group (asked only when declared)
+    bot_removed: bool = False  # a my_chat_member update: the bot was removed from the chat
 
     @property
     def caller(self) -> Person:
@@ -147,7 +149,26 @@ def _call_skeleton(update: Update, context: ContextTypes.DEFAULT_TYPE) -> dict[s
         "files": _files_of(message) if query is None else [],
         "button": query.data if query is not None else None,
         "bot_username": _username(context),
+        "bot_removed": _bot_removed(update),
     }
+
+
+def _bot_removed(update: Update) -> bool:
+    change = update.my_chat_member
+    return change is not None and change.new_chat_member.status in ("left", "kicked")
+
+
+async def _is_chat_admin(context: ContextTypes.DEFAULT_TYPE, values: dict[str, object]) -> bool:
+    """Whether the caller administers the group: asked of Telegram before the unit of work."""
+    user_id, chat_id = values["user_id"], values["chat_id"]
+    if values["chat_type"] == "private" or not isinstance(user_id, int):
+        return False
+    try:
+        member = await context.bot.get_chat_member(chat_id, user_id)  # type: ignore[arg-type]
+    except TelegramError as error:
+        logger.warning("chat administrators could not be asked: %s", error)
+        return False
+    return member.status in ("administrator", "creator")
 
 
 _CJK = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff·]+$")
@@ -168,7 +189,11 @@ def _username(context: ContextTypes.DEFAULT_TYPE) -> str | None:
 
 
 def handler(
-    policy: Policy, *, fetch: Callable[[IncomingFile], bool] | None = None, reads: bool = False
+    policy: Policy,
+    *,
+    fetch: Callable[[IncomingFile], bool] | None = None,
+    reads: bool = False,
+    asks_admin: bool = False,
 ) -> Callable[
     [Callable[[Call], Reply]],
     Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]],
@@ -183,6 +208,9 @@ def handler(
     neither waits for nor holds the writer's place; if the update must write
     after all (an admin's first contact, a card's first buttons), it is done
     again as a writer.
+
+    `asks_admin`: whether the caller administers the group is asked of Telegram
+    first (`Call.chat_admin`), for what a group's own administrator may do.
     """
 
     def wrap(
@@ -197,6 +225,8 @@ def handler(
                     await _fetched(context, file) if fetch(file) else file
                     for file in values["files"]  # type: ignore[attr-defined]
                 ]
+            if asks_admin:
+                values["chat_admin"] = await _is_chat_admin(context, values)
             outputs, notices = await asyncio.to_thread(
                 _work, runtime, policy, answer, values, reads
             )

@@ -107,6 +107,7 @@ class OfficeAction(StrEnum):
     BULLETIN = "bulletin"  # the weekly 督查通报
     IMPORT_ROSTERS = "import_rosters"  # a whole county's duty rosters at once
     DUTY_LOG = "duty_log"  # every unit's 到岗确认 and 查岗 answers
+    MANAGE_PEOPLE = "manage_people"  # remove, move, unbind, revoke; the access log
 
 
 class Relation(StrEnum):
@@ -154,6 +155,7 @@ ACTION_WORDS: Final[dict[TaskAction | OfficeAction, str]] = {
     OfficeAction.BULLETIN: "生成督查通报",
     OfficeAction.IMPORT_ROSTERS: "导入全县值班表",
     OfficeAction.DUTY_LOG: "查看各单位值班记录",
+    OfficeAction.MANAGE_PEOPLE: "管理人员、工作群和邀请码",
 }
 
 
@@ -250,6 +252,19 @@ def require_unit(actor: Actor | None, unit_id: int, what: str) -> None:
     if actor.role == Role.MEMBER and isinstance(actor, Person) and actor.unit_id == unit_id:
         return
     raise Refusal(f"只有本单位联络员和督查室可以{what}。")
+
+
+def require_unbind(actor: Actor | None, unit_id: int | None, *, chat_admin: bool) -> None:
+    """A work group is unbound by the group's own administrator, the unit's liaison, or
+    the office (in the group, or from /people in private)."""
+    if chat_admin or actor is SYSTEM:
+        return
+    if isinstance(actor, Person) and actor.active:
+        if actor.role == Role.SUPERVISOR:
+            return
+        if actor.role == Role.MEMBER and unit_id is not None and actor.unit_id == unit_id:
+            return
+    raise Refusal("只有本群管理员、本单位联络员或督查室可以解绑本群。")
 
 
 def require_duty_answer(actor: Actor | None, *, unit_id: int, asked_id: int | None) -> None:
