@@ -2,7 +2,8 @@
 
 Each family of commands is one module here, holding its arguments and its
 handlers: `run` (run, migrate, demo), `ledger` (import, export, template,
-status), `reports` (chart, bulletin), `outbox` (send, outbox), `duty` (roster).
+status), `reports` (chart, bulletin), `outbox` (send, outbox), `duty` (roster),
+`people` (people, invitations).
 A handler gets an `Invocation` and returns the exit code; one that touches the
 database opens one session and commits it once.
 """
@@ -16,14 +17,14 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import DBAPIError
 
-from bot.cli import duty, ledger, outbox, reports, run
+from bot.cli import duty, ledger, outbox, people, reports, run
 from bot.cli.invocation import Clock, Command, Invocation, database_trouble
 from bot.cli.parsing import ChineseArgumentParser
 from bot.settings import SettingsError, load_settings
 from db.migrate import SchemaTooNew
 
 # In the order `python -m bot -h` lists their commands.
-FAMILIES = (run, ledger, reports, outbox, duty)
+FAMILIES = (run, ledger, reports, outbox, duty, people)
 
 COMMANDS: dict[str, Command] = {
     name: handler for family in FAMILIES for name, handler in family.COMMANDS.items()
