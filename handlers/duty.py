@@ -185,7 +185,7 @@ def _submission(call: Call, period: HolidayPeriod, span: str, pasted: str) -> Re
 
 
 def _problems(reading: RosterReading) -> str:
-    errors = cut([str(error) for error in reading.errors], 20, "处")
+    errors = cut([str(error) for error in reading.errors], 50, "处")
     return "\n".join([f"值班表有 {len(reading.errors)} 处问题，未保存：", *errors])
 
 

@@ -259,6 +259,6 @@ async def test_a_damaged_roster_file_is_answered_in_words(bot_app, session, cloc
     request.files["broken"] = b"PK\x03\x04 not really a workbook"
     await app.process_update(message_update(app.bot, member, document=("broken", "值班表.xlsx")))
     assert request.sent(member)[-1].params["text"] == (
-        "无法读取 值班表.xlsx：请提供用 Excel 或 WPS 保存的 .xlsx 格式值班表。"
+        "值班表.xlsx 不完整或已损坏（可能没有下载完），请重新保存值班表后再发送。"
     )
     assert session.scalars(select(DutyRoster)).all() == []

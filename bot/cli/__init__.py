@@ -66,6 +66,10 @@ def _command(argv: Sequence[str] | None, clock: Clock | None) -> int:
     except SettingsError as error:
         print(error, file=sys.stderr)
         return 2
+    from bot.excel.limits import configure
+    from bot.runtime import file_limits
+
+    configure(file_limits(settings))  # files read without a database are bounded too
     if clock is None:
         from db.models import utcnow
 
