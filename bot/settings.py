@@ -147,6 +147,8 @@ class Settings(BaseSettings):
     file_max_rows: int = Field(default=20_000, ge=10)
     file_max_columns: int = Field(default=50, ge=5)
     file_max_cell_chars: int = Field(default=5_000, ge=100)
+    # Messages (and button presses) one person may send a minute before being ignored.
+    flood_per_minute: int = Field(default=30, ge=1)
 
     @field_validator(
         "telegram_token", "telegram_api_url", "webhook_url", "webhook_secret", mode="before"
