@@ -19,6 +19,7 @@ from bot.calendar.overrides import load_calendar
 from bot.calendar.workcalendar import WorkCalendar
 from bot.core.access import COUNTY, Scope
 from bot.core.transaction import unit_of_work
+from bot.excel import limits
 from bot.ledger.lights import yellow_cutoff
 from bot.reports.summary import LedgerSummary, ledger_summary
 from bot.settings import Settings
@@ -33,6 +34,10 @@ class Runtime:
     engine: Engine
     sessions: sessionmaker[Session]
     clock: Callable[[], datetime] = utcnow
+
+    def __post_init__(self) -> None:
+        # Every workbook read while this runtime serves is held to the configured bounds.
+        limits.configure(file_limits(self.settings))
 
     @property
     def zone(self) -> ZoneInfo:
@@ -72,6 +77,19 @@ class Runtime:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def file_limits(settings: Settings) -> limits.FileLimits:
+    megabyte = 1024 * 1024
+    return limits.FileLimits(
+        max_bytes=settings.file_max_mb * megabyte,
+        max_unzipped_bytes=settings.file_max_unzipped_mb * megabyte,
+        max_ratio=settings.file_max_ratio,
+        max_sheets=settings.file_max_sheets,
+        max_rows=settings.file_max_rows,
+        max_columns=settings.file_max_columns,
+        max_cell_chars=settings.file_max_cell_chars,
+    )
 
 
 def open_runtime(

@@ -138,6 +138,17 @@ class Settings(BaseSettings):
     webhook_secret: str | None = Field(default=None, validate_default=True)
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
+    # Bounds on every .xlsx read from chat or the terminal, checked before parsing
+    # (bot.excel.limits); far beyond any office's ledger or roster.
+    file_max_mb: int = Field(default=20, ge=1)
+    file_max_unzipped_mb: int = Field(default=100, ge=1)
+    file_max_ratio: int = Field(default=100, ge=2)
+    file_max_sheets: int = Field(default=50, ge=1)
+    file_max_rows: int = Field(default=20_000, ge=10)
+    file_max_columns: int = Field(default=50, ge=5)
+    file_max_cell_chars: int = Field(default=5_000, ge=100)
+    # Messages (and button presses) one person may send a minute before being ignored.
+    flood_per_minute: int = Field(default=30, ge=1)
 
     @field_validator(
         "telegram_token", "telegram_api_url", "webhook_url", "webhook_secret", mode="before"

@@ -10,8 +10,13 @@ the features register here (office's 批示, then duty's answers).
 
 from __future__ import annotations
 
-from telegram.ext import Application
+import contextlib
 
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, TypeHandler
+
+from bot.core.flood import NOTICE, FloodGate, Verdict
 from handlers import (
     accounts,
     calendar,
@@ -21,15 +26,40 @@ from handlers import (
     extensions,
     ledger,
     office,
+    people,
     progress,
     reports,
 )
 
 REPLIES_GROUP = 1
+FLOOD_GROUP = -100  # before everything (a group of its own): a flood reaches no handler
+
+
+async def flood_guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """One notice to a person over the per-minute limit, then silence until it passes."""
+    user, chat = update.effective_user, update.effective_chat
+    runtime = context.bot_data.get("runtime")
+    if user is None or runtime is None:
+        return
+    gate = context.bot_data.get("flood")
+    if gate is None:
+        gate = context.bot_data["flood"] = FloodGate(runtime.settings.flood_per_minute)
+    now = runtime.now()
+    verdict = gate.admit(user.id, now)
+    if verdict == Verdict.PASS:
+        return
+    if verdict == Verdict.WARN:
+        gate.forget_idle(now)
+        if chat is not None:  # a courtesy: ignoring the flood is what matters
+            with contextlib.suppress(TelegramError):
+                await context.bot.send_message(chat.id, NOTICE)
+    raise ApplicationHandlerStop
 
 
 def register_all(app: Application) -> None:
+    app.add_handler(TypeHandler(Update, flood_guard), group=FLOOD_GROUP)
     accounts.register(app)  # /start [CODE], /invite, /bind, /units
+    people.register(app)  # /people, /invitations, /unbind; the bot removed from a group
     common.register(app)  # /help
     reports.register(app)  # /status, /digest, /export, /bulletin
     ledger.register(app)  # /tasks, /task, /overdue, /newtask, /verify, /return; card buttons

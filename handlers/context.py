@@ -25,6 +25,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from telegram import (
     BotCommand,
@@ -40,7 +41,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.accounts.people import identify
-from bot.core.access import Refusal
+from bot.core.access import PRIVATE, Place, Refusal, answering_in
 from bot.core.messages import (
     ChatMenu,
     IncomingFile,
@@ -54,7 +55,7 @@ from bot.core.text import fit_message
 from bot.core.transaction import WriteInReader, unit_of_work
 from bot.outbox.notices import write_notices
 from bot.runtime import Runtime
-from db.models import MessageKind, Person
+from db.models import ChatBinding, MessageKind, Person
 from jobs.outbox import send_soon
 
 logger = logging.getLogger(__name__)
@@ -91,6 +92,8 @@ class Call:
     files: list[IncomingFile] = field(default_factory=list)
     button: str | None = None  # the pressed button's data
     bot_username: str | None = None  # for t.me deep links
+    chat_admin: bool = False  # the caller administers the group (asked only when declared)
+    bot_removed: bool = False  # a my_chat_member update: the bot was removed from the chat
 
     @property
     def caller(self) -> Person:
@@ -146,7 +149,26 @@ def _call_skeleton(update: Update, context: ContextTypes.DEFAULT_TYPE) -> dict[s
         "files": _files_of(message) if query is None else [],
         "button": query.data if query is not None else None,
         "bot_username": _username(context),
+        "bot_removed": _bot_removed(update),
     }
+
+
+def _bot_removed(update: Update) -> bool:
+    change = update.my_chat_member
+    return change is not None and change.new_chat_member.status in ("left", "kicked")
+
+
+async def _is_chat_admin(context: ContextTypes.DEFAULT_TYPE, values: dict[str, object]) -> bool:
+    """Whether the caller administers the group: asked of Telegram before the unit of work."""
+    user_id, chat_id = values["user_id"], values["chat_id"]
+    if values["chat_type"] == "private" or not isinstance(user_id, int):
+        return False
+    try:
+        member = await context.bot.get_chat_member(chat_id, user_id)  # type: ignore[arg-type]
+    except TelegramError as error:
+        logger.warning("chat administrators could not be asked: %s", error)
+        return False
+    return member.status in ("administrator", "creator")
 
 
 _CJK = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff·]+$")
@@ -167,7 +189,11 @@ def _username(context: ContextTypes.DEFAULT_TYPE) -> str | None:
 
 
 def handler(
-    policy: Policy, *, fetch: Callable[[IncomingFile], bool] | None = None, reads: bool = False
+    policy: Policy,
+    *,
+    fetch: Callable[[IncomingFile], bool] | None = None,
+    reads: bool = False,
+    asks_admin: bool = False,
 ) -> Callable[
     [Callable[[Call], Reply]],
     Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]],
@@ -182,6 +208,9 @@ def handler(
     neither waits for nor holds the writer's place; if the update must write
     after all (an admin's first contact, a card's first buttons), it is done
     again as a writer.
+
+    `asks_admin`: whether the caller administers the group is asked of Telegram
+    first (`Call.chat_admin`), for what a group's own administrator may do.
     """
 
     def wrap(
@@ -196,6 +225,8 @@ def handler(
                     await _fetched(context, file) if fetch(file) else file
                     for file in values["files"]  # type: ignore[attr-defined]
                 ]
+            if asks_admin:
+                values["chat_admin"] = await _is_chat_admin(context, values)
             outputs, notices = await asyncio.to_thread(
                 _work, runtime, policy, answer, values, reads
             )
@@ -255,7 +286,8 @@ def _work(
                 )
             if person is None and policy == BOUND:
                 return messages_of(NOT_BOUND), []
-            reply = answer(Call(runtime, session, person, **values))
+            with answering_in(_place(session, values)):
+                reply = answer(Call(runtime, session, person, **values))
             to_caller, elsewhere = split_notices(reply)
             notices = write_notices(session, elsewhere, now=runtime.now()) if elsewhere else []
         return messages_of(to_caller), notices  # deferred drawings are built now, after the commit
@@ -264,6 +296,18 @@ def _work(
         return _work(runtime, policy, answer, values)
     except Refusal as refusal:  # rolled back: a refused action leaves nothing behind
         return messages_of(str(refusal)), []
+
+
+def _place(session: Session, values: dict) -> Place:
+    """Where the answer will be read: every access decision of the update holds for it."""
+    if values["chat_type"] == "private":
+        return PRIVATE
+    unit_id = session.scalar(
+        select(ChatBinding.unit_id).where(
+            ChatBinding.chat_id == values["chat_id"], ChatBinding.disabled_at.is_(None)
+        )
+    )
+    return Place(group=True, unit_id=unit_id)
 
 
 async def _deliver_now(

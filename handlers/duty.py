@@ -15,8 +15,10 @@ from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from bot.calendar.workcalendar import HolidayPeriod
 from bot.core.access import (
+    GROUP_NOT_BOUND,
     OfficeAction,
     Refusal,
+    current_place,
     duty_phones_visible,
     require_office,
     require_unit,
@@ -108,7 +110,7 @@ def duty(call: Call) -> Reply:
     if pasted.strip():
         return _submission(call, period, span, pasted)
     person = call.caller
-    if target or person.role == Role.MEMBER:
+    if target or person.role == Role.MEMBER or current_place().group:
         unit = _unit(call, target)
         require_unit(person, unit.id, "查看本单位值班表")
         report = coverage(call.session, period, zone=call.runtime.zone, unit_ids=[unit.id])
@@ -122,6 +124,7 @@ def duty(call: Call) -> Reply:
         return "\n".join(lines)
     if person.role != Role.SUPERVISOR:
         raise Refusal("包联领导可向督查室了解值班安排。")
+    require_office(person, OfficeAction.DUTY_LOG)  # the county's rosters: a private chat only
     report = coverage(call.session, period, zone=call.runtime.zone)
     missing = sum(not unit.submitted for unit in report.units)
     gaps = sum(unit.submitted and not unit.covered for unit in report.units)
@@ -161,6 +164,11 @@ def _masked(call: Call, unit: Unit, shifts: Sequence[DutyShift]) -> bool:
 
 def _unit(call: Call, name: str) -> Unit:
     if not name:
+        group_unit = current_place().unit_id
+        if group_unit is not None:  # in a work group: that unit's, whoever asks
+            return call.session.get_one(Unit, group_unit)
+        if current_place().group:
+            raise Refusal(GROUP_NOT_BOUND)
         if call.caller.unit is None:
             raise Refusal("您的账号还没有关联责任单位，请联系县督查室。")
         return call.caller.unit
@@ -177,7 +185,7 @@ def _submission(call: Call, period: HolidayPeriod, span: str, pasted: str) -> Re
 
 
 def _problems(reading: RosterReading) -> str:
-    errors = cut([str(error) for error in reading.errors], 20, "处")
+    errors = cut([str(error) for error in reading.errors], 50, "处")
     return "\n".join([f"值班表有 {len(reading.errors)} 处问题，未保存：", *errors])
 
 

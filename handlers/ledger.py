@@ -9,7 +9,7 @@ from datetime import datetime
 
 from telegram.ext import Application, CommandHandler
 
-from bot.core.access import TaskAction, require, scope_of, visible_task
+from bot.core.access import TaskAction, no_scope_text, require, scope_of, visible_task
 from bot.core.buttons import CANCEL, Choice, Pressed, choice_buttons
 from bot.core.messages import Message, Reply
 from bot.ledger.cards import (
@@ -62,9 +62,12 @@ def _card(call: Call, task: Task, *, history: bool = False) -> Message:
 def _listing(call: Call, *, title: str, empty: str, overdue_only: bool = False) -> Reply:
     """The caller's tasks worst first (or only the overdue ones), as one message."""
     now = call.now()
+    scope = scope_of(call.caller)
+    if scope.sees_nothing:
+        return no_scope_text()
     lines, total = task_lines(
         call.session,
-        scope_of(call.caller),
+        scope,
         now=now,
         yellow_until=_yellow_until(call),
         overdue_only=overdue_only,

@@ -104,6 +104,20 @@ COMMANDS: tuple[Command, ...] = (
         },
     ),
     Command("units", "责任单位与人员", {Role.SUPERVISOR: "各责任单位的人员和工作群"}),
+    Command(
+        "people",
+        "人员与工作群管理",
+        {Role.SUPERVISOR: "移除、调整人员，解绑工作群；/people log 看变动记录"},
+    ),
+    Command("invitations", "未使用的邀请码", {Role.SUPERVISOR: "查看、撤销未使用的邀请码"}),
+    Command(
+        "unbind",
+        "解绑本群",
+        {
+            Role.SUPERVISOR: "在群里发送，解绑该工作群",
+            Role.MEMBER: "在本单位工作群里发送，解绑本群",
+        },
+    ),
     Command("help", "我能做什么", dict.fromkeys(_EVERYONE, "本说明")),
 )
 

@@ -11,7 +11,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from telegram.ext import Application, CommandHandler
 
-from bot.core.access import OfficeAction, Refusal, Scope, require_office, scope_of, visible_task
+from bot.core.access import (
+    OfficeAction,
+    Refusal,
+    Scope,
+    current_place,
+    no_scope_text,
+    require_office,
+    scope_of,
+    visible_task,
+)
 from bot.core.messages import Deferred, Document, Message, Reply
 from bot.core.timefmt import local_day
 from bot.core.transaction import unit_of_work
@@ -26,7 +35,7 @@ from bot.reports.snapshots import bulletin_number
 from bot.reports.summary import LedgerSummary
 from bot.reports.weekly import bulletin_file
 from bot.runtime import Runtime
-from db.models import Role, Unit
+from db.models import Unit
 from handlers.context import BOUND, Call, handler
 
 
@@ -34,13 +43,13 @@ from handlers.context import BOUND, Call, handler
 def status(call: Call) -> Reply:
     scope = scope_of(call.caller)
     if scope.sees_nothing:
-        return "您的账号还没有关联责任单位，请联系县督查室。"
+        return no_scope_text()
     target = " ".join(call.args).strip()
     if target:
         return _status_of(call, scope, target)
     summary = call.runtime.summary(call.session, scope=scope)
     text = Message(summary_text(summary, call.runtime.zone))
-    if call.caller.role == Role.MEMBER or not any(u.counts.total for u in summary.units):
+    if scope.unit_id is not None or not any(u.counts.total for u in summary.units):
         return text
     # 挂图作战: the picture with it, drawn once the transaction is over.
     return [text, Deferred(functools.partial(_chart, summary, call.runtime.zone))]
@@ -77,7 +86,11 @@ def digest(call: Call) -> Reply:
     runtime, session, person = call.runtime, call.session, call.caller
     now = call.now()
     since = now - timedelta(days=1)
-    member = person.role == Role.MEMBER
+    # In a group the group's unit's digest, whoever asks; privately, one's own.
+    unit_id = scope_of(person).unit_id
+    if current_place().group and unit_id is None:
+        return no_scope_text()
+    member = unit_id is not None
     digests = build_digests(
         session,
         summary=runtime.summary(session, now=now),
@@ -90,7 +103,7 @@ def digest(call: Call) -> Reply:
             now.astimezone(runtime.zone).date(),
             zone=runtime.zone,
         ),
-        units={person.unit_id} if member and person.unit_id is not None else (),
+        units={unit_id} if unit_id is not None else (),
         people=() if member else {person.id},
     )
     if digests:  # a supervisor who also leads tasks is shown the county's digest
@@ -102,7 +115,7 @@ def digest(call: Call) -> Reply:
 def export(call: Call) -> Reply:
     scope = scope_of(call.caller)
     if scope.sees_nothing:
-        return "您的账号还没有关联责任单位，请联系县督查室。"
+        return no_scope_text()
     now = call.now()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "ledger.xlsx"

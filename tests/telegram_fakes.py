@@ -21,6 +21,7 @@ class SentCall:
     method: str
     params: dict[str, Any]
     result: Any = None
+    uploads: dict[str, bytes] = field(default_factory=dict)  # file name → content sent
 
     @property
     def delivered(self) -> bool:
@@ -54,6 +55,8 @@ class RecordingRequest(BaseRequest):
     failures: dict[int, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)
     # file id → content, for getFile and the download that follows
     files: dict[str, bytes] = field(default_factory=dict)
+    # (chat id, user id) of groups' administrators, for getChatMember
+    chat_admins: set[tuple[int, int]] = field(default_factory=set)
 
     def fail(self, chat_id: int, status: int, description: str, **parameters: Any) -> None:
         """The next send to `chat_id` gets this error (e.g. 429 with retry_after, 403)."""
@@ -99,12 +102,42 @@ class RecordingRequest(BaseRequest):
             self.calls.append(SentCall(api_method, params, answer))
             return status, json.dumps(answer).encode()
         result = self._result(api_method, params)
-        self.calls.append(SentCall(api_method, params, result))
+        uploads = {}
+        if request_data is not None:
+            for name, content, *_ in request_data.multipart_data.values():
+                uploads[str(name)] = content if isinstance(content, bytes) else content.read()
+        self.calls.append(SentCall(api_method, params, result, uploads))
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
     def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
             return BOT_USER
+        if method == "getChatMember":
+            user = int(params["user_id"])
+            admin = (int(params["chat_id"]), user) in self.chat_admins
+            return {
+                "status": "administrator" if admin else "member",
+                "user": {"id": user, "is_bot": False, "first_name": "测试"},
+                **(
+                    {
+                        "can_be_edited": False,
+                        "can_manage_chat": True,
+                        "can_change_info": True,
+                        "can_delete_messages": True,
+                        "can_invite_users": True,
+                        "can_restrict_members": True,
+                        "can_pin_messages": True,
+                        "can_promote_members": False,
+                        "is_anonymous": False,
+                        "can_manage_video_chats": True,
+                        "can_post_stories": False,
+                        "can_edit_stories": False,
+                        "can_delete_stories": False,
+                    }
+                    if admin
+                    else {}
+                ),
+            }
         if method == "getFile":
             file_id = str(params["file_id"])
             return {
@@ -257,6 +290,24 @@ def button_update(
                     "from": BOT_USER,
                     "text": "…",
                 },
+            },
+        },
+        bot,
+    )
+
+
+def bot_removed_update(bot: Bot, chat_id: int, by_user: int) -> Update:
+    """Telegram telling the bot it was removed from a group (a my_chat_member update)."""
+    member = {"user": BOT_USER, "status": "member"}
+    return Update.de_json(
+        {
+            "update_id": next(_update_ids),
+            "my_chat_member": {
+                "chat": {"id": chat_id, "type": "supergroup", "title": "工作群"},
+                "from": {"id": by_user, "is_bot": False, "first_name": "测试"},
+                "date": int(datetime.now(UTC).timestamp()),
+                "old_chat_member": member,
+                "new_chat_member": {"user": BOT_USER, "status": "kicked", "until_date": 0},
             },
         },
         bot,

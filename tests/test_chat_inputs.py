@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from db.models import ProgressReport, Task
+from handlers.accounts import LEAKED
 from tests.conftest import ADMIN_ID, local
 from tests.factories import make_county, make_task
 from tests.telegram_fakes import button_update, message_update
@@ -85,7 +86,7 @@ async def test_a_long_report_is_kept_whole_and_its_answer_fits(bot_app, session)
 async def test_commands_in_the_wrong_chat_type_say_where_to_use_them(bot_app, session) -> None:
     county = make_county(session)
     answers = await _answers(bot_app, 555, "/start ABCDEFGHJK", chat_id=GROUP)
-    assert answers == ["请在与机器人的私聊中发送 /start 邀请码，以免邀请码被他人看到。"]
+    assert answers == [LEAKED]
     (outsider,) = await _answers(bot_app, county.leader.telegram_user_id, "/bind", chat_id=GROUP)
     assert outsider.startswith("请由本单位联络员在单位工作群里发送 /bind")
 

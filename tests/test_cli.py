@@ -31,6 +31,8 @@ def test_help_lists_every_subcommand() -> None:
         "template",
         "status",
         "roster",
+        "people",
+        "invitations",
     ):
         assert re.search(rf"^\s+{command}\s", result.stdout, re.MULTILINE), command
 
@@ -57,6 +59,8 @@ COMMANDS = (
     "template",
     "status",
     "roster",
+    "people",
+    "invitations",
 )
 
 

@@ -280,7 +280,9 @@ def test_shipped_template_has_the_template_columns() -> None:
 def test_a_file_that_is_not_a_ledger_is_refused_clearly(session, tmp_path) -> None:
     text_file = tmp_path / "notes.xlsx"
     text_file.write_text("not a workbook")
-    with pytest.raises(LedgerFileError, match=r"请提供用 Excel 或 WPS 保存的 \.xlsx 格式台账"):
+    with pytest.raises(
+        LedgerFileError, match=r"不是 \.xlsx 文件，请用 Excel 或 WPS 保存为 \.xlsx 格式的台账"
+    ):
         import_file(session, text_file)
     with pytest.raises(LedgerFileError, match="找不到文件"):
         import_file(session, tmp_path / "missing.xlsx")
@@ -435,7 +437,9 @@ def test_a_cut_off_file_or_an_over_long_milestone_is_reported(session, tmp_path)
     cut_off.write_bytes(good.read_bytes()[:-200])
     with pytest.raises(LedgerFileError) as refused:
         import_file(session, cut_off)
-    assert str(refused.value) == "无法读取 cut.xlsx：请提供用 Excel 或 WPS 保存的 .xlsx 格式台账。"
+    assert (
+        str(refused.value) == "cut.xlsx 不完整或已损坏（可能没有下载完），请重新保存台账后再发送。"
+    )
     # The workbook opens but its sheet's XML breaks off: found only while reading rows.
     broken = tmp_path / "broken.xlsx"
     with ZipFile(good) as source, ZipFile(broken, "w") as target:
@@ -447,7 +451,7 @@ def test_a_cut_off_file_or_an_over_long_milestone_is_reported(session, tmp_path)
     with pytest.raises(LedgerFileError) as refused:
         import_file(session, broken)
     assert str(refused.value) == (
-        "broken.xlsx 已损坏或不完整，无法读取：请用 Excel 或 WPS 重新保存后再导入。"
+        "broken.xlsx（sheet1） 已损坏或不完整，无法读取：请用 Excel 或 WPS 重新保存后再发送。"
     )
     assert count(session, Task) == 0
 

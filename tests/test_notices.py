@@ -125,7 +125,11 @@ async def test_a_returned_task_tells_its_unit_through_the_outbox_in_quiet_hours(
     (told,) = [c for c in chat.request.sent(MEMBER_A) if "督查室退回了 DB-0001" in text_of(c)]
     row = (
         chat.fresh()
-        .scalars(select(OutboxMessage).where(OutboxMessage.kind == OutboxKind.NOTICE))
+        .scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.kind == OutboxKind.NOTICE, OutboxMessage.chat_id == MEMBER_A
+            )
+        )
         .one()
     )
     assert (row.chat_id, row.state, row.message_ids) == (

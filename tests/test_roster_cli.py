@@ -172,7 +172,10 @@ def test_bad_rows_are_listed_and_nothing_is_checked(workdir, capsys) -> None:
     ("write", "message"),
     [
         (None, "找不到文件 nothing.xlsx，请检查路径。"),
-        ("text", "无法读取 nothing.xlsx：请提供用 Excel 或 WPS 保存的 .xlsx 格式值班表。"),
+        (
+            "text",
+            "nothing.xlsx 不是 .xlsx 文件，请用 Excel 或 WPS 保存为 .xlsx 格式的值班表后再发送。",
+        ),
         ("ledger", "nothing.xlsx 的前 10 行里找不到值班表的表头"),
     ],
 )

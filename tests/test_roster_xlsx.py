@@ -199,7 +199,7 @@ def test_a_file_naming_no_unit_is_the_units_named_after_it(tmp_path) -> None:
         (lambda path: None, "找不到文件"),
         (
             lambda path: path.write_text("not a workbook"),
-            "无法读取 roster.xlsx：请提供用 Excel 或 WPS",
+            "roster.xlsx 不是 .xlsx 文件，请用 Excel 或 WPS",
         ),
         (
             lambda path: workbook_with(path, [], header=["单位", "日期", "姓名", "电话"]),

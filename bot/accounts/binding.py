@@ -17,8 +17,18 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
+from bot.accounts.log import actor_name, record
 from bot.core.access import Actor, OfficeAction, Refusal, person_id, require_office
-from db.models import ChatBinding, Invitation, Person, Role, Unit, varchar_length
+from bot.core.messages import Message
+from db.models import (
+    AccessEventKind,
+    ChatBinding,
+    Invitation,
+    Person,
+    Role,
+    Unit,
+    varchar_length,
+)
 
 ROLE_WORDS: dict[str, Role] = {
     "成员": Role.MEMBER,
@@ -109,8 +119,9 @@ INVALID_CODE = "邀请码无效、已被使用或已过期，请向县督查室�
 
 def redeem(
     session: Session, *, code: str, telegram_user_id: int, display_name: str, now: datetime
-) -> Person:
-    """Bind this Telegram account with an invitation code; the code is then spent."""
+) -> tuple[Person, list[Message]]:
+    """Bind this Telegram account with an invitation code; the code is then spent.
+    Returns the person and the notices telling the office."""
     if session.scalar(select(Person.id).where(Person.telegram_user_id == telegram_user_id)):
         raise Refusal("您已经绑定过账号了，无需再用邀请码。发送 /help 查看可用功能。")
     code = code.strip().upper()
@@ -119,6 +130,7 @@ def redeem(
         .where(
             Invitation.code == code,
             Invitation.used_at.is_(None),
+            Invitation.revoked_at.is_(None),
             Invitation.expires_at > now,
         )
         .values(used_at=now, used_by_telegram_id=telegram_user_id)
@@ -145,7 +157,19 @@ def redeem(
         session.add(person)
     session.flush()  # the unique Telegram id is the rule if two codes race for one account
     invitation.person_id = person.id
-    return person
+    inviter = session.get(Person, invitation.created_by_id) if invitation.created_by_id else None
+    unit = session.get(Unit, person.unit_id) if person.unit_id is not None else None
+    told = record(
+        session,
+        AccessEventKind.BOUND,
+        f"{person.name}（Telegram ID {telegram_user_id}）用邀请码绑定为"
+        f"{unit.name + '的' if unit else ''}{ROLE_NAMES[Role(person.role)]}"
+        f"（邀请人：{actor_name(inviter)}）",
+        actor=person,
+        now=now,
+        person=person,
+    )
+    return person, told
 
 
 def bind_group(
@@ -156,9 +180,9 @@ def bind_group(
     title: str,
     unit_name: str | None,
     now: datetime,
-) -> Unit:
+) -> tuple[Unit, list[Message]]:
     """Make a group chat the unit's work group: a member binds their own unit's group;
-    a supervisor names the unit."""
+    a supervisor names the unit. Returns the unit and the notices telling the office."""
     if actor.role == Role.SUPERVISOR and unit_name:
         unit = session.scalar(select(Unit).where(Unit.name == unit_name.strip()))
         if unit is None:
@@ -177,10 +201,20 @@ def bind_group(
     if binding is None:
         binding = ChatBinding(chat_id=chat_id, created_at=now)
         session.add(binding)
+    if binding.unit_id == unit.id and binding.disabled_at is None:
+        return unit, []
     binding.unit = unit
     binding.title = title[:200] or None
     binding.disabled_at = None
-    return unit
+    told = record(
+        session,
+        AccessEventKind.GROUP_BOUND,
+        f"{actor.name} 把群“{title[:50] or chat_id}”绑定为{unit.name}的工作群",
+        actor=actor,
+        now=now,
+        chat_id=chat_id,
+    )
+    return unit, told
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 Each family of commands is one module here, holding its arguments and its
 handlers: `run` (run, migrate, demo), `ledger` (import, export, template,
 status), `reports` (chart, bulletin), `outbox` (send, outbox), `duty` (roster),
-`calendar` (holiday).
+`calendar` (holiday), `people` (people, invitations).
 A handler gets an `Invocation` and returns the exit code; one that touches the
 database opens one session and commits it once.
 """
@@ -17,14 +17,14 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import DBAPIError
 
-from bot.cli import calendar, duty, ledger, outbox, reports, run
+from bot.cli import calendar, duty, ledger, outbox, people, reports, run
 from bot.cli.invocation import Clock, Command, Invocation, database_trouble
 from bot.cli.parsing import ChineseArgumentParser
 from bot.settings import SettingsError, load_settings
 from db.migrate import SchemaTooNew
 
 # In the order `python -m bot -h` lists their commands.
-FAMILIES = (run, ledger, reports, outbox, duty, calendar)
+FAMILIES = (run, ledger, reports, outbox, duty, calendar, people)
 
 COMMANDS: dict[str, Command] = {
     name: handler for family in FAMILIES for name, handler in family.COMMANDS.items()
@@ -66,6 +66,10 @@ def _command(argv: Sequence[str] | None, clock: Clock | None) -> int:
     except SettingsError as error:
         print(error, file=sys.stderr)
         return 2
+    from bot.excel.limits import configure
+    from bot.runtime import file_limits
+
+    configure(file_limits(settings))  # files read without a database are bounded too
     if clock is None:
         from db.models import utcnow
 

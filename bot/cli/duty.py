@@ -126,6 +126,7 @@ def _roster(call: Invocation) -> int:
 
 def _roster_rows(call: Invocation, period: Any) -> Any:
     """The file's shifts, or the exit code after saying why there are none (1 or 2)."""
+    from bot.core.text import cut
     from bot.duty import RosterFileError, read_roster_xlsx
     from bot.duty.roster import WHOLE_SUBMISSION
 
@@ -142,8 +143,8 @@ def _roster_rows(call: Invocation, period: Any) -> Any:
             return 1
         undone = "导入" if args.roster_action == "import" else "检查"
         print(f"{args.file.name} 有 {len(reading.errors)} 处错误，未{undone}：", file=sys.stderr)
-        for problem in reading.errors:
-            print(f"  {problem}", file=sys.stderr)
+        for line in cut([f"  {problem}" for problem in reading.errors], 50, "处错误"):
+            print(line, file=sys.stderr)
         if args.unit is None and any("单位为空" in str(problem) for problem in reading.errors):
             print("（本单位自己的表可不填单位：加 --unit 单位名称）", file=sys.stderr)
         return 1

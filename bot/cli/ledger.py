@@ -83,8 +83,8 @@ def _import(call: Invocation) -> int:
         return 1
     if not result.ok:
         print(f"{args.file.name} 有 {len(result.errors)} 处错误，未导入任何内容：", file=sys.stderr)
-        for problem in result.errors:
-            print(f"  {problem}", file=sys.stderr)
+        for line in cut([f"  {problem}" for problem in result.errors], ERRORS_SHOWN, "处错误"):
+            print(line, file=sys.stderr)
         return 1
     print(
         f"导入完成（工作表“{result.sheet}”）：新增 {len(result.created)} · "
@@ -109,6 +109,9 @@ def _import(call: Invocation) -> int:
     if result.new_leaders:
         print(f"新建包联领导：{'、'.join(result.new_leaders)}（尚未绑定 Telegram）")
     return 0
+
+
+ERRORS_SHOWN = 50  # a file's problems listed; the rest are counted
 
 
 def _export(call: Invocation) -> int:

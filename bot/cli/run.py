@@ -90,6 +90,7 @@ def run_telegram(call: Invocation, *, sender_only: bool) -> int:
         token_secrets(settings.telegram_token)
         + url_secrets(settings.database_url)
         + url_secrets(settings.telegram_api_url or "")
+        + ([settings.webhook_secret] if settings.webhook_secret else [])
     )
     # httpx and PTB log the request URL, which holds the token.
     with masked_log_records(mask), _start_up_failure_told_once():

@@ -7,10 +7,21 @@ same rules as SQL filters, so `/status`, lists, exports and digests agree with
 what a person may change. The office's own tools (CLI, import, demo) act as
 `SYSTEM`, which may do everything; an unbound caller is `None` and may do
 nothing.
+
+Where a request is answered matters as much as who asks: in a group, every
+member of the group reads the answer. The wrapper states the chat once per
+update (`answering_in`), and `relation`, `scope_of`, `require_office` and
+`require_unit` read it here, so no handler checks the chat itself: a unit's
+work group sees that unit's tasks whoever asks, a group bound to no unit sees
+nothing about tasks, and office work (county-wide answers and files,
+invitations, people) happens only in private chats.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
@@ -40,6 +51,37 @@ SYSTEM: Final = System()
 Actor = Person | System
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where an answer is read: a private chat (also the CLI and jobs), or a group."""
+
+    group: bool = False
+    unit_id: int | None = None  # the unit whose work group it is, if any
+
+
+PRIVATE: Final = Place()
+# Set by the handler wrapper for one update; outside an update (CLI, jobs) it is PRIVATE.
+_place: ContextVar[Place] = ContextVar("place", default=PRIVATE)
+
+
+@contextmanager
+def answering_in(place: Place) -> Iterator[None]:
+    """Every access decision made meanwhile (in this thread) holds for `place`."""
+    token = _place.set(place)
+    try:
+        yield
+    finally:
+        _place.reset(token)
+
+
+def current_place() -> Place:
+    return _place.get()
+
+
+GROUP_NOT_BOUND = "本群还没有绑定责任单位，这里不显示督办事项。单位联络员可在本群发送 /bind 绑定。"
+PRIVATE_ONLY = "此功能涉及全县或人员信息，请在与机器人的私聊中使用。"
+
+
 def person_id(actor: Actor) -> int | None:
     """The id to record as who did it (None for the system)."""
     return actor.id
@@ -67,6 +109,7 @@ class OfficeAction(StrEnum):
     IMPORT_ROSTERS = "import_rosters"  # a whole county's duty rosters at once
     DUTY_LOG = "duty_log"  # every unit's 到岗确认 and 查岗 answers
     PENDING = "pending"  # what waits on the office, with its buttons
+    MANAGE_PEOPLE = "manage_people"  # remove, move, unbind, revoke; the access log
 
 
 class Relation(StrEnum):
@@ -115,15 +158,34 @@ ACTION_WORDS: Final[dict[TaskAction | OfficeAction, str]] = {
     OfficeAction.IMPORT_ROSTERS: "导入全县值班表",
     OfficeAction.DUTY_LOG: "查看各单位值班记录",
     OfficeAction.PENDING: "查看待督查室处理的事项",
+    OfficeAction.MANAGE_PEOPLE: "管理人员、工作群和邀请码",
 }
 
 
 def relation(actor: Actor | None, task: Task) -> Relation:
-    """How `actor` stands to `task`.
+    """How `actor` stands to `task`, where the answer is read.
+
+    In a group, only the tasks of the group's unit are related to anyone:
+    a supervisor's card buttons act there only on that unit's tasks.
+    """
+    place = _place.get()
+    if place.group and isinstance(actor, Person) and not _concerns(task, place.unit_id):
+        return Relation.UNRELATED
+    return _relation(actor, task)
+
+
+def _concerns(task: Task, unit_id: int | None) -> bool:
+    """Whether `unit_id` leads or cooperates on `task`.
 
     Through the relationships, not the *_id columns: a task created in this
     transaction has its objects set but its foreign keys not yet flushed.
     """
+    if unit_id is None:
+        return False
+    return task.lead_unit.id == unit_id or any(u.id == unit_id for u in task.cooperating_units)
+
+
+def _relation(actor: Actor | None, task: Task) -> Relation:
     if actor is None or (isinstance(actor, Person) and not actor.active):
         return Relation.UNRELATED
     if actor.role == Role.SUPERVISOR:
@@ -140,7 +202,7 @@ def relation(actor: Actor | None, task: Task) -> Relation:
         return Relation.UNRELATED
     if task.lead_unit.id == unit_id:
         return Relation.LEAD_UNIT
-    if any(unit.id == unit_id for unit in task.cooperating_units):
+    if _concerns(task, unit_id):
         return Relation.COOPERATING_UNIT
     return Relation.UNRELATED
 
@@ -168,7 +230,9 @@ def require(actor: Actor | None, action: TaskAction, task: Task) -> None:
 
 
 def require_office(actor: Actor | None, action: OfficeAction) -> None:
-    """Refuse unless `actor` may do an office action (supervisors only)."""
+    """Refuse unless `actor` may do an office action (supervisors only, in private)."""
+    if isinstance(actor, Person) and _place.get().group:
+        raise Refusal(PRIVATE_ONLY)
     if (
         actor is not None
         and (not isinstance(actor, Person) or actor.active)
@@ -179,14 +243,31 @@ def require_office(actor: Actor | None, action: OfficeAction) -> None:
 
 
 def require_unit(actor: Actor | None, unit_id: int, what: str) -> None:
-    """A unit's own business (its duty roster): its members and the supervisors."""
+    """A unit's own business (its duty roster): its members and the supervisors,
+    in a private chat or in that unit's own work group."""
     if actor is None or (isinstance(actor, Person) and not actor.active):
         raise Refusal(f"只有本单位联络员和督查室可以{what}。")
+    place = _place.get()
+    if isinstance(actor, Person) and place.group and place.unit_id != unit_id:
+        raise Refusal(f"本群不是该单位的工作群，请在私聊中{what}。")
     if actor.role == Role.SUPERVISOR:
         return
     if actor.role == Role.MEMBER and isinstance(actor, Person) and actor.unit_id == unit_id:
         return
     raise Refusal(f"只有本单位联络员和督查室可以{what}。")
+
+
+def require_unbind(actor: Actor | None, unit_id: int | None, *, chat_admin: bool) -> None:
+    """A work group is unbound by the group's own administrator, the unit's liaison, or
+    the office (in the group, or from /people in private)."""
+    if chat_admin or actor is SYSTEM:
+        return
+    if isinstance(actor, Person) and actor.active:
+        if actor.role == Role.SUPERVISOR:
+            return
+        if actor.role == Role.MEMBER and unit_id is not None and actor.unit_id == unit_id:
+            return
+    raise Refusal("只有本群管理员、本单位联络员或督查室可以解绑本群。")
 
 
 def require_duty_answer(actor: Actor | None, *, unit_id: int, asked_id: int | None) -> None:
@@ -269,7 +350,27 @@ NOTHING: Final = Scope()
 
 
 def scope_of(actor: Actor | None) -> Scope:
-    """What `actor` may read, matching `relation` row for row."""
+    """What `actor` may read where the answer is read.
+
+    In a group everyone present reads the answer, so a bound person asking
+    there gets what the group's unit sees, whoever they are; a group bound to
+    no unit sees nothing.
+    """
+    held = _scope_of(actor)
+    place = _place.get()
+    if not place.group or not isinstance(actor, Person) or not actor.active:
+        return held
+    return Scope(unit_id=place.unit_id) if place.unit_id is not None else NOTHING
+
+
+def no_scope_text() -> str:
+    """What to say when `scope_of` sees nothing."""
+    if _place.get().group:
+        return GROUP_NOT_BOUND
+    return "您的账号还没有关联责任单位，请联系县督查室。"
+
+
+def _scope_of(actor: Actor | None) -> Scope:
     if actor is None or (isinstance(actor, Person) and not actor.active):
         return NOTHING
     if actor.role == Role.SUPERVISOR:

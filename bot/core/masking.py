@@ -12,7 +12,7 @@ import re
 import traceback
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from urllib.parse import unquote
+from urllib.parse import quote, quote_plus, unquote
 
 MASK = "***"
 
@@ -70,17 +70,32 @@ def token_secrets(token: str | None) -> list[str]:
     return [token.split(":", 1)[1] if _BOT_ID.match(token) else token]
 
 
+def _forms(secret: str) -> set[str]:
+    """The ways a secret shows up in text: as is, percent-encoded (once, or twice when a
+    URL holding it is encoded again); case is ignored when matching, since libraries
+    lowercase error texts (python-telegram-bot does with a Bot API's descriptions)."""
+    once = {quote(secret, safe=""), quote_plus(secret), quote(secret)}
+    return {secret, *once, *(quote(form, safe="") for form in once)}
+
+
 class Masker:
-    """Replaces known secret strings in any text."""
+    """Replaces known secret strings in any text, whatever their case or encoding."""
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         unique = {s for s in secrets if len(s) >= _SHORTEST_MASKED_IN_TEXT}
+        forms = {form for secret in unique for form in _forms(secret)}
         # Longest first, so a secret that contains another is masked whole.
         self.secrets = sorted(unique, key=len, reverse=True)
+        ordered = sorted(forms, key=len, reverse=True)
+        self._pattern = (
+            re.compile("|".join(re.escape(form) for form in ordered), re.IGNORECASE)
+            if ordered
+            else None
+        )
 
     def __call__(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, MASK)
+        if self._pattern is not None:
+            text = self._pattern.sub(MASK, text)
         text = _URL_PASSWORD.sub(rf"\g<head>{MASK}@", text)
         return _QUERY_PASSWORD.sub(rf"\g<head>{MASK}", text)
 

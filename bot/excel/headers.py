@@ -22,6 +22,7 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
+from bot.excel.limits import FileRejected, check_workbook
 from bot.excel.text import cell_name
 
 # Files often start with a title row or two (which may itself hold a column's word).
@@ -70,6 +71,10 @@ def open_workbook(path: Path, kind: WorkbookKind) -> Workbook:
         raise kind.error(f"找不到文件 {path}，请检查路径。")
     if not os.access(path, os.R_OK):
         raise kind.error(f"没有权限读取 {path.name}，请检查文件权限。")
+    try:
+        check_workbook(path, kind.noun)  # bounds first: nothing hostile reaches openpyxl
+    except FileRejected as rejected:
+        raise kind.error(str(rejected)) from None
     try:
         return load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl fails in many ways on damaged or foreign files

@@ -20,6 +20,7 @@ from bot.core.access import Refusal
 from bot.core.messages import Button
 from db.keys import existing_keys, insert_new
 from db.models import OutboxKind, OutboxMessage, OutboxState
+from db.updates import updated_rows
 
 WAITING = (OutboxState.PENDING, OutboxState.FAILED)
 
@@ -106,6 +107,18 @@ def cancel_for_task(session: Session, task_id: int | None, *, now: datetime, why
         )
         .values(state=OutboxState.CANCELLED, last_error=why)
         .execution_options(synchronize_session=False)
+    )
+
+
+def cancel_for_chat(session: Session, chat_id: int, *, why: str) -> int:
+    """Take back everything still waiting for a chat the bot must no longer write to
+    (a person removed or moved, a group unbound); returns how many rows."""
+    return updated_rows(
+        session,
+        update(OutboxMessage)
+        .where(OutboxMessage.chat_id == chat_id, OutboxMessage.state.in_(WAITING))
+        .values(state=OutboxState.CANCELLED, last_error=why)
+        .execution_options(synchronize_session=False),
     )
 
 

@@ -6,7 +6,16 @@ and `from db.models import Task` works wherever a model is needed.
 
 from __future__ import annotations
 
-from db.models.accounts import ChatBinding, Invitation, Person, Role, Unit, UnitKind
+from db.models.accounts import (
+    AccessEvent,
+    AccessEventKind,
+    ChatBinding,
+    Invitation,
+    Person,
+    Role,
+    Unit,
+    UnitKind,
+)
 from db.models.base import NAMING_CONVENTION, Base, EnumString, UTCDateTime, utcnow, varchar_length
 from db.models.calendar import CalendarOverrideRow
 from db.models.duty import DutyCheck, DutyCheckKind, DutyPost, DutyRoster, RosterShift
@@ -30,6 +39,8 @@ from db.models.reports import Bulletin, UnitSnapshot
 
 __all__ = [
     "NAMING_CONVENTION",
+    "AccessEvent",
+    "AccessEventKind",
     "Attachment",
     "Base",
     "Bulletin",

@@ -94,3 +94,33 @@ class Invitation(Base):
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
     used_by_telegram_id: Mapped[int | None] = mapped_column(BigInteger)
+    # Spent without binding anyone: revoked by a supervisor, or seen in a group chat.
+    revoked_at: Mapped[datetime | None]
+    revoke_reason: Mapped[str | None] = mapped_column(String(20))
+
+    unit: Mapped[Unit | None] = relationship()
+
+
+class AccessEventKind(StrEnum):
+    BOUND = "bound"  # a person bound their account with a code
+    GROUP_BOUND = "group_bound"  # a group became a unit's work group
+    REMOVED = "removed"
+    MOVED = "moved"  # another unit or role
+    GROUP_UNBOUND = "group_unbound"  # /unbind, a supervisor, or the bot removed from it
+    CODE_LEAKED = "code_leaked"  # a code shown in a group: spent at once
+    CODE_REVOKED = "code_revoked"
+
+
+class AccessEvent(Base):
+    """The access log: who may reach the bot, and every change to it, one line each."""
+
+    __tablename__ = "access_events"
+    __table_args__ = (check_in("kind", AccessEventKind),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    kind: Mapped[AccessEventKind] = mapped_column(EnumString(AccessEventKind))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))  # None: the terminal
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    text: Mapped[str] = mapped_column(String(500))  # the line shown, in Chinese
