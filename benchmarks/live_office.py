@@ -89,10 +89,19 @@ def seed(url: str, folder: Path) -> Path:
     return path
 
 
+LIBFAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
+
+
+def _faked(env: dict[str, str], moment: str) -> dict[str, str]:
+    """libfaketime preloaded into the process itself: the `faketime` wrapper forks, so a
+    signal sent to it would miss the bot (and leave it running)."""
+    return {**env, "LD_PRELOAD": LIBFAKETIME, "FAKETIME": moment}
+
+
 def run(env: dict[str, str], moment: str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        ["faketime", "-f", moment, sys.executable, "-m", "bot", *args],
-        env=env,
+        [sys.executable, "-m", "bot", *args],
+        env=_faked(env, moment),
         check=True,
         capture_output=True,
         text=True,
@@ -100,8 +109,10 @@ def run(env: dict[str, str], moment: str, *args: str) -> subprocess.CompletedPro
 
 
 def start(env: dict[str, str], moment: str) -> subprocess.Popen[bytes]:
-    command = ["faketime", "-f", moment, sys.executable, "-m", "bot"]
-    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    command = [sys.executable, "-m", "bot"]
+    return subprocess.Popen(
+        command, env=_faked(env, moment), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
 
 
 def stop(bot: subprocess.Popen[bytes]) -> None:
@@ -114,7 +125,7 @@ def stop(bot: subprocess.Popen[bytes]) -> None:
 
 
 def main() -> int:
-    if shutil.which("faketime") is None:
+    if not Path(LIBFAKETIME).exists():
         print("需要 faketime（Debian: apt install faketime）")
         return 2
     api = OfficeBotApi()
