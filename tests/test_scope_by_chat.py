@@ -42,6 +42,10 @@ COMMANDS = [
     "/verify DB-0002",
     "/return DB-0002 材料不全",
     "/holiday",
+    "/pending",
+    "/redate DB-0002 下月底 工期调整",
+    "/people",
+    "/invitations",
 ]
 CHATS = ["private", "own group", "other group", "unbound group"]
 ROLES = ["supervisor", "leader", "member"]
