@@ -200,3 +200,25 @@ def test_a_milestone_cell_may_hold_its_date_and_title_together(session, tmp_path
     assert [str(error) for error in result.errors] == []
     task = session.scalar(select(Task))
     assert [(m.title, m.due_at) for m in task.milestones] == [("完成摸排", local(2026, 12, 8, 18))]
+
+
+def test_a_ledger_holding_only_its_header_says_it_has_no_rows(  # type: ignore[no-untyped-def]
+    workdir, settings, engine, monkeypatch, capsys
+) -> None:
+    from openpyxl import Workbook
+
+    from bot.cli import main
+    from bot.excel import TEMPLATE_COLUMNS
+
+    monkeypatch.setenv("DUBAN_DATABASE_URL", settings.database_url)
+    workbook = Workbook()
+    workbook.active.title = "督办台账"
+    workbook.active.append(TEMPLATE_COLUMNS)
+    workbook.save(workdir / "空台账.xlsx")
+    assert main(["import", str(workdir / "空台账.xlsx")]) == 1
+    printed = capsys.readouterr()
+    assert "导入完成" not in printed.out
+    assert printed.err.strip() == (
+        "空台账.xlsx 的工作表“督办台账”在表头下没有事项行，未导入任何内容："
+        "请在表头下逐行填写事项（每行一项）后再导入。"
+    )

@@ -16,6 +16,7 @@ from bot.calendar.workcalendar import WorkCalendar
 from bot.core.access import SYSTEM
 from bot.excel.names import NearNames, name_key
 from bot.excel.reading import WHOLE_FILE, LedgerRow, RowError, clean_text, read_ledger
+from bot.excel.sheets import LedgerFileError
 from bot.ledger.changes import LedgerError, change_task, create_task, guess_unit_kind
 from bot.ledger.codes import next_task_codes, reserve_codes
 from bot.ledger.states import STATE_LABELS
@@ -60,6 +61,13 @@ class ImportResult:
         ]
 
 
+def _no_rows(file_name: str, sheet: str) -> str:
+    return (
+        f"{file_name} 的工作表“{sheet}”在表头下没有事项行，未导入任何内容："
+        "请在表头下逐行填写事项（每行一项）后再导入。"
+    )
+
+
 def _row_list(numbers: list[int], shown: int = 10) -> str:
     """2、5、8 — or, for a long list, the first ten and how many in all."""
     if len(numbers) <= shown:
@@ -83,7 +91,8 @@ def import_ledger(
     unit and title (names compared folded), else a new task. A new unit one
     character from a known one is a question, not a guess: the import stops
     unless `new_units` names it. Writes are flushed, not committed: the caller's
-    unit of work commits.
+    unit of work commits. A file that cannot be read, or whose sheet has no task
+    rows under its header, raises `LedgerFileError`.
     """
     ledger = read_ledger(path, now=now, zone=zone, calendar=calendar, end_of_day=end_of_day)
     result = ImportResult(
@@ -95,6 +104,8 @@ def import_ledger(
     if result.errors:
         return result
     rows = ledger.rows
+    if not rows:  # “导入完成 新增 0 项” would hide a file saved before it was filled
+        raise LedgerFileError(_no_rows(path.name, ledger.sheet))
     for row in rows:
         warning = row.deadline and calendar_warning(row.deadline, now.astimezone(zone), calendar)
         if warning:
