@@ -67,6 +67,7 @@ class OfficeAction(StrEnum):
     IMPORT_ROSTERS = "import_rosters"  # a whole county's duty rosters at once
     DUTY_LOG = "duty_log"  # every unit's 到岗确认 and 查岗 answers
     PENDING = "pending"  # what waits on the office, with its buttons
+    IMPORT_LEDGER = "import_ledger"  # a ledger .xlsx sent in chat, imported on 确认导入
 
 
 class Relation(StrEnum):
@@ -115,6 +116,7 @@ ACTION_WORDS: Final[dict[TaskAction | OfficeAction, str]] = {
     OfficeAction.IMPORT_ROSTERS: "导入全县值班表",
     OfficeAction.DUTY_LOG: "查看各单位值班记录",
     OfficeAction.PENDING: "查看待督查室处理的事项",
+    OfficeAction.IMPORT_LEDGER: "导入台账",
 }
 
 
@@ -167,15 +169,19 @@ def require(actor: Actor | None, action: TaskAction, task: Task) -> None:
     raise Refusal(f"只有督查室可以{what}。")
 
 
-def require_office(actor: Actor | None, action: OfficeAction) -> None:
-    """Refuse unless `actor` may do an office action (supervisors only)."""
-    if (
+def may_office(actor: Actor | None, action: OfficeAction) -> bool:
+    """Whether `actor` may do an office action (supervisors only)."""
+    return (
         actor is not None
         and (not isinstance(actor, Person) or actor.active)
         and action in OFFICE_RIGHTS[actor.role]
-    ):
-        return
-    raise Refusal(f"只有督查室可以{ACTION_WORDS[action]}。")
+    )
+
+
+def require_office(actor: Actor | None, action: OfficeAction) -> None:
+    """Refuse unless `actor` may do an office action."""
+    if not may_office(actor, action):
+        raise Refusal(f"只有督查室可以{ACTION_WORDS[action]}。")
 
 
 def require_unit(actor: Actor | None, unit_id: int, what: str) -> None:

@@ -159,3 +159,13 @@ def spend(session: Session, press: Pressed, *, now: datetime) -> None:
     )
     if spent != len(tokens):
         raise Refusal(USED_BUTTON)
+
+
+def drop_payload(session: Session, press: Pressed) -> None:
+    """Forget a spent button's payload once acted on (a ledger file's bytes)."""
+    session.execute(
+        update(ButtonRef)
+        .where(ButtonRef.id == press.ref_id)
+        .values(payload=None)
+        .execution_options(synchronize_session=False)
+    )
