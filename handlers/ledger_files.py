@@ -21,7 +21,14 @@ from bot.core.buttons import CANCEL, Choice, Pressed, choice_buttons, drop_paylo
 from bot.core.messages import IncomingFile, Message, Reply
 from bot.core.transaction import unit_of_work
 from bot.excel import LedgerFileError, NotALedgerError
-from bot.excel.offer import LedgerImport, done_text, file_name_of, import_bytes, offer_text
+from bot.excel.offer import (
+    LedgerImport,
+    done_text,
+    file_name_of,
+    import_bytes,
+    near_units,
+    offer_text,
+)
 from bot.runtime import Runtime
 from db.models import Person
 from handlers.context import BOUND, FETCH_LIMIT, Call, handler, runtime_of
@@ -58,7 +65,9 @@ def _is_document(file: IncomingFile) -> bool:
     return file.kind == "document"
 
 
-def _import(call: Call, content: bytes, file_name: str, *, keep: bool) -> LedgerImport:
+def _import(
+    call: Call, content: bytes, file_name: str, *, keep: bool, new_units: list[str] | None = None
+) -> LedgerImport:
     try:
         return import_bytes(
             call.session,
@@ -69,6 +78,7 @@ def _import(call: Call, content: bytes, file_name: str, *, keep: bool) -> Ledger
             zone=call.runtime.zone,
             calendar=call.runtime.calendar(call.session),
             end_of_day=call.runtime.settings.end_of_day,
+            new_units=new_units or (),
         )
     except NotALedgerError:
         raise
@@ -88,18 +98,25 @@ def _offer(call: Call) -> Reply:
         tried = _import(call, document.content, name, keep=False)
     except NotALedgerError:
         return answer_plain(call)  # some other table: evidence, as any file
+    asked, confirmed = None, near_units(tried)
+    if tried.only_near_units:  # asked in the echo; 确认导入 confirms them (the CLI's --new-unit)
+        asked, tried = tried, _import(call, document.content, name, keep=False, new_units=confirmed)
     if not tried.result.ok or tried.changes_nothing:
         return offer_text(tried)
     # The bytes (at most FETCH_LIMIT) wait in the one-time button: confirming imports
     # exactly the file echoed, checked again then; used, they are dropped.
-    payload = {"file": name, "content": base64.b64encode(document.content).decode("ascii")}
+    payload = {
+        "file": name,
+        "content": base64.b64encode(document.content).decode("ascii"),
+        "new_units": confirmed if asked is not None else [],
+    }
     confirm, cancel = choice_buttons(
         call.session,
         owner=call.caller,
         choices=[Choice(IMPORT_LEDGER, "确认导入", payload), Choice(CANCEL, "取消")],
         now=call.now(),
     )
-    return Message(offer_text(tried), buttons=((confirm, cancel),))
+    return Message(offer_text(tried, asked), buttons=((confirm, cancel),))
 
 
 def _confirm(call: Call, button: Pressed) -> Reply:
@@ -109,7 +126,9 @@ def _confirm(call: Call, button: Pressed) -> Reply:
     content = base64.b64decode(button.payload["content"])
     drop_payload(call.session, button)
     try:
-        done = _import(call, content, button.payload["file"], keep=True)
+        done = _import(
+            call, content, button.payload["file"], keep=True, new_units=button.payload["new_units"]
+        )
     except NotALedgerError as error:
         raise Refusal(str(error)) from error
     return done_text(done)

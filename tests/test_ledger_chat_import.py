@@ -142,3 +142,23 @@ async def test_other_files_stay_evidence(bot_app, session, clock) -> None:  # ty
     assert answer.params["text"].startswith("已记录：")
     assert answer.params["text"].endswith("（附佐证材料 1 份）")
     assert _tasks(session) == [(task.code, task.title)]
+
+
+async def test_a_new_unit_one_character_from_a_known_one_is_asked_in_the_echo(
+    bot_app, session, clock
+) -> None:  # type: ignore[no-untyped-def]
+    clock.set(NOW)
+    county = make_county(session)
+    supervisor = county.supervisor.telegram_user_id
+    near = ["", "街巷硬化", "县往建局", "", "", "2026-12-31", "", ""]
+    offer = await _send_file(bot_app, supervisor, "near", "台账.xlsx", _workbook([near]))
+    assert offer.params["text"].split("\n")[:5] == [
+        "请先核对：",
+        "  第 2 行：新单位“县往建局”与已有单位“县住建局”只差一个字",
+        "写错了请改正后重新发送；确是另一个单位，按“确认导入”将新建它。",
+        "请核对台账 台账.xlsx（工作表“督办台账”）：导入后将新增 1 · 更新 0 · 未变 0。"
+        "无误后按“确认导入”：",
+        "新增：",
+    ]
+    await _press(bot_app, supervisor, offer.buttons()["确认导入"])
+    assert _tasks(session) == [("DB-0001", "街巷硬化")]

@@ -40,6 +40,9 @@ class ImportResult:
     unchanged: int = 0
     new_units: list[str] = field(default_factory=list)
     new_leaders: list[str] = field(default_factory=list)
+    # New units one character from another, each (row, name, what it is close to): the
+    # import stops on them until confirmed (`new_units`).
+    near_units: list[tuple[int, str, str]] = field(default_factory=list)
     # (row, the words, what they were read as) for deadlines written in words.
     resolved: list[tuple[int, str, datetime]] = field(default_factory=list)
     # (row, code, the words, what they read as now, the deadline kept): the same words
@@ -116,7 +119,10 @@ def import_ledger(
         if result.errors:  # still all or nothing
             rows_written.rollback()
             return ImportResult(
-                errors=result.errors, sheet=result.sheet, ignored_columns=result.ignored_columns
+                errors=result.errors,
+                sheet=result.sheet,
+                ignored_columns=result.ignored_columns,
+                near_units=result.near_units,
             )
     return result
 
@@ -208,6 +214,7 @@ class _LedgerWriter:
             else f"已有单位“{self.units[other].name}”"
             for other in near
         )
+        self.result.near_units.append((row, name, known))
         self.result.errors.append(
             RowError(
                 row,

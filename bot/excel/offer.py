@@ -9,6 +9,7 @@ first); still all rows or none.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
@@ -41,6 +42,17 @@ class LedgerImport:
     def changes_nothing(self) -> bool:
         return self.result.ok and not self.result.created and not self.result.updated
 
+    @property
+    def only_near_units(self) -> bool:
+        """Stopped only by new units one character from others: a question, not an error."""
+        return bool(self.result.near_units) and len(self.result.errors) == len(
+            self.result.near_units
+        )
+
+
+def near_units(tried: LedgerImport) -> list[str]:
+    return list(dict.fromkeys(name for _, name, _ in tried.result.near_units))
+
 
 def file_name_of(written: str | None) -> str:
     """The name as sent, without folders, or 台账.xlsx when none is usable."""
@@ -58,8 +70,10 @@ def import_bytes(
     zone: ZoneInfo,
     calendar: WorkCalendar,
     end_of_day: time,
+    new_units: Collection[str] = (),
 ) -> LedgerImport:
     """Import `content` as a ledger; `keep=False` rolls it back after looking (the echo).
+    `new_units`: new units confirmed though one character from another (see `near_units`).
 
     Raises `LedgerFileError` (`NotALedgerError`: no ledger header at all) as the
     importer does. Flushes only: the caller's unit of work commits.
@@ -69,7 +83,13 @@ def import_bytes(
         path.write_bytes(content)
         with session.begin_nested() as trial:
             result = import_ledger(
-                session, path, now=now, zone=zone, calendar=calendar, end_of_day=end_of_day
+                session,
+                path,
+                now=now,
+                zone=zone,
+                calendar=calendar,
+                end_of_day=end_of_day,
+                new_units=new_units,
             )
             # New tasks by title in the echo: the codes are drawn again on 确认导入.
             created = _task_lines(session, result.created[:SHOWN], with_code=keep)
@@ -97,11 +117,23 @@ def _task_lines(session: Session, codes: list[str], *, with_code: bool) -> list[
     return lines
 
 
-def offer_text(tried: LedgerImport) -> str:
-    """The echo of a ledger sent in chat: what 确认导入 would do, or why it cannot."""
+def offer_text(tried: LedgerImport, asked: LedgerImport | None = None) -> str:
+    """The echo of a ledger sent in chat: what 确认导入 would do, or why it cannot.
+    `asked`: the same file stopped by near unit names, asked about before the echo of
+    `tried`, its import with them confirmed."""
     result = tried.result
     if not result.ok:
         return errors_text(tried)
+    question = []
+    if asked is not None:
+        question = [
+            "请先核对：",
+            *[
+                f"  第 {row} 行：新单位“{name}”与{known}只差一个字"
+                for row, name, known in asked.result.near_units
+            ],
+            "写错了请改正后重新发送；确是另一个单位，按“确认导入”将新建它。",
+        ]
     if tried.changes_nothing:
         return (
             f"{tried.file_name}（工作表“{result.sheet}”）与系统中的台账一致："
@@ -116,7 +148,7 @@ def offer_text(tried: LedgerImport) -> str:
         lines += ["新增：", *_listed(tried.created, len(result.created), "项")]
     if result.updated:
         lines += ["更新：", *_listed(tried.updated, len(result.updated), "项")]
-    return "\n".join(lines + _notes(result))
+    return "\n".join(question + lines + _notes(result))
 
 
 def done_text(done: LedgerImport) -> str:
