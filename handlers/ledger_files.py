@@ -17,7 +17,7 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bot.core.access import OfficeAction, Refusal, may_office, require_office
-from bot.core.buttons import CANCEL, Choice, Pressed, choice_buttons, drop_payload
+from bot.core.buttons import Choice, Pressed, choice_buttons, drop_payloads
 from bot.core.messages import IncomingFile, Message, Reply
 from bot.core.transaction import unit_of_work
 from bot.excel import LedgerFileError, NotALedgerError
@@ -35,6 +35,7 @@ from handlers.context import BOUND, FETCH_LIMIT, Call, handler, runtime_of
 from handlers.dispatch import add_button, answer_plain
 
 IMPORT_LEDGER = "import_ledger"
+CANCEL_IMPORT = "cancel_import"
 NOT_FETCHED = f"文件太大（超过 {FETCH_LIMIT // (1024 * 1024)} MB）或没能下载，请稍后重新发送。"
 
 LEDGER_DOCUMENT = (
@@ -113,7 +114,7 @@ def _offer(call: Call) -> Reply:
     confirm, cancel = choice_buttons(
         call.session,
         owner=call.caller,
-        choices=[Choice(IMPORT_LEDGER, "确认导入", payload), Choice(CANCEL, "取消")],
+        choices=[Choice(IMPORT_LEDGER, "确认导入", payload), Choice(CANCEL_IMPORT, "取消")],
         now=call.now(),
     )
     return Message(offer_text(tried, asked), buttons=((confirm, cancel),))
@@ -124,7 +125,7 @@ def _confirm(call: Call, button: Pressed) -> Reply:
     require_office(call.caller, OfficeAction.IMPORT_LEDGER)
     assert button.payload is not None
     content = base64.b64decode(button.payload["content"])
-    drop_payload(call.session, button)
+    drop_payloads(call.session, button)
     try:
         done = _import(
             call, content, button.payload["file"], keep=True, new_units=button.payload["new_units"]
@@ -134,8 +135,14 @@ def _confirm(call: Call, button: Pressed) -> Reply:
     return done_text(done)
 
 
+def _cancel(call: Call, button: Pressed) -> Reply:
+    drop_payloads(call.session, button)  # the file's bytes go with the offer
+    return "已取消，未导入。"
+
+
 def register(app: Application) -> None:
     # After the duty rosters (a roster .xlsx is theirs); before the replies and plain
     # messages of group 1, which take any other file as evidence.
     app.add_handler(MessageHandler(LEDGER_DOCUMENT, ledger_file))
     add_button(IMPORT_LEDGER, _confirm, one_time=True)
+    add_button(CANCEL_IMPORT, _cancel, one_time=True)

@@ -84,8 +84,22 @@ async def test_a_supervisors_ledger_is_echoed_and_imported_on_confirm(
     assert _tasks(session) == [("DB-0001", "农村改厕1200户"), ("DB-0002", "街巷硬化")]
     # Pressed once; the file's bytes are not kept once used.
     assert await _press(bot_app, supervisor, offer.buttons()["确认导入"]) == USED_BUTTON
+    session.rollback()
     kept = session.scalar(select(func.count()).where(ButtonRef.payload.like("%content%")))
     assert kept == 0
+    # 取消: nothing imported, and the bytes go too.
+    same = await _send_file(bot_app, supervisor, "same", "十二月台账.xlsx", content)
+    assert same.params["text"] == (
+        "十二月台账.xlsx（工作表“督办台账”）与系统中的台账一致：2 项均未变，无需导入。"
+    )
+    more = _workbook([["", "污水管网", "城关镇", "", "", "2026-12-31", "", ""]])
+    again = await _send_file(bot_app, supervisor, "again", "补充.xlsx", more)
+    assert again.params["text"].startswith("请核对台账")
+    assert await _press(bot_app, supervisor, again.buttons()["取消"]) == "已取消，未导入。"
+    session.rollback()
+    kept = session.scalar(select(func.count()).where(ButtonRef.payload.like("%content%")))
+    assert kept == 0
+    assert len(_tasks(session)) == 2
 
 
 async def test_a_ledger_with_errors_lists_them_by_row_and_offers_nothing(

@@ -161,11 +161,12 @@ def spend(session: Session, press: Pressed, *, now: datetime) -> None:
         raise Refusal(USED_BUTTON)
 
 
-def drop_payload(session: Session, press: Pressed) -> None:
-    """Forget a spent button's payload once acted on (a ledger file's bytes)."""
+def drop_payloads(session: Session, press: Pressed) -> None:
+    """Forget what a spent button and those offered with it carried (a ledger file's
+    bytes), once confirmed or cancelled."""
     session.execute(
         update(ButtonRef)
-        .where(ButtonRef.id == press.ref_id)
+        .where(ButtonRef.token.in_(press.together) | (ButtonRef.id == press.ref_id))
         .values(payload=None)
         .execution_options(synchronize_session=False)
     )
