@@ -25,6 +25,7 @@ from handlers import (
     duty,
     extensions,
     ledger,
+    ledger_files,
     office,
     people,
     progress,
@@ -67,5 +68,6 @@ def register_all(app: Application) -> None:
     office.register(app)  # 签收, /pending; a leader's reply is a 批示 (an interceptor)
     calendar.register(app)  # /holiday
     duty.register(app)  # /duty, roster files; answers to duty prompts
+    ledger_files.register(app)  # the office's ledger .xlsx in chat (after the rosters)
     progress.register(app)  # replies that report progress, plain messages naming a task
     dispatch.register(app, group=REPLIES_GROUP)  # buttons, replies, plain messages

@@ -76,7 +76,8 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(session, tmp_path) -> 
         "请写成：下周五前、3个工作日内、2026-06-30 这样的期限。",
         "第 5 行：编号 DB-0001 与第 2 行重复",
         "第 6 行：牵头单位为空（如用了合并单元格，请取消合并并逐行填写）",
-        "第 6 行：节点无法识别：节点“6月15日”应写成“日期 节点名称”，如“2026-06-30 完成立项”",
+        "第 6 行：节点无法识别：节点“6月15日”应写成“日期 节点名称”，"
+        "如“2026-06-30 完成立项”或“12月8日前完成摸排”",
     ]
     assert (count(session, Task), count(session, Unit), count(session, TaskEvent)) == (0, 0, 0)
 

@@ -167,3 +167,58 @@ async def test_a_member_cannot_bind_a_group_to_another_unit(bot_app, session) ->
     assert session.scalars(select(ChatBinding)).all() == []
     await app.process_update(message_update(app.bot, member, "/bind 城关镇", chat_id=group))
     assert request.sent(group)[-1].params["text"].startswith("本群已绑定为城关镇的工作群。")
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "12月8日前完成摸排",
+        "完成摸排（12月8日前）",
+        "完成摸排(12月8日前)",
+        "12月8日前 完成摸排",
+        "2026年12月8日完成摸排",
+    ],
+)
+def test_a_milestone_cell_may_hold_its_date_and_title_together(session, tmp_path, cell) -> None:  # type: ignore[no-untyped-def]
+    from datetime import time
+
+    from openpyxl import Workbook
+    from sqlalchemy import select
+
+    from bot.excel import TEMPLATE_COLUMNS, import_ledger
+    from db.models import Task
+    from tests.conftest import SHANGHAI
+    from tests.deadline_phrases import CALENDAR
+
+    workbook = Workbook()
+    workbook.active.append(TEMPLATE_COLUMNS)
+    workbook.active.append(["", "农村改厕", "城关镇", "", "", "2026-12-31", cell, ""])
+    path = tmp_path / "台账.xlsx"
+    workbook.save(path)
+    options = {"zone": SHANGHAI, "calendar": CALENDAR, "end_of_day": time(18)}
+    result = import_ledger(session, path, now=local(2026, 11, 20, 10), **options)
+    assert [str(error) for error in result.errors] == []
+    task = session.scalar(select(Task))
+    assert [(m.title, m.due_at) for m in task.milestones] == [("完成摸排", local(2026, 12, 8, 18))]
+
+
+def test_a_ledger_holding_only_its_header_says_it_has_no_rows(  # type: ignore[no-untyped-def]
+    workdir, settings, engine, monkeypatch, capsys
+) -> None:
+    from openpyxl import Workbook
+
+    from bot.cli import main
+    from bot.excel import TEMPLATE_COLUMNS
+
+    monkeypatch.setenv("DUBAN_DATABASE_URL", settings.database_url)
+    workbook = Workbook()
+    workbook.active.title = "督办台账"
+    workbook.active.append(TEMPLATE_COLUMNS)
+    workbook.save(workdir / "空台账.xlsx")
+    assert main(["import", str(workdir / "空台账.xlsx")]) == 1
+    printed = capsys.readouterr()
+    assert "导入完成" not in printed.out
+    assert printed.err.strip() == (
+        "空台账.xlsx 的工作表“督办台账”在表头下没有事项行，未导入任何内容："
+        "请在表头下逐行填写事项（每行一项）后再导入。"
+    )

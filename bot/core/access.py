@@ -110,6 +110,7 @@ class OfficeAction(StrEnum):
     DUTY_LOG = "duty_log"  # every unit's 到岗确认 and 查岗 answers
     PENDING = "pending"  # what waits on the office, with its buttons
     MANAGE_PEOPLE = "manage_people"  # remove, move, unbind, revoke; the access log
+    IMPORT_LEDGER = "import_ledger"  # a ledger .xlsx sent in chat, imported on 确认导入
 
 
 class Relation(StrEnum):
@@ -159,6 +160,7 @@ ACTION_WORDS: Final[dict[TaskAction | OfficeAction, str]] = {
     OfficeAction.DUTY_LOG: "查看各单位值班记录",
     OfficeAction.PENDING: "查看待督查室处理的事项",
     OfficeAction.MANAGE_PEOPLE: "管理人员、工作群和邀请码",
+    OfficeAction.IMPORT_LEDGER: "导入台账",
 }
 
 
@@ -229,17 +231,21 @@ def require(actor: Actor | None, action: TaskAction, task: Task) -> None:
     raise Refusal(f"只有督查室可以{what}。")
 
 
+def may_office(actor: Actor | None, action: OfficeAction) -> bool:
+    """Whether `actor` may do an office action (supervisors only; the place is not asked)."""
+    return (
+        actor is not None
+        and (not isinstance(actor, Person) or actor.active)
+        and action in OFFICE_RIGHTS[actor.role]
+    )
+
+
 def require_office(actor: Actor | None, action: OfficeAction) -> None:
     """Refuse unless `actor` may do an office action (supervisors only, in private)."""
     if isinstance(actor, Person) and _place.get().group:
         raise Refusal(PRIVATE_ONLY)
-    if (
-        actor is not None
-        and (not isinstance(actor, Person) or actor.active)
-        and action in OFFICE_RIGHTS[actor.role]
-    ):
-        return
-    raise Refusal(f"只有督查室可以{ACTION_WORDS[action]}。")
+    if not may_office(actor, action):
+        raise Refusal(f"只有督查室可以{ACTION_WORDS[action]}。")
 
 
 def require_unit(actor: Actor | None, unit_id: int, what: str) -> None:

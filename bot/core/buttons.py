@@ -159,3 +159,14 @@ def spend(session: Session, press: Pressed, *, now: datetime) -> None:
     )
     if spent != len(tokens):
         raise Refusal(USED_BUTTON)
+
+
+def drop_payloads(session: Session, press: Pressed) -> None:
+    """Forget what a spent button and those offered with it carried (a ledger file's
+    bytes), once confirmed or cancelled."""
+    session.execute(
+        update(ButtonRef)
+        .where(ButtonRef.token.in_(press.together) | (ButtonRef.id == press.ref_id))
+        .values(payload=None)
+        .execution_options(synchronize_session=False)
+    )

@@ -20,13 +20,14 @@ converge.
 - `sheets`: which sheet is the ledger, and where its columns are;
 - `reading`: one file → checked `LedgerRow`s and `RowError`s, no database;
 - `importing`: checked rows → tasks, in one transaction;
+- `offer`: a ledger sent as a file (in chat): what importing it would do, then doing it;
 - `writing`: the template and the export.
 """
 
 from bot.excel.columns import EXPORT_COLUMNS, TEMPLATE_COLUMNS
 from bot.excel.importing import ImportResult, import_ledger
 from bot.excel.reading import LedgerRow, LedgerSheet, RowError, read_ledger
-from bot.excel.sheets import LedgerFileError
+from bot.excel.sheets import LedgerFileError, NotALedgerError
 from bot.excel.writing import export_ledger, write_template
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "LedgerFileError",
     "LedgerRow",
     "LedgerSheet",
+    "NotALedgerError",
     "RowError",
     "export_ledger",
     "import_ledger",

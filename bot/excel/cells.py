@@ -15,7 +15,13 @@ from openpyxl.utils.datetime import from_excel
 
 from bot.calendar.deadlines import DeadlineError, parse_deadline
 from bot.calendar.workcalendar import WorkCalendar
-from bot.excel.columns import MILESTONE_DATE, MILESTONE_SEPARATORS, STANDING_DEADLINES
+from bot.excel.columns import (
+    MILESTONE_DATE,
+    MILESTONE_DATE_AFTER,
+    MILESTONE_SEPARATORS,
+    MILESTONE_WRITTEN_DATE,
+    STANDING_DEADLINES,
+)
 from bot.excel.text import cell_text
 from bot.ledger.changes import MilestoneInput
 from db.models import Milestone, varchar_length
@@ -83,28 +89,56 @@ def parse_ledger_deadline(
 
 
 def parse_milestones(text: str, **deadline_options: object) -> list[MilestoneInput]:
-    """`2026-06-30 完成立项；9月30日 开工` → milestones; each part is `date title`."""
+    """`2026-06-30 完成立项；9月30日 开工` → milestones; each part is a date and a title,
+    spaced or run together (12月8日前完成摸排), or the date in brackets after the title
+    (完成摸排（12月8日前）)."""
     milestones = []
     for part in MILESTONE_SEPARATORS.split(text):
         part = part.strip()
         if not part:
             continue
-        # A numeric date may carry a clock time ("2026-06-30 18:00 完成立项").
-        numeric = MILESTONE_DATE.match(part)
-        if numeric and part[numeric.end() :].strip():
-            pieces = [part[: numeric.end()], part[numeric.end() :]]
-        else:
-            pieces = part.split(maxsplit=1)
-        if len(pieces) != 2:
-            raise DeadlineError(f"节点“{part}”应写成“日期 节点名称”，如“2026-06-30 完成立项”")
-        due = parse_ledger_deadline(pieces[0], **deadline_options)  # type: ignore[arg-type]
-        if due is None:
-            raise DeadlineError(f"节点“{part}”需要具体日期")
-        title = pieces[1].strip()
+        due, title = _milestone(part, deadline_options)
         if len(title) > MILESTONE_TITLE_LENGTH:
             raise DeadlineError(f"节点名称超过 {MILESTONE_TITLE_LENGTH} 个字，请精简")
         milestones.append(MilestoneInput(title, due))
     return milestones
+
+
+def _milestone(part: str, deadline_options: dict[str, object]) -> tuple[datetime, str]:
+    """One milestone's date and title. Each way of writing it that fits is tried; when
+    none reads, the error is the one about the date written first."""
+    first_error: DeadlineError | None = None
+    for written, title in _milestone_splits(part):
+        try:
+            due = parse_ledger_deadline(written, **deadline_options)  # type: ignore[arg-type]
+        except DeadlineError as error:
+            first_error = first_error or error
+            continue
+        if due is None:
+            raise DeadlineError(f"节点“{part}”需要具体日期")
+        return due, title
+    if first_error is not None:
+        raise first_error
+    raise DeadlineError(
+        f"节点“{part}”应写成“日期 节点名称”，如“2026-06-30 完成立项”或“12月8日前完成摸排”"
+    )
+
+
+def _milestone_splits(part: str) -> list[tuple[str, str]]:
+    """(date as written, title) readings of one milestone, most likely first."""
+    splits = []
+    # A numeric date may carry a clock time ("2026-06-30 18:00 完成立项").
+    for leading in (MILESTONE_DATE, MILESTONE_WRITTEN_DATE):
+        found = leading.match(part)
+        if found and found.group().strip() and part[found.end() :].strip():
+            splits.append((part[: found.end()], part[found.end() :]))
+    pieces = part.split(maxsplit=1)
+    if len(pieces) == 2:
+        splits.append((pieces[0], pieces[1]))
+    after = MILESTONE_DATE_AFTER.match(part)
+    if after:
+        splits.append((after["date"], after["title"]))
+    return [(written.strip(), title.strip()) for written, title in splits]
 
 
 def read_percent(value: object, *, as_fraction: bool) -> int | None:

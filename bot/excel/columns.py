@@ -92,6 +92,13 @@ MILESTONE_SEPARATORS = re.compile(r"[\n；;]+")
 MILESTONE_DATE = re.compile(
     r"^\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}\s*[:：]\s*\d{2})?"
 )
+# A written date run into its title, as offices type them: 12月8日前完成摸排, 12月底前完成.
+MILESTONE_WRITTEN_DATE = re.compile(
+    r"^\s*(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*(?:\d{1,2}\s*[日号]|[上中下]旬|底|末)?"
+    r"\s*(?:之前|以前|前)?"
+)
+# A date in brackets after the title: 完成摸排（12月8日前）.
+MILESTONE_DATE_AFTER = re.compile(r"^(?P<title>.+?)\s*[（(](?P<date>[^（）()]+)[)）]\s*$")
 STATES_BY_LABEL = {label: state for state, label in STATE_LABELS.items()} | {
     "进行中": TaskState.OPEN,
     "正在推进": TaskState.OPEN,

@@ -16,6 +16,7 @@ from bot.calendar.workcalendar import WorkCalendar
 from bot.core.access import SYSTEM
 from bot.excel.names import NearNames, name_key
 from bot.excel.reading import WHOLE_FILE, LedgerRow, RowError, clean_text, read_ledger
+from bot.excel.sheets import LedgerFileError
 from bot.ledger.changes import LedgerError, change_task, create_task, guess_unit_kind
 from bot.ledger.codes import next_task_codes, reserve_codes
 from bot.ledger.states import STATE_LABELS
@@ -39,6 +40,9 @@ class ImportResult:
     unchanged: int = 0
     new_units: list[str] = field(default_factory=list)
     new_leaders: list[str] = field(default_factory=list)
+    # New units one character from another, each (row, name, what it is close to): the
+    # import stops on them until confirmed (`new_units`).
+    near_units: list[tuple[int, str, str]] = field(default_factory=list)
     # (row, the words, what they were read as) for deadlines written in words.
     resolved: list[tuple[int, str, datetime]] = field(default_factory=list)
     # (row, code, the words, what they read as now, the deadline kept): the same words
@@ -58,6 +62,13 @@ class ImportResult:
             message if numbers == [WHOLE_FILE] else f"第 {_row_list(numbers)} 行：{message}"
             for message, numbers in rows.items()
         ]
+
+
+def _no_rows(file_name: str, sheet: str) -> str:
+    return (
+        f"{file_name} 的工作表“{sheet}”在表头下没有事项行，未导入任何内容："
+        "请在表头下逐行填写事项（每行一项）后再导入。"
+    )
 
 
 def _row_list(numbers: list[int], shown: int = 10) -> str:
@@ -83,7 +94,8 @@ def import_ledger(
     unit and title (names compared folded), else a new task. A new unit one
     character from a known one is a question, not a guess: the import stops
     unless `new_units` names it. Writes are flushed, not committed: the caller's
-    unit of work commits.
+    unit of work commits. A file that cannot be read, or whose sheet has no task
+    rows under its header, raises `LedgerFileError`.
     """
     ledger = read_ledger(path, now=now, zone=zone, calendar=calendar, end_of_day=end_of_day)
     result = ImportResult(
@@ -95,6 +107,8 @@ def import_ledger(
     if result.errors:
         return result
     rows = ledger.rows
+    if not rows:  # “导入完成 新增 0 项” would hide a file saved before it was filled
+        raise LedgerFileError(_no_rows(path.name, ledger.sheet))
     for row in rows:
         warning = row.deadline and calendar_warning(row.deadline, now.astimezone(zone), calendar)
         if warning:
@@ -105,7 +119,10 @@ def import_ledger(
         if result.errors:  # still all or nothing
             rows_written.rollback()
             return ImportResult(
-                errors=result.errors, sheet=result.sheet, ignored_columns=result.ignored_columns
+                errors=result.errors,
+                sheet=result.sheet,
+                ignored_columns=result.ignored_columns,
+                near_units=result.near_units,
             )
     return result
 
@@ -197,6 +214,7 @@ class _LedgerWriter:
             else f"已有单位“{self.units[other].name}”"
             for other in near
         )
+        self.result.near_units.append((row, name, known))
         self.result.errors.append(
             RowError(
                 row,

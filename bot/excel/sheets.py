@@ -47,6 +47,11 @@ class LedgerFileError(Exception):
     """The file as a whole cannot be read (not xlsx, no header row, ambiguous columns)."""
 
 
+class NotALedgerError(LedgerFileError):
+    """No visible sheet has even a 事项 column in its header: some other workbook (a
+    table sent as evidence), not a ledger with a header to correct."""
+
+
 def _canonical(written: str) -> str:
     """The column a header means on its own (a shared header: its first meaning)."""
     folded = fold_header(written)  # 进度(%) and 进度（%）, 工作\n任务 and 工作任务 alike
@@ -131,7 +136,11 @@ def find_header(workbook: Workbook, path: Path) -> Header:
         else:
             others.append(sheet.title)
     if found is None:
-        raise LedgerFileError(_no_header_message(path, visible, sheets, closest))
+        hidden = [sheet for sheet in sheets if sheet.sheet_state != "visible"]
+        hidden_ledgers = [s.title for s in hidden if _header_row(s, path)[0] is not None]
+        message = _no_header_message(path, visible, hidden_ledgers, closest)
+        unlike = closest == list(REQUIRED_COLUMNS) and not hidden_ledgers
+        raise (NotALedgerError if unlike else LedgerFileError)(message)
     sheet, header = found
     return _header(sheet, header, others, path)
 
@@ -186,10 +195,8 @@ def _clash(name: str, headers: list[tuple[str, int]]) -> str:
 
 
 def _no_header_message(
-    path: Path, visible: list[Any], sheets: list[Any], missing: list[str]
+    path: Path, visible: list[Any], hidden_ledgers: list[str], missing: list[str]
 ) -> str:
-    hidden = [sheet for sheet in sheets if sheet.sheet_state != "visible"]
-    hidden_ledgers = [sheet.title for sheet in hidden if _header_row(sheet, path)[0] is not None]
     if hidden_ledgers:
         names = "、".join(f"“{title}”" for title in hidden_ledgers)
         return (
