@@ -22,6 +22,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.core.masking import mask_url
 from bot.outbox.pace import SharedRateLimiter
 from bot.runtime import Runtime, open_runtime
 from bot.settings import Settings
@@ -73,6 +74,8 @@ def build_application(
         if limiter is not None:
             limiter.runtime = app.bot_data["runtime"]
         await app.bot.set_my_commands(COMMAND_MENU)
+        if runtime is None:  # the running bot, not a test's: say in Chinese that it started
+            print(start_line(settings, app.bot.username), flush=True)
 
     async def post_shutdown(app: Application) -> None:
         if runtime is None and "runtime" in app.bot_data:
@@ -93,6 +96,22 @@ def build_application(
         scan, interval=settings.scan_interval, first=1, name="outbox"
     )
     return application
+
+
+def start_line(settings: Settings, username: str) -> str:
+    """The one line the operator reads when the bot is up: which bot, which database
+    (its password masked), how often it scans, and how it receives messages."""
+    if settings.webhook_url:
+        receiving = (
+            f"Webhook（{settings.webhook_url}，本机监听 "
+            f"{settings.webhook_listen}:{settings.webhook_port}）"
+        )
+    else:
+        receiving = "长轮询（polling）"
+    return (
+        f"督办机器人已启动：@{username} · 数据库 {mask_url(settings.database_url)} · "
+        f"每 {settings.scan_interval} 秒扫描一次 · 接收消息方式：{receiving}。按 Ctrl+C 停止。"
+    )
 
 
 async def report_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
