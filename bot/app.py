@@ -74,8 +74,6 @@ def build_application(
         if limiter is not None:
             limiter.runtime = app.bot_data["runtime"]
         await app.bot.set_my_commands(COMMAND_MENU)
-        if runtime is None:  # the running bot, not a test's: say in Chinese that it started
-            print(start_line(settings, app.bot.username), flush=True)
 
     async def post_shutdown(app: Application) -> None:
         if runtime is None and "runtime" in app.bot_data:
@@ -159,6 +157,14 @@ def run_bot(settings: Settings) -> None:
     (PTB answers 403). Ctrl-C and SIGTERM stop either cleanly.
     """
     application = build_application(settings)
+    opened = application.post_init
+
+    async def started(app: Application) -> None:  # once the bot knows its name: say so
+        if opened is not None:
+            await opened(app)
+        print(start_line(settings, app.bot.username), flush=True)
+
+    application.post_init = started
     if settings.webhook_url:
         logger.info("webhook on %s:%s", settings.webhook_listen, settings.webhook_port)
         application.run_webhook(
@@ -197,6 +203,12 @@ def run_sender(settings: Settings) -> None:
                 await application.post_init(application)
             runtime = application.bot_data["runtime"]
             logger.info("sender running every %s s", settings.scan_interval)
+            print(
+                f"督办发送程序已启动：@{application.bot.username} · 数据库 "
+                f"{mask_url(settings.database_url)} · 每 {settings.scan_interval} 秒发送一轮"
+                "（只发送，不接收消息）。按 Ctrl+C 停止。",
+                flush=True,
+            )
             while not stop.is_set():
                 try:
                     log_pass(await send_due(application.bot, runtime))

@@ -110,3 +110,10 @@ def test_a_bad_setting_a_command_does_not_use_does_not_block_it(
     monkeypatch.setenv("DUBAN_TIMEZONE", "Mars/Base")
     code, _, err = run(["holiday", "list"], capsys)
     assert code == 2 and "DUBAN_TIMEZONE='Mars/Base' 无效" in err
+
+
+def test_a_folder_given_as_a_ledger_is_named_a_folder(database, capsys) -> None:  # type: ignore[no-untyped-def]
+    (database / "台账").mkdir()
+    code, _, err = run(["import", "台账"], capsys)
+    assert code != 0
+    assert "台账 是一个文件夹，不是文件" in err and "找不到文件" not in err

@@ -153,6 +153,7 @@ class _AcceptsTheBot(BaseHTTPRequestHandler):
     (SIGINT, as Ctrl+C would), so a run starts, says so and ends cleanly."""
 
     process: subprocess.Popen[str] | None = None
+    stop_on = "getUpdates"  # the sender never asks for updates: it is stopped at getMe
 
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
@@ -167,8 +168,8 @@ class _AcceptsTheBot(BaseHTTPRequestHandler):
             }
         elif method == "getUpdates":
             result = []
-            if self.process is not None:
-                self.process.send_signal(signal.SIGINT)
+        if method == self.stop_on and self.process is not None:
+            self.process.send_signal(signal.SIGINT)
         body = json.dumps({"ok": True, "result": result}).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -180,14 +181,34 @@ class _AcceptsTheBot(BaseHTTPRequestHandler):
         pass
 
 
-def test_the_running_bot_says_in_chinese_that_it_started(tmp_path) -> None:
+STARTED = [
+    pytest.param(
+        [],
+        "getUpdates",
+        "督办机器人已启动：@duban_county_bot · 数据库 {database} · 每 30 秒扫描一次 · "
+        "接收消息方式：长轮询（polling）。按 Ctrl+C 停止。",
+        id="bot",
+    ),
+    pytest.param(
+        ["send"],
+        "getMe",
+        "督办发送程序已启动：@duban_county_bot · 数据库 {database} · 每 30 秒发送一轮"
+        "（只发送，不接收消息）。按 Ctrl+C 停止。",
+        id="sender",
+    ),
+]
+
+
+@pytest.mark.parametrize(("argv", "stop_on", "line"), STARTED)
+def test_the_running_bot_says_in_chinese_that_it_started(tmp_path, argv, stop_on, line) -> None:
+    _AcceptsTheBot.stop_on = stop_on
     server = ThreadingHTTPServer(("127.0.0.1", 0), _AcceptsTheBot)
     thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     api = f"http://127.0.0.1:{server.server_address[1]}"
     try:
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot"],
+            [sys.executable, "-m", "bot", *argv],
             cwd=tmp_path,
             env=clean_env(
                 DUBAN_TELEGRAM_TOKEN=TOKEN,
@@ -208,10 +229,7 @@ def test_the_running_bot_says_in_chinese_that_it_started(tmp_path) -> None:
         thread.join()
     assert process.returncode == 0, err
     database = f"sqlite:///{tmp_path / 'duban.sqlite3'}"
-    assert out.splitlines()[0] == (
-        f"督办机器人已启动：@duban_county_bot · 数据库 {database} · 每 30 秒扫描一次 · "
-        "接收消息方式：长轮询（polling）。按 Ctrl+C 停止。"
-    )
+    assert out.splitlines() == [line.format(database=database)]
     assert SECRET not in out + err
 
 
