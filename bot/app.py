@@ -22,6 +22,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.core.masking import mask_url
 from bot.outbox.pace import SharedRateLimiter
 from bot.runtime import Runtime, open_runtime
 from bot.settings import Settings
@@ -95,6 +96,22 @@ def build_application(
     return application
 
 
+def start_line(settings: Settings, username: str) -> str:
+    """The one line the operator reads when the bot is up: which bot, which database
+    (its password masked), how often it scans, and how it receives messages."""
+    if settings.webhook_url:
+        receiving = (
+            f"Webhook（{settings.webhook_url}，本机监听 "
+            f"{settings.webhook_listen}:{settings.webhook_port}）"
+        )
+    else:
+        receiving = "长轮询（polling）"
+    return (
+        f"督办机器人已启动：@{username} · 数据库 {mask_url(settings.database_url)} · "
+        f"每 {settings.scan_interval} 秒扫描一次 · 接收消息方式：{receiving}。按 Ctrl+C 停止。"
+    )
+
+
 async def report_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the failure, and tell the user something went wrong.
 
@@ -140,6 +157,14 @@ def run_bot(settings: Settings) -> None:
     (PTB answers 403). Ctrl-C and SIGTERM stop either cleanly.
     """
     application = build_application(settings)
+    opened = application.post_init
+
+    async def started(app: Application) -> None:  # once the bot knows its name: say so
+        if opened is not None:
+            await opened(app)
+        print(start_line(settings, app.bot.username), flush=True)
+
+    application.post_init = started
     if settings.webhook_url:
         logger.info("webhook on %s:%s", settings.webhook_listen, settings.webhook_port)
         application.run_webhook(
@@ -178,6 +203,12 @@ def run_sender(settings: Settings) -> None:
                 await application.post_init(application)
             runtime = application.bot_data["runtime"]
             logger.info("sender running every %s s", settings.scan_interval)
+            print(
+                f"督办发送程序已启动：@{application.bot.username} · 数据库 "
+                f"{mask_url(settings.database_url)} · 每 {settings.scan_interval} 秒发送一轮"
+                "（只发送，不接收消息）。按 Ctrl+C 停止。",
+                flush=True,
+            )
             while not stop.is_set():
                 try:
                     log_pass(await send_due(application.bot, runtime))

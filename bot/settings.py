@@ -6,6 +6,7 @@ variable and the expected form, instead of failing later somewhere deep.
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import time
 from functools import cached_property
@@ -255,6 +256,7 @@ class Settings(BaseSettings):
 
 def load_settings(**overrides: Any) -> Settings:
     """Read the settings; raise `SettingsError` naming every bad variable."""
+    _quiet_dotenv()
     try:
         return Settings(**overrides)
     except UnicodeDecodeError:
@@ -262,17 +264,69 @@ def load_settings(**overrides: Any) -> Settings:
             "配置有误，程序未启动：.env 文件不是 UTF-8 编码，请用 UTF-8 另存。"
         ) from None
     except ValidationError as error:
-        lines = ["配置有误，程序未启动："]
-        for problem in error.errors():
-            field = str(problem["loc"][0]) if problem["loc"] else "?"
-            variable = ENV_PREFIX + field.upper()
-            given = _masked_input(field, problem.get("input"))
-            expected = EXPECTED_FORMS.get(field, "")
-            # Only the database URL's reason is worded for the operator (see database_url_problem).
-            reason = problem.get("ctx", {}).get("error") if field == "database_url" else None
-            because = f"（{reason}）" if reason else ""
-            lines.append(f"- {variable}={given!r} 无效{because}，应为：{expected}")
-        raise SettingsError("\n".join(lines)) from None
+        raise _settings_error(error) from None
+
+
+def load_settings_for(uses: frozenset[str]) -> tuple[Settings, list[str]]:
+    """The settings for a command that reads only the fields in `uses`: a bad value of
+    another field is left at its default with a note, instead of blocking the command
+    (a bad 提醒时间 should not stop a roster import). Bad values it uses still raise."""
+    _quiet_dotenv()
+    overrides: dict[str, Any] = {}
+    notes: list[str] = []
+    while True:
+        try:
+            return Settings(**overrides), notes
+        except UnicodeDecodeError:
+            return load_settings(), notes  # raises the encoding's message
+        except ValidationError as error:
+            bad = {str(problem["loc"][0]) for problem in error.errors() if problem["loc"]}
+            unused = bad - uses - set(overrides)
+            if bad & uses or not unused or bad - unused:
+                raise _settings_error(error) from None
+            for field in sorted(unused):
+                overrides[field] = Settings.model_fields[field].default
+                notes.append(
+                    f"提示：{ENV_PREFIX}{field.upper()} 的值无效，本命令用不到它，暂按默认值处理；"
+                    "启动机器人前请改正。"
+                )
+
+
+def env_file_problems(path: str = ".env") -> list[str]:
+    """A line of `.env` that python-dotenv cannot read (or that has no "=") is skipped by it;
+    say so in Chinese (its own English warning is silenced). The line itself is not echoed:
+    it may hold a secret."""
+    from dotenv.parser import parse_stream
+
+    try:
+        with open(path, encoding="utf-8") as stream:
+            return [
+                f"提示：.env 第 {binding.original.line} 行无法识别，已忽略"
+                "（每行应为 名称=值，如 DUBAN_TIMEZONE=Asia/Shanghai；注释以 # 开头）。"
+                for binding in parse_stream(stream)
+                # A line without "=" is read as a name with no value: as useless here.
+                if binding.error or (binding.key is not None and binding.value is None)
+            ]
+    except (OSError, UnicodeDecodeError):
+        return []  # no file; a wrong encoding is reported by load_settings
+
+
+def _quiet_dotenv() -> None:
+    logging.getLogger("dotenv.main").setLevel(logging.ERROR)
+
+
+def _settings_error(error: ValidationError) -> SettingsError:
+    lines = ["配置有误，程序未启动："]
+    for problem in error.errors():
+        field = str(problem["loc"][0]) if problem["loc"] else "?"
+        variable = ENV_PREFIX + field.upper()
+        given = _masked_input(field, problem.get("input"))
+        expected = EXPECTED_FORMS.get(field, "")
+        # Only the database URL's reason is worded for the operator (see database_url_problem).
+        reason = problem.get("ctx", {}).get("error") if field == "database_url" else None
+        because = f"（{reason}）" if reason else ""
+        lines.append(f"- {variable}={given!r} 无效{because}，应为：{expected}")
+    return SettingsError("\n".join(lines))
 
 
 def _masked_input(field: str, given: Any) -> Any:

@@ -31,7 +31,6 @@ from bot.ledger.queries import card_of
 from bot.reports.bulletin.period import IsoWeek
 from bot.reports.digest import build_digests
 from bot.reports.render import summary_text
-from bot.reports.snapshots import bulletin_number
 from bot.reports.summary import LedgerSummary
 from bot.reports.weekly import bulletin_file
 from bot.runtime import Runtime
@@ -135,26 +134,29 @@ def export(call: Call) -> Reply:
     )
 
 
-@handler(BOUND)  # a writer: the week's issue number is kept
+@handler(BOUND, reads=True)  # a preview: the issue number is shown, taken only when sent
 def bulletin(call: Call) -> Reply:
-    """The week's 督查通报 as a Word document (supervisors)."""
+    """A week's 督查通报 as a Word document (supervisors)."""
     require_office(call.caller, OfficeAction.BULLETIN)
-    week = IsoWeek.of(call.now(), call.runtime.zone)
+    this_week = IsoWeek.of(call.now(), call.runtime.zone)
+    week = this_week
     if call.args:
         try:
             week = IsoWeek.read("".join(call.args), call.now(), call.runtime.zone)
         except ValueError as error:
             raise Refusal(str(error)) from None
-    bulletin_number(call.session, str(week))
+    if week > this_week:
+        raise Refusal(f"{week} 还没有到，不能生成通报（本周是 {this_week}）。")
     return Deferred(functools.partial(_bulletin, call.runtime, week))
 
 
 def _bulletin(runtime: Runtime, week: IsoWeek) -> Message:
-    # Read and written once the issue number is committed, as a reader: the writer's
-    # place is not held while the document and its chart are drawn.
+    # Drawn once the update's unit of work is over, in a read-only one of its own.
     with unit_of_work(runtime.sessions, read_only=True) as session:
         name, content = bulletin_file(runtime, session, week)
-    return Message(f"督查通报：{name.removesuffix('.docx')}", document=Document(name, content))
+    return Message(
+        f"督查通报（预览）：{name.removesuffix('.docx')}", document=Document(name, content)
+    )
 
 
 def register(app: Application) -> None:

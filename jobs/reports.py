@@ -19,11 +19,11 @@ from bot.outbox.kinds import KindHooks, register_kind
 from bot.outbox.rows import Planned, cancel_stale, enqueue, enqueue_new
 from bot.reports.bulletin.period import IsoWeek
 from bot.reports.digest import Audience, build_digests
-from bot.reports.snapshots import has_snapshot, take_snapshot
+from bot.reports.snapshots import IssueTaken, has_snapshot, take_issue_number, take_snapshot
 from bot.reports.summary import LedgerSummary, ledger_summary
 from bot.reports.weekly import bulletin_day, bulletin_document
 from db.keys import existing_keys
-from db.models import ChatBinding, Invitation, OutboxKind, OutboxMessage, Person
+from db.models import Bulletin, ChatBinding, Invitation, OutboxKind, OutboxMessage, Person
 from jobs.scan import PlanningPass, add_planner
 from jobs.schedule import at
 
@@ -31,20 +31,15 @@ STALE = "reports: stale digests and bulletins"  # the planners' names, for the p
 SNAPSHOT = "reports: snapshot"
 DIGESTS = "reports: digests"
 BULLETIN = "reports: bulletin"
+MISSED_WEEKS = 8  # a bulletin missed longer ago than this is not sent late
 
 
 def drop_stale(step: PlanningPass) -> int:
-    """An earlier day's digest still waiting gives way to today's; a bulletin more than a
-    day late is dropped: next week's comes on its day."""
+    """An earlier day's digest still waiting gives way to today's. A bulletin is never
+    dropped: a week's bulletin missed while the bot was down goes out on its return."""
     midnight = at(step.today, time(0), step.zone)
     cancel_stale(
         step.session, [OutboxKind.DIGEST], due_before=midnight, why="已过期：由今天的提醒代替"
-    )
-    cancel_stale(
-        step.session,
-        [OutboxKind.BULLETIN],
-        due_before=midnight - timedelta(days=1),
-        why="已过期：下周通报照常发送",
     )
     return 0
 
@@ -73,20 +68,59 @@ def plan_snapshot(step: PlanningPass) -> int:
 
 
 def plan_bulletin(step: PlanningPass) -> int:
-    """The week's bulletin for every supervisor, once, on its day (built when sent)."""
-    settings, today, now = step.settings, step.today, step.now
-    week = IsoWeek.of(now, settings.zone)
-    if bulletin_day(week, settings.bulletin_weekday, step.calendar) != today:
-        return 0
-    due = at(today, settings.bulletin_time, settings.zone)
-    if now < due:
-        return 0
-    rows = [
-        Planned(f"b:{week}:{chat}", chat, OutboxKind.BULLETIN, str(week), due)
+    """Each week's bulletin for every supervisor, once, from its day and time on: the
+    running week's, and any week since the last one sent whose day passed while the bot
+    was down (sent on return, dated as its week). The issue numbers are taken here,
+    oldest week first, so they go to weeks in week order."""
+    rows = []
+    chats = [
+        chat
         for chat in (person.telegram_user_id for person in reachable_supervisors(step.session))
         if chat is not None and chat not in step.blocked
     ]
-    return enqueue_new(step.session, rows, now=now)
+    if not chats:
+        return 0
+    for week in _weeks_due(step):
+        try:
+            take_issue_number(step.session, str(week))
+        except IssueTaken:
+            continue  # a later week was numbered from the terminal first: this one has no place
+        due = at(
+            bulletin_day(week, step.settings.bulletin_weekday, step.calendar),
+            step.settings.bulletin_time,
+            step.zone,
+        )
+        rows += [
+            Planned(f"b:{week}:{chat}", chat, OutboxKind.BULLETIN, str(week), due) for chat in chats
+        ]
+    return enqueue_new(step.session, rows, now=step.now)
+
+
+def _weeks_due(step: PlanningPass) -> list[IsoWeek]:
+    """The weeks whose bulletin moment has come and that have none sent yet, oldest first:
+    back to the week after the last one sent (at most `MISSED_WEEKS`), else this week only."""
+    settings, zone = step.settings, step.zone
+    this_week = IsoWeek.of(step.now, zone)
+    last = step.session.scalar(select(func.max(Bulletin.week)))
+    weeks = [this_week]
+    if last is not None:
+        week = this_week
+        for _ in range(MISSED_WEEKS):
+            week = week.previous()
+            if str(week) <= last:
+                break
+            weeks.insert(0, week)
+    return [
+        week
+        for week in weeks
+        if step.now
+        >= at(
+            bulletin_day(week, settings.bulletin_weekday, step.calendar),
+            settings.bulletin_time,
+            zone,
+        )
+        and (str(week) > (last or "") or week == this_week)
+    ]
 
 
 def plan_digests(step: PlanningPass) -> int:

@@ -177,8 +177,12 @@ def test_overall_figures_and_the_change_against_last_week(runtime, session, ledg
 
 
 def test_the_first_issue_has_nothing_to_compare_with(runtime, session, ledger) -> None:
-    document = written(runtime, session, last_week=None)
+    document = written(runtime, session, last_week=None, issue_number=1)
     assert any(text.endswith("本期为首期，暂无上周数据可比。") for text in texts(document))
+    # A later issue with no figures to compare says so, and does not call itself the first.
+    later = texts(written(runtime, session, last_week=None, issue_number=5))
+    assert not any("首期" in text for text in later)
+    assert any(text.endswith("。暂无上周数据可比。") for text in later)
     assert cells(document.tables[0])[1] == ["督办事项总数", "16", "—", "—"]
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
-from bot.reports.snapshots import bulletin_number, summary_on
+from bot.reports.snapshots import IssueTaken, issue_number, summary_on, take_issue_number
 from db.models import UnitSnapshot
 from jobs.scan import plan_now
 from tests.conftest import local
@@ -33,9 +34,17 @@ def test_the_scan_takes_one_snapshot_a_day_even_on_a_day_off(runtime, session) -
     assert summary_on(session, date(2026, 5, 1)) is None
 
 
-def test_each_week_gets_the_next_issue_number_and_keeps_it(session) -> None:
-    assert bulletin_number(session, "2026-W47") == 1
-    assert bulletin_number(session, "2026-W48") == 2
-    assert bulletin_number(session, "2026-W47") == 1
+def test_issue_numbers_go_per_year_in_week_order_and_a_preview_takes_none(session) -> None:
+    assert issue_number(session, "2026-W47") == 1  # a preview: nothing is taken
+    assert issue_number(session, "2026-W48") == 1
+    assert take_issue_number(session, "2026-W47") == 1
+    assert take_issue_number(session, "2026-W48") == 2
+    assert take_issue_number(session, "2026-W47") == 1  # kept
     session.commit()
-    assert bulletin_number(session, "2026-W49") == 3
+    assert issue_number(session, "2026-W50") == 3
+    assert take_issue_number(session, "2027-W01") == 1  # a new year starts again
+    # A week before one already out cannot be numbered after it.
+    session.commit()
+    assert issue_number(session, "2026-W40") == 1
+    with pytest.raises(IssueTaken, match="2026年第1期已是 2026-W47 的通报"):
+        take_issue_number(session, "2026-W40")

@@ -42,7 +42,7 @@ async def test_a_supervisor_gets_the_bulletin_in_chat(bot_app, clock, ledger) ->
 
     await send(bot_app, ADMIN_ID, "/bulletin")
     (document,) = [c for c in request.calls if c.method == "sendDocument"]
-    assert document.params["caption"] == "督查通报：督查通报_2026年第1期"
+    assert document.params["caption"] == "督查通报（预览）：督查通报_2026年第1期"
     await send(bot_app, ADMIN_ID, "/bulletin 2026-W99")
     assert request.texts(ADMIN_ID)[-1].startswith("无法识别的周次：2026-W99。请写 2026-W48、第48周")
     (refused,) = await send(bot_app, ledger.member.telegram_user_id, "/bulletin")
@@ -56,10 +56,17 @@ def test_the_terminal_writes_the_bulletin_and_the_chart(
     monkeypatch.setenv("DUBAN_COUNTY_NAME", "城关县")
     moment = shanghai(2026, 11, 26, 10)
     assert main(["bulletin", "通报.docx", "--week", "2026-W48"], clock=lambda: moment) == 0
-    assert capsys.readouterr().out == "已生成督查通报_2026年第1期：通报.docx\n"
+    assert capsys.readouterr().out == "已生成（预览，未占用期号）督查通报_2026年第1期：通报.docx\n"
     assert _title((workdir / "通报.docx").read_bytes()) == "城关县重点工作督查通报（2026年第1期）"
+    argv = ["bulletin", "w47.docx", "--week", "2026-W47", "--take"]
+    assert main(argv, clock=lambda: moment) == 0
+    assert capsys.readouterr().out == "已生成督查通报_2026年第1期：w47.docx\n"
     assert main(["bulletin", "again.docx", "--week", "2026-W48"], clock=lambda: moment) == 0
-    assert "第1期" in capsys.readouterr().out  # the same week keeps its number
+    assert "第2期" in capsys.readouterr().out  # after W47, which was taken
+    assert main(["bulletin", "w46.docx", "--week", "2026-W46", "--take"], clock=lambda: moment) == 2
+    assert capsys.readouterr().err == (
+        "2026年第1期已是 2026-W47 的通报，2026-W46 不能再编入。期号按周次先后编排。\n"
+    )
     assert main(["chart", "进度.png"], clock=lambda: moment) == 0
     assert (workdir / "进度.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert main(["bulletin", "x.docx", "--week", "48"], clock=lambda: moment) == 2
@@ -119,6 +126,7 @@ async def test_the_week_may_be_named_as_a_clerk_names_it(
     _, request = bot_app
     clock.set(shanghai(2026, 11, 26, 10))  # in 2026-W48
     await send(bot_app, ADMIN_ID, f"/bulletin {typed}")
-    assert [c.method for c in request.calls if c.method == "sendDocument"] == ["sendDocument"]
+    (document,) = [c for c in request.calls if c.method == "sendDocument"]
+    assert document.params["caption"] == "督查通报（预览）：督查通报_2026年第1期"
     session.rollback()
-    assert session.scalars(select(Bulletin.week)).all() == ["2026-W47"]
+    assert session.scalars(select(Bulletin.week)).all() == []  # a preview takes no number

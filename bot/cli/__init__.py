@@ -20,8 +20,16 @@ from sqlalchemy.exc import DBAPIError
 from bot.cli import calendar, duty, ledger, outbox, people, reports, run
 from bot.cli.invocation import Clock, Command, Invocation, database_trouble
 from bot.cli.parsing import ChineseArgumentParser
-from bot.settings import SettingsError, load_settings
+from bot.settings import SettingsError, env_file_problems, load_settings, load_settings_for
 from db.migrate import SchemaTooNew
+
+# Commands that read only these settings are not stopped by a bad value of another
+# (the others read most of them: every setting blocks them, as it blocks the bot).
+CALENDAR_SETTINGS = frozenset({"database_url", "timezone"})
+SETTINGS_USED = {
+    "holiday": CALENDAR_SETTINGS,
+    "roster": CALENDAR_SETTINGS | {"duty_day_start", "duty_day_end", "roster_deadline_workdays"},
+}
 
 # In the order `python -m bot -h` lists their commands.
 FAMILIES = (run, ledger, reports, outbox, duty, calendar, people)
@@ -61,8 +69,15 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
 def _command(argv: Sequence[str] | None, clock: Clock | None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or "run"
+    for note in env_file_problems():
+        print(note, file=sys.stderr)
     try:
-        settings = load_settings()
+        if command in SETTINGS_USED:
+            settings, notes = load_settings_for(SETTINGS_USED[command])
+            for note in notes:
+                print(note, file=sys.stderr)
+        else:
+            settings = load_settings()
     except SettingsError as error:
         print(error, file=sys.stderr)
         return 2

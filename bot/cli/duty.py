@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.cli.invocation import Command, Invocation
+from bot.cli.invocation import Command, Invocation, os_reason
 from bot.cli.parsing import add_command
 
 if TYPE_CHECKING:
@@ -248,7 +248,7 @@ def _roster_template(path: Path) -> int:
     try:
         write_roster_template(path)
     except OSError as error:
-        print(f"无法写入 {path}：{error.strerror or error}", file=sys.stderr)
+        print(f"无法写入 {path}：{os_reason(error)}", file=sys.stderr)
         return 1
     print(f"已生成值班表模板：{path}")
     return 0

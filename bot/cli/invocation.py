@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -69,12 +70,35 @@ def database_trouble(
     return f"数据库出错（{where}）：{reason}\n{advice}"
 
 
+# The operating system's reasons, as the operator reads them (strerror is English).
+OS_REASONS = {
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EISDIR: "是一个文件夹，不是文件",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.EROFS: "所在磁盘只读",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EEXIST: "已经存在",
+    errno.ENAMETOOLONG: "文件名太长",
+    errno.EBUSY: "正被其他程序占用",
+    errno.EINVAL: "文件名不合法",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Why a file operation failed, in Chinese (the system's words when there are none)."""
+    if error.errno in OS_REASONS:
+        return OS_REASONS[error.errno]
+    return f"系统错误 {error.errno}（{error.strerror}）" if error.errno else str(error)
+
+
 def write_file(path: Path, content: bytes, done: str) -> int:
     """Save a command's output file, saying where (0) or why it could not (1)."""
     try:
         path.write_bytes(content)
     except OSError as error:
-        print(f"无法写入 {path}：{error.strerror or error}", file=sys.stderr)
+        print(f"无法写入 {path}：{os_reason(error)}", file=sys.stderr)
         return 1
     print(f"{done}：{path}")
     return 0

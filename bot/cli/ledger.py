@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.cli.invocation import Command, Invocation
+from bot.cli.invocation import Command, Invocation, os_reason
 from bot.cli.parsing import add_command
 from bot.cli.run import DEMO_DATABASE
 from bot.core.masking import mask_url
@@ -130,7 +130,7 @@ def _export(call: Invocation) -> int:
                 yellow_until=runtime.yellow_until(session, now),
             )
         except OSError as error:
-            print(f"无法写入 {args.file}：{error.strerror or error}", file=sys.stderr)
+            print(f"无法写入 {args.file}：{os_reason(error)}", file=sys.stderr)
             return 1
     print(f"已导出 {count} 项到 {args.file}")
     return 0
@@ -144,7 +144,7 @@ def _template(call: Invocation) -> int:
     try:
         write_template(args.file)
     except OSError as error:
-        print(f"无法写入 {args.file}：{error.strerror or error}", file=sys.stderr)
+        print(f"无法写入 {args.file}：{os_reason(error)}", file=sys.stderr)
         return 1
     print(f"已生成台账模板：{args.file}")
     return 0

@@ -6,7 +6,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from bot.cli.invocation import Command, Invocation
-from bot.cli.parsing import add_command
+from bot.cli.parsing import add_command, positive_int
 from bot.cli.run import run_telegram
 
 if TYPE_CHECKING:
@@ -26,10 +26,11 @@ def add_commands(commands: Commands) -> None:
         "查看待发、失败和已放弃的消息，可重发或取消",
         "列出待发送、发送失败和已放弃的提醒与汇总（附错误原因），可重发或取消一条。",
     )
-    outbox.add_argument("--retry", type=int, metavar="编号", help="重新发送这一条")
-    outbox.add_argument("--cancel", type=int, metavar="编号", help="取消这一条")
+    one_row = outbox.add_mutually_exclusive_group()  # one row is retried or cancelled
+    one_row.add_argument("--retry", type=positive_int, metavar="编号", help="重新发送这一条")
+    one_row.add_argument("--cancel", type=positive_int, metavar="编号", help="取消这一条")
     outbox.add_argument(
-        "--limit", type=int, default=50, metavar="条数", help="最多列出几条（默认 50）"
+        "--limit", type=positive_int, default=50, metavar="条数", help="最多列出几条（默认 50）"
     )
 
 

@@ -42,6 +42,18 @@ ARGPARSE_WORDS = {
 ARGPARSE_PLURAL_WORDS = {"expected %s argument": "后面要跟 %s 个值"}
 
 
+def positive_int(text: str) -> int:
+    """An argument that counts or numbers something: 1 or more."""
+    value = int(text)
+    if value < 1:
+        raise ValueError(text)
+    return value
+
+
+# What a value should be, for "值 'x' 无效（应为…）": argparse would say the type's name.
+TYPE_WORDS: dict[object, str] = {int: "整数", float: "数字", positive_int: "正整数"}
+
+
 @contextmanager
 def _argparse_in_chinese() -> Iterator[None]:
     """Make argparse's gettext lookups return Chinese while the parser works."""
@@ -72,6 +84,15 @@ class ChineseArgumentParser(argparse.ArgumentParser):
     def parse_known_args(self, *args: Any, **kwargs: Any) -> Any:
         with _argparse_in_chinese():
             return super().parse_known_args(*args, **kwargs)
+
+    def _get_value(self, action: argparse.Action, arg_string: str) -> Any:
+        try:
+            return super()._get_value(action, arg_string)
+        except argparse.ArgumentError:
+            if action.type not in TYPE_WORDS:
+                raise
+            word = TYPE_WORDS[action.type]
+            raise argparse.ArgumentError(action, f"值 {arg_string!r} 无效（应为{word}）") from None
 
     def format_usage(self) -> str:
         with _argparse_in_chinese():

@@ -32,6 +32,11 @@ def add_commands(commands: Commands) -> None:
         "file", type=Path, metavar="FILE.docx", help="通报保存到这个文件（.docx）"
     )
     bulletin.add_argument("--week", metavar="YYYY-Www", help="哪一周，如 2026-W48（默认本周）")
+    bulletin.add_argument(
+        "--take",
+        action="store_true",
+        help="作为正式印发的一期：占用期号（默认只是预览，显示将得到的期号而不占用）",
+    )
 
 
 def _suffix_refused(path: Path, suffix: str, what: str) -> bool:
@@ -58,6 +63,7 @@ def _chart(call: Invocation) -> int:
 
 def _bulletin(call: Invocation) -> int:
     from bot.reports.bulletin import IsoWeek
+    from bot.reports.snapshots import IssueTaken
     from bot.reports.weekly import bulletin_file
 
     if _suffix_refused(call.args.file, ".docx", "督查通报"):
@@ -67,13 +73,18 @@ def _bulletin(call: Invocation) -> int:
     except ValueError as error:
         print(error, file=sys.stderr)
         return 2
-    with call.runtime() as runtime, runtime.transaction() as session:  # keeps the issue number
+    with call.runtime() as runtime, runtime.transaction() as session:  # --take keeps the number
         this_week = IsoWeek.of(runtime.now(), runtime.zone)
         if week is not None and week > this_week:
             print(f"{week} 还没有到，不能生成通报（本周是 {this_week}）。", file=sys.stderr)
             return 2
-        name, content = bulletin_file(runtime, session, week)
-    return write_file(call.args.file, content, f"已生成{name.removesuffix('.docx')}")
+        try:
+            name, content = bulletin_file(runtime, session, week, take=call.args.take)
+        except IssueTaken as error:
+            print(f"{error}期号按周次先后编排。", file=sys.stderr)
+            return 2
+    done = "已生成" if call.args.take else "已生成（预览，未占用期号）"
+    return write_file(call.args.file, content, done + name.removesuffix(".docx"))
 
 
 COMMANDS: dict[str, Command] = {"chart": _chart, "bulletin": _bulletin}

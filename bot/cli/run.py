@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DBAPIError
 
-from bot.cli.invocation import Command, Invocation, database_trouble
+from bot.cli.invocation import Command, Invocation, database_trouble, os_reason
 from bot.cli.parsing import add_command
 from bot.core.masking import (
     Masker,
@@ -174,7 +174,7 @@ def _demo(call: Invocation) -> int:
         try:
             Path(DEMO_DATABASE).unlink(missing_ok=True)
         except OSError as error:
-            print(f"无法删除上次的演示数据库 {DEMO_DATABASE}：{error.strerror}", file=sys.stderr)
+            print(f"无法删除上次的演示数据库 {DEMO_DATABASE}：{os_reason(error)}", file=sys.stderr)
             return 1
         url = f"sqlite:///{DEMO_DATABASE}"
     else:

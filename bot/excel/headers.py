@@ -67,6 +67,8 @@ class HeaderColumns:
 
 
 def open_workbook(path: Path, kind: WorkbookKind) -> Workbook:
+    if path.is_dir():
+        raise kind.error(f"{path} 是一个文件夹，不是文件：请给出文件夹里的 .xlsx 文件。")
     if not path.is_file():
         raise kind.error(f"找不到文件 {path}，请检查路径。")
     if not os.access(path, os.R_OK):

@@ -89,12 +89,40 @@ def summary_on(session: Session, day: date) -> LedgerSummary | None:
     )
 
 
-def bulletin_number(session: Session, week: str) -> int:
-    """The issue number (期) of `week`'s bulletin: the same on every call, one more each week."""
+def issue_number(session: Session, week: str) -> int:
+    """The issue number (期) `week`'s bulletin has, or would have if it were sent now,
+    without taking it: its stored number, else one more than the year's last sent
+    issue before that week."""
     existing = session.scalar(select(Bulletin.number).where(Bulletin.week == week))
     if existing is not None:
         return existing
-    number = (session.scalar(select(func.max(Bulletin.number))) or 0) + 1
-    session.add(Bulletin(week=week, number=number))
-    session.flush()  # the unique week and number settle two writers racing
+    before = session.scalar(
+        select(func.max(Bulletin.number)).where(
+            Bulletin.year == int(week[:4]), Bulletin.week < week
+        )
+    )
+    return (before or 0) + 1
+
+
+class IssueTaken(ValueError):
+    """A later week of the year already holds the number this week would take."""
+
+
+def take_issue_number(session: Session, week: str) -> int:
+    """Take `week`'s issue number for a bulletin being sent: the same on every call.
+
+    Numbers go in week order: a week earlier than one already sent cannot be
+    numbered after it (`IssueTaken`), since the later issue is already out.
+    """
+    number = issue_number(session, week)
+    if session.scalar(select(Bulletin.id).where(Bulletin.week == week)) is not None:
+        return number
+    year = int(week[:4])
+    holder = session.scalar(
+        select(Bulletin.week).where(Bulletin.year == year, Bulletin.number == number)
+    )
+    if holder is not None:
+        raise IssueTaken(f"{year}年第{number}期已是 {holder} 的通报，{week} 不能再编入。")
+    session.add(Bulletin(week=week, year=year, number=number))
+    session.flush()  # the unique week and (year, number) settle two writers racing
     return number

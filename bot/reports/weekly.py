@@ -19,32 +19,42 @@ from bot.outbox.kinds import Claimed
 from bot.reports.bulletin import (
     IsoWeek,
     bulletin_summary,
-    last_week_summary,
     tasks_verified_in_week,
+    week_before,
     write_bulletin,
 )
-from bot.reports.snapshots import bulletin_number
+from bot.reports.snapshots import issue_number, take_issue_number
 from bot.runtime import Runtime
 
 
 def bulletin_file(
-    runtime: Runtime, session: Session, week: IsoWeek | None = None
+    runtime: Runtime, session: Session, week: IsoWeek | None = None, *, take: bool = False
 ) -> tuple[str, bytes]:
-    """(file name, .docx bytes) of `week`'s bulletin (the running week by default)."""
+    """(file name, .docx bytes) of `week`'s bulletin (the running week by default).
+
+    `take`: the bulletin is being sent, and takes its issue number; otherwise it is a
+    preview showing the number it would have. A past week is dated on its bulletin day.
+    """
     zone = runtime.zone
-    week = week or IsoWeek.of(runtime.now(), zone)
+    this_week = IsoWeek.of(runtime.now(), zone)
+    week = week or this_week
     summary = bulletin_summary(runtime, session, week)
-    number = bulletin_number(session, str(week))
+    number = (take_issue_number if take else issue_number)(session, str(week))
+    issued_on = None
+    if week < this_week:
+        calendar = runtime.calendar(session)
+        issued_on = bulletin_day(week, runtime.settings.bulletin_weekday, calendar)
     target = io.BytesIO()
     write_bulletin(
         target,
         summary=summary,
-        last_week=last_week_summary(session, summary, zone),
+        last_week=week_before(runtime, session, summary),
         issue_number=number,
         week=week,
         verified_this_week=tasks_verified_in_week(session, week, zone=zone),
         zone=zone,
         county_name=runtime.settings.county_name,
+        issued_on=issued_on,
     )
     return f"督查通报_{week.year}年第{number}期.docx", target.getvalue()
 
@@ -59,8 +69,12 @@ def bulletin_day(week: IsoWeek, weekday: int, calendar: WorkCalendar) -> date:
 def bulletin_document(runtime: Runtime, row: Claimed) -> tuple[Document, str]:
     """The outbox's bulletin row (its text is the ISO week) as the .docx sent, and its caption.
 
-    Built when sent, from the ledger as it is then; the issue number is kept.
+    Built when sent, as its week stood; the issue number was taken when it was planned.
+    A week's bulletin sent after its week (the bot was down) says so.
     """
+    week = IsoWeek.parse(row.text)
     with unit_of_work(runtime.sessions) as session:
-        name, content = bulletin_file(runtime, session, IsoWeek.parse(row.text))
+        name, content = bulletin_file(runtime, session, week, take=True)
+    if week < IsoWeek.of(runtime.now(), runtime.zone):
+        return Document(name, content), f"督查通报（{row.text}，补发）"
     return Document(name, content), f"本周督查通报（{row.text}）"

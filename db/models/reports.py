@@ -36,11 +36,17 @@ class UnitSnapshot(Base):
 
 
 class Bulletin(Base):
-    """A weekly 督查通报: its ISO week and its issue number (期), which grows by one a week."""
+    """A weekly 督查通报 that was sent: its ISO week and its issue number (期).
+
+    Numbers count per year (the ISO week's) and go to weeks in week order; a
+    preview takes none (see `bot.reports.snapshots.issue_number`).
+    """
 
     __tablename__ = "bulletins"
+    __table_args__ = (UniqueConstraint("year", "number", name="uq_bulletins_year_number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     week: Mapped[str] = mapped_column(String(10), unique=True)  # 2026-W47
-    number: Mapped[int] = mapped_column(Integer, unique=True)
+    year: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

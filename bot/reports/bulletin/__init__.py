@@ -11,8 +11,8 @@ A `/bulletin` handler or `python -m bot bulletin FILE.docx [--week YYYY-Www]` do
     write_bulletin(
         target,
         summary=summary,
-        last_week=last_week_summary(session, summary, runtime.zone),
-        issue_number=bot.reports.snapshots.bulletin_number(session, str(week)),
+        last_week=week_before(runtime, session, summary),
+        issue_number=issue_number(session, str(week)),  # take_issue_number when sent
         week=week,
         verified_this_week=tasks_verified_in_week(session, week, zone=runtime.zone),
         zone=runtime.zone,
@@ -24,6 +24,7 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.core.access import COUNTY, Scope
@@ -36,11 +37,13 @@ from bot.reports.bulletin.figures import (
     overall_changes,
     ranked_units,
 )
+from bot.reports.bulletin.past import open_units_now, silent_units, summary_then
 from bot.reports.bulletin.period import IsoWeek, bulletin_moment
 from bot.reports.bulletin.queries import tasks_verified_between, tasks_verified_in_week
 from bot.reports.snapshots import summary_on
 from bot.reports.summary import LedgerSummary
 from bot.runtime import Runtime
+from db.models import Task
 
 # The bulletin lists the longest overdue tasks; the rest are counted, not printed.
 BULLETIN_OVERDUE_LIMIT = 100
@@ -54,9 +57,26 @@ def bulletin_summary(
     scope: Scope = COUNTY,
     overdue_limit: int = BULLETIN_OVERDUE_LIMIT,
 ) -> LedgerSummary:
-    """The ledger summary a week's bulletin shows: as of now, or the end of a past week."""
-    now = bulletin_moment(week, runtime.now(), runtime.zone)
-    return runtime.summary(session, scope=scope, now=now, overdue_limit=overdue_limit)
+    """The ledger summary a week's bulletin shows: the running week as of now, a past
+    week as it stood at its end (the tasks, states and deadlines then, from the audit).
+    Silent units are those with open work and no report in the days before that moment."""
+    now = runtime.now()
+    moment = bulletin_moment(week, now, runtime.zone)
+    stale_days = runtime.settings.stale_report_days
+    if moment < now and scope.county:
+        return summary_then(
+            session,
+            moment=moment,
+            yellow_until=runtime.yellow_until(session, moment),
+            stale_days=stale_days,
+            overdue_limit=overdue_limit,
+        )
+    summary = runtime.summary(session, scope=scope, now=moment, overdue_limit=overdue_limit)
+    if scope.county:
+        summary.silent_units = silent_units(
+            session, now=moment, stale_days=stale_days, open_units=open_units_now(session)
+        )
+    return summary
 
 
 def last_week_summary(
@@ -70,6 +90,24 @@ def last_week_summary(
         if found is not None:
             return found
     return None
+
+
+def week_before(runtime: Runtime, session: Session, summary: LedgerSummary) -> LedgerSummary | None:
+    """What the bulletin compares with: last week's snapshot, or, when none was taken,
+    the ledger as it stood a week before (from the audit); None when nothing existed then."""
+    found = last_week_summary(session, summary, runtime.zone)
+    if found is not None:
+        return found
+    moment = summary.now - timedelta(days=7)
+    if session.scalar(select(Task.id).where(Task.created_at < moment).limit(1)) is None:
+        return None
+    return summary_then(
+        session,
+        moment=moment,
+        yellow_until=runtime.yellow_until(session, moment),
+        stale_days=runtime.settings.stale_report_days,
+        overdue_limit=0,
+    )
 
 
 __all__ = [
@@ -88,5 +126,6 @@ __all__ = [
     "ranked_units",
     "tasks_verified_between",
     "tasks_verified_in_week",
+    "week_before",
     "write_bulletin",
 ]

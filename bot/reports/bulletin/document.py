@@ -111,7 +111,7 @@ def write_bulletin(
     )
     _describe(page, title, office, week, summary.now)
     _opening(page, week, summary.now.astimezone(zone))
-    _overall_section(page, summary, last_week)
+    _overall_section(page, summary, last_week, issue_number)
     _units_section(page, summary, chart_png)
     _overdue_section(page, summary, zone)
     _silent_units_section(page, summary, zone)
@@ -147,10 +147,10 @@ def _opening(page: BulletinPage, week: IsoWeek, now_local: datetime) -> None:
 
 
 def _overall_section(
-    page: BulletinPage, summary: LedgerSummary, last_week: LedgerSummary | None
+    page: BulletinPage, summary: LedgerSummary, last_week: LedgerSummary | None, number: int
 ) -> None:
     page.heading("一、总体情况")
-    page.body(_overall_text(summary, last_week))
+    page.body(_overall_text(summary, last_week, number))
     changes = overall_changes(summary.totals, last_week.totals if last_week else None)
     page.table(
         CHANGE_COLUMNS,
@@ -283,14 +283,17 @@ def _verified_section(
 # --- text ---------------------------------------------------------------------
 
 
-def _overall_text(summary: LedgerSummary, last_week: LedgerSummary | None) -> str:
+def _overall_text(
+    summary: LedgerSummary, last_week: LedgerSummary | None, issue_number: int
+) -> str:
     t = summary.totals
     text = (
         f"全县共有督办事项{t.total}项，其中推进中{t.open}项（红灯{t.red}项、黄灯{t.yellow}项、"
         f"绿灯{t.green}项），已报完成待销号{t.reported_done}项，已销号{t.verified}项。"
     )
     if last_week is None:
-        return text + "本期为首期，暂无上周数据可比。"
+        first = "本期为首期，" if issue_number == 1 else ""
+        return text + first + "暂无上周数据可比。"
     last = last_week.totals
     parts = [
         f"事项总数{_trend(t.total - last.total)}",

@@ -17,27 +17,33 @@ from db.models import Person, Task, TaskEvent, TaskState, Unit
 def tasks_verified_between(
     session: Session, *, start: datetime, end: datetime, scope: Scope = COUNTY
 ) -> list[VerifiedTask]:
-    """Tasks whose verification (销号) in the audit trail falls in [start, end) and still stands.
+    """Tasks verified (销号) in [start, end) and still verified at `end`, by the audit trail.
 
-    One query: the state events grouped per task (a task verified twice counts
-    once, at its last verification), joined to the task, its unit and leader.
+    A task's last state change before `end` must be its verification, made in the
+    period: so a past week is read as it stood (a task reopened since still counts
+    in the week it was verified; one verified after the week does not).
     """
-    verified = (
+    last = (
         select(TaskEvent.task_id, func.max(TaskEvent.created_at).label("at"))
+        .where(TaskEvent.field == "state", TaskEvent.created_at < end)
+        .group_by(TaskEvent.task_id)
+    ).subquery()
+    verified = (
+        select(TaskEvent.task_id, last.c.at)
+        .join(last, (last.c.task_id == TaskEvent.task_id) & (last.c.at == TaskEvent.created_at))
         .where(
             TaskEvent.field == "state",
             TaskEvent.new_value == TaskState.VERIFIED.value,
-            TaskEvent.created_at >= start,
-            TaskEvent.created_at < end,
+            last.c.at >= start,
         )
-        .group_by(TaskEvent.task_id)
+        .distinct()
     ).subquery()
     query = (
         select(Task.code, Task.title, Unit.name, Person.name, verified.c.at)
         .join(verified, verified.c.task_id == Task.id)
         .join(Unit, Task.lead_unit_id == Unit.id)
         .outerjoin(Person, Task.lead_leader_id == Person.id)
-        .where(Task.state == TaskState.VERIFIED, scope.tasks())
+        .where(scope.tasks())
         .order_by(verified.c.at, Task.code)
     )
     return [VerifiedTask(*row) for row in session.execute(query)]
