@@ -91,6 +91,10 @@ class Call:
     files: list[IncomingFile] = field(default_factory=list)
     button: str | None = None  # the pressed button's data
     bot_username: str | None = None  # for t.me deep links
+    # The replied-to message's own text, and whether the bot wrote it: a reply to a
+    # message the bot has no record of can still land by what it quotes.
+    reply_to_text: str | None = None
+    reply_to_bot: bool = False
 
     @property
     def caller(self) -> Person:
@@ -146,7 +150,18 @@ def _call_skeleton(update: Update, context: ContextTypes.DEFAULT_TYPE) -> dict[s
         "files": _files_of(message) if query is None else [],
         "button": query.data if query is not None else None,
         "bot_username": _username(context),
+        "reply_to_text": (replied.text or replied.caption) if replied else None,
+        "reply_to_bot": _from_bot(replied, context),
     }
+
+
+def _from_bot(replied: TelegramMessage | None, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    if replied is None or replied.from_user is None:
+        return False
+    try:
+        return replied.from_user.id == context.bot.id
+    except RuntimeError:  # not initialised: any bot's message will do
+        return replied.from_user.is_bot
 
 
 _CJK = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff·]+$")

@@ -323,11 +323,14 @@ async def test_a_typed_answer_or_a_reply_to_a_second_copy_answers_the_prompt(
     moment = _checks(session, DutyCheckKind.SPOT)[0].at.astimezone(SHANGHAI)
     await scan(moment)
     scan.clock.set(moment + timedelta(minutes=2))
-    await app.process_update(message_update(app.bot, member, "在岗！"))  # typed, no reply
+    # Typed, no reply: 收到 answers the waiting check (asked before it could be thanks).
+    await app.process_update(message_update(app.bot, member, "收到！"))
     assert request.sent(member)[-1].params["text"].endswith("应答查岗，在岗。")
-    # With nothing waiting, 在岗 is a message like any other.
+    # With nothing waiting, 在岗 is a message like any other, and 收到 only thanks.
     await app.process_update(message_update(app.bot, member, "在岗"))
     assert request.sent(member)[-1].params["text"].startswith("您范围内没有推进中的事项")
+    await app.process_update(message_update(app.bot, member, "收到"))
+    assert request.sent(member)[-1].params["text"].startswith("好的。需要报告进展时")
 
 
 async def test_duty_logs_of_mornings_missed_while_down_are_sent_once_on_return(
