@@ -60,13 +60,13 @@ from bot.duty.texts import (
     spot_prompt,
     unreachable,
 )
-from bot.outbox.kinds import KindHooks, register_kind
+from bot.outbox.kinds import MORNING, KindHooks, register_kind
 from bot.outbox.rows import Planned, cancel_stale, enqueue, enqueue_new
 from bot.settings import Settings
 from db.keys import existing_keys
 from db.models import DutyCheck, DutyCheckKind, OutboxKind, OutboxMessage, Unit
 from jobs.scan import PlanningPass, add_planner
-from jobs.schedule import at
+from jobs.schedule import at, morning
 
 STALE = timedelta(hours=1)  # a prompt this late after its moment is not sent any more
 LOOKBACK = timedelta(days=1)  # how far back a scan after downtime logs what it missed
@@ -372,6 +372,8 @@ def chase_rosters(step: PlanningPass) -> int:
     """From the roster deadline until the holiday, each unit whose roster is missing or
     has gaps is reminded once a working day."""
     session, now, today, settings = step.session, step.now, step.today, step.settings
+    if settings.morning_message and now < morning(today, settings):
+        return 0  # planned with the digests: one morning message (`jobs.ledger`)
     period = collected_period(step.calendar, today)
     if period is None or today >= period.first_day:
         return 0
@@ -382,7 +384,7 @@ def chase_rosters(step: PlanningPass) -> int:
         return 0
     report = coverage(session, period, zone=settings.zone)
     ids = dict(session.execute(select(Unit.name, Unit.id)).all())
-    due = max(at(today, settings.reminder_time, settings.zone), now)
+    due = max(morning(today, settings), now)
     rows = []
     for unit in report.units:
         if unit.covered:
@@ -403,3 +405,4 @@ def register() -> None:
     register_kind(OutboxKind.DUTY_PROMPT, KindHooks(any_hour=True, after_sent=mark_asked))
     register_kind(OutboxKind.DUTY_ALARM, KindHooks(any_hour=True))
     register_kind(OutboxKind.DUTY_SUMMARY, KindHooks(any_hour=True))
+    register_kind(OutboxKind.ROSTER_REMINDER, KindHooks(family=MORNING))

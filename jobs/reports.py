@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 
 from bot.accounts.binding import reachable_supervisors
 from bot.duty.storage import duty_status_lines
-from bot.outbox.kinds import KindHooks, register_kind
+from bot.outbox.kinds import MORNING, KindHooks, register_family, register_kind
 from bot.outbox.rows import Planned, cancel_stale, enqueue, enqueue_new
 from bot.reports.bulletin.period import IsoWeek
 from bot.reports.digest import Audience, build_digests
+from bot.reports.morning import merge_morning
 from bot.reports.snapshots import has_snapshot, take_snapshot
 from bot.reports.summary import LedgerSummary, ledger_summary
 from bot.reports.weekly import bulletin_day, bulletin_document
@@ -186,3 +187,6 @@ def register() -> None:
     add_planner(DIGESTS, plan_digests)
     add_planner(BULLETIN, plan_bulletin)
     register_kind(OutboxKind.BULLETIN, KindHooks(document=bulletin_document))
+    # The digest heads the working morning's one message a chat (`bot.reports.morning`).
+    register_kind(OutboxKind.DIGEST, KindHooks(family=MORNING))
+    register_family(MORNING, merge_morning)

@@ -158,7 +158,7 @@ def mark_sent(runtime: Runtime, message: Outgoing, message_id: int) -> None:
         )
         first = message.rows[0]
         if message.task_ids:
-            kind = first.reply_kind or hooks_of(first.kind).reply_kind
+            kind = message.reply_kind or first.reply_kind or hooks_of(first.kind).reply_kind
             remember(
                 session,
                 chat_id=message.chat_id,
