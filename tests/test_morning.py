@@ -83,7 +83,8 @@ async def test_a_press_or_reply_on_the_morning_message_lands_like_a_reminders(
     await app.process_update(
         message_update(app.bot, MEMBER, "完成七成", reply_to=morning.message_id)
     )
-    assert request.sent(MEMBER)[-1].params["text"] == "已记录：DB-0001 农村改厕1200户 · 70% · 推进中"
+    answer = request.sent(MEMBER)[-1].params["text"]
+    assert answer == "已记录：DB-0001 农村改厕1200户 · 70% · 推进中"
 
 
 def _changes_line(text: str) -> str:
