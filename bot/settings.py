@@ -37,6 +37,7 @@ EXPECTED_FORMS = {
     "stale_report_days": "正整数（天数），如 7",
     "invitation_days": "正整数（天数），如 7",
     "reminder_time": "24 小时制时刻 HH:MM，如 09:00",
+    "morning_message": "true 或 false（工作日早上每个对话合并为一条消息）",
     "quiet_start": "24 小时制时刻 HH:MM，如 22:00",
     "quiet_end": "24 小时制时刻 HH:MM，如 08:00",
     "reminder_days": "逗号分隔的提前天数，如 7,3",
@@ -115,7 +116,11 @@ class Settings(BaseSettings):
     # Reminders: the days before a deadline they come (besides the last working day
     # before and the due day), the time of day, and the quiet hours they never break.
     reminder_days: Annotated[tuple[int, ...], NoDecode] = (7, 3)
-    reminder_time: time = time(9, 0)
+    reminder_time: time = time(9, 0)  # only when morning_message is off
+    # One unsolicited message a chat a working morning, at digest_time: the digest with
+    # that day's reminders, chases and escalations (off: the old separate messages, the
+    # reminders at reminder_time; kept for comparison, see docs/performance.md).
+    morning_message: bool = True
     quiet_start: time = time(22, 0)
     quiet_end: time = time(8, 0)
     escalate_after_workdays: int = Field(default=1, ge=1)

@@ -94,6 +94,10 @@ class Call:
     bot_username: str | None = None  # for t.me deep links
     chat_admin: bool = False  # the caller administers the group (asked only when declared)
     bot_removed: bool = False  # a my_chat_member update: the bot was removed from the chat
+    # The replied-to message's own text, and whether the bot wrote it: a reply to a
+    # message the bot has no record of can still land by what it quotes.
+    reply_to_text: str | None = None
+    reply_to_bot: bool = False
 
     @property
     def caller(self) -> Person:
@@ -150,7 +154,18 @@ def _call_skeleton(update: Update, context: ContextTypes.DEFAULT_TYPE) -> dict[s
         "button": query.data if query is not None else None,
         "bot_username": _username(context),
         "bot_removed": _bot_removed(update),
+        "reply_to_text": (replied.text or replied.caption) if replied else None,
+        "reply_to_bot": _from_bot(replied, context),
     }
+
+
+def _from_bot(replied: TelegramMessage | None, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    if replied is None or replied.from_user is None:
+        return False
+    try:
+        return replied.from_user.id == context.bot.id
+    except RuntimeError:  # not initialised: any bot's message will do
+        return replied.from_user.is_bot
 
 
 def _bot_removed(update: Update) -> bool:

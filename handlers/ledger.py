@@ -36,7 +36,8 @@ from bot.ledger.extensions import check_extension_allowed
 from bot.ledger.queries import card_of, task_card, task_lines
 from bot.ledger.states import Action, apply_action
 from bot.office.decisions import returned_notices, verified_notices
-from db.models import MessageKind, ReportChannel, Task
+from bot.progress.confirming import done_question
+from db.models import MessageKind, Task
 from handlers.context import BOUND, Call, handler
 from handlers.dispatch import add_button, add_reply_kind, task_of
 
@@ -175,16 +176,8 @@ def _progress(call: Call, button: Pressed) -> Reply:
 
 
 def _done(call: Call, button: Pressed) -> Reply:
-    task = task_of(button)
-    apply_action(
-        call.session,
-        task,
-        Action.REPORT_DONE,
-        now=call.now(),
-        actor=call.caller,
-        channel=ReportChannel.BUTTON,
-    )
-    return Message(f"已报完成：{state_line(task)}，等待督查室销号。", about=(task.id,))
+    """已完成 is asked before it is reported (the answer's buttons: `handlers.progress`)."""
+    return done_question(call.session, task_of(button), actor=call.caller, now=call.now())
 
 
 def _extend(call: Call, button: Pressed) -> Reply:

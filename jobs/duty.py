@@ -22,7 +22,7 @@ What these say is `bot.duty.texts`.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -45,13 +45,13 @@ from bot.duty.checks import (
     OnDuty,
     Reach,
     current_shifts,
-    day_log,
     mark_asked,
     on_duty,
     prompt_key,
 )
+from bot.duty.log import duty_log_text
 from bot.duty.report import day_text, span_text
-from bot.duty.storage import collected_period, coverage, duty_status_lines
+from bot.duty.storage import collected_period, coverage
 from bot.duty.texts import (
     arrival_prompt,
     leader_alarm,
@@ -60,13 +60,13 @@ from bot.duty.texts import (
     spot_prompt,
     unreachable,
 )
-from bot.outbox.kinds import KindHooks, register_kind
+from bot.outbox.kinds import MORNING, KindHooks, register_kind
 from bot.outbox.rows import Planned, cancel_stale, enqueue, enqueue_new
 from bot.settings import Settings
 from db.keys import existing_keys
 from db.models import DutyCheck, DutyCheckKind, OutboxKind, OutboxMessage, Unit
 from jobs.scan import PlanningPass, add_planner
-from jobs.schedule import at
+from jobs.schedule import at, morning
 
 STALE = timedelta(hours=1)  # a prompt this late after its moment is not sent any more
 LOOKBACK = timedelta(days=1)  # how far back a scan after downtime logs what it missed
@@ -307,8 +307,9 @@ def _tell_office(step: _Pass, check: DutyCheck) -> list[Planned]:
 
 
 def _summaries(step: _Pass, calendar: WorkCalendar) -> list[Planned]:
-    """Each holiday day's duty log for every supervisor, the morning after; a day whose
-    morning passed while the bot was down is sent at its next morning scan."""
+    """Each holiday day's duty log for every supervisor, the morning after. Days whose
+    mornings passed while the bot was down come in one catch-up message at the next
+    morning scan (not one a day), each day saying what its rosters held."""
     digest_at = at(step.today, step.settings.digest_time, step.zone)
     if step.now < digest_at:
         return []
@@ -326,24 +327,29 @@ def _summaries(step: _Pass, calendar: WorkCalendar) -> list[Planned]:
     ]
     keyed = {(day, chat): f"dsum:{day}:{chat}" for day in days for chat in supervisors}
     known = existing_keys(step.session, OutboxMessage.key, keyed.values())
+    texts: dict[tuple[date, ...], str] = {}
     rows = []
-    for day in days:
-        waiting = [(chat, keyed[(day, chat)]) for chat in supervisors]
-        waiting = [(chat, key) for chat, key in waiting if key not in known]
-        if not waiting:
+    for chat in supervisors:
+        # A catch-up is keyed by its last day: the days before it are covered by it.
+        told = [day for day in days if keyed[(day, chat)] in known]
+        missing = tuple(day for day in days if not told or day > told[-1])
+        if not missing:
             continue
-        period = calendar.holiday_period(day)
-        name = period.name if period is not None else "节假日"
-        lines = [
-            f"🛡️ {name}值班日报（{day_text(day)}）",
-            *day_log(step.session, day, zone=step.zone, window=step.window, now=step.now),
-        ]
-        if day == step.today - timedelta(days=1):
-            lines += duty_status_lines(step.session, calendar, step.today, zone=step.zone)
-        text = "\n".join(lines)
-        rows += [
-            Planned(key, chat, OutboxKind.DUTY_SUMMARY, text, digest_at) for chat, key in waiting
-        ]
+        if missing not in texts:
+            texts[missing] = duty_log_text(
+                step.session,
+                calendar,
+                missing,
+                today=step.today,
+                now=step.now,
+                zone=step.zone,
+                window=step.window,
+            )
+        rows.append(
+            Planned(
+                keyed[(missing[-1], chat)], chat, OutboxKind.DUTY_SUMMARY, texts[missing], digest_at
+            )
+        )
     return rows
 
 
@@ -372,6 +378,8 @@ def chase_rosters(step: PlanningPass) -> int:
     """From the roster deadline until the holiday, each unit whose roster is missing or
     has gaps is reminded once a working day."""
     session, now, today, settings = step.session, step.now, step.today, step.settings
+    if settings.morning_message and now < morning(today, settings):
+        return 0  # planned with the digests: one morning message (`jobs.ledger`)
     period = collected_period(step.calendar, today)
     if period is None or today >= period.first_day:
         return 0
@@ -382,7 +390,7 @@ def chase_rosters(step: PlanningPass) -> int:
         return 0
     report = coverage(session, period, zone=settings.zone)
     ids = dict(session.execute(select(Unit.name, Unit.id)).all())
-    due = max(at(today, settings.reminder_time, settings.zone), now)
+    due = max(morning(today, settings), now)
     rows = []
     for unit in report.units:
         if unit.covered:
@@ -403,3 +411,4 @@ def register() -> None:
     register_kind(OutboxKind.DUTY_PROMPT, KindHooks(any_hour=True, after_sent=mark_asked))
     register_kind(OutboxKind.DUTY_ALARM, KindHooks(any_hour=True))
     register_kind(OutboxKind.DUTY_SUMMARY, KindHooks(any_hour=True))
+    register_kind(OutboxKind.ROSTER_REMINDER, KindHooks(family=MORNING))

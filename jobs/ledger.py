@@ -26,12 +26,12 @@ from bot.core.timefmt import local_time
 from bot.ledger.cards import ACTION_LABELS, DONE, EXTEND, PROGRESS
 from bot.ledger.lights import LIGHT_ICONS, Light, days_overdue, light_of
 from bot.ledger.reminders import merge_reminders
-from bot.outbox.kinds import KindHooks, register_kind
+from bot.outbox.kinds import MORNING, Claimed, KindHooks, Outgoing, register_kind
 from bot.outbox.rows import Planned, cancel_stale, enqueue
 from bot.settings import Settings
 from db.models import MessageKind, Milestone, OutboxKind, OutboxMessage, Person, Task, TaskState
 from jobs.scan import PlanningPass, add_planner
-from jobs.schedule import at, reminded_today, workdays_left
+from jobs.schedule import at, morning, reminded_today, workdays_left
 
 KEY_CHUNK = 500
 ACTIONS = (PROGRESS, DONE, EXTEND)  # a reminder's buttons
@@ -73,8 +73,16 @@ def drop_stale(step: PlanningPass) -> int:
 
 
 def plan_reminders(step: PlanningPass) -> int:
-    """Write today's reminders and escalations; returns rows written."""
+    """Write today's reminders and escalations; returns rows written.
+
+    Not before the morning: they are planned in the pass that plans the digests, so the
+    sender (here or in `python -m bot send`) claims them together and each chat gets
+    one morning message. A reminder planned later in the day (a task given at 14:00
+    and due tomorrow) goes out then, on its own: it is news, not the morning's routine.
+    """
     session, settings, calendar, today = step.session, step.settings, step.calendar, step.today
+    if settings.morning_message and step.now < morning(today, settings):
+        return 0
     # Most urgent first: a merged reminder lists its tasks in row order.
     due = sorted(_due_today(session, today, settings, calendar), key=lambda d: (d.due, d.code))
     chats = step.unit_chats
@@ -98,7 +106,7 @@ def plan_reminders(step: PlanningPass) -> int:
         zone=step.zone,
         calendar=calendar,
         yellow_until=step.yellow_until,
-        reminder_at=at(today, settings.reminder_time, step.zone),
+        reminder_at=morning(today, settings),
         tasks={item.task_id for _, item, _, kind in todo if kind == OutboxKind.REMINDER},
     )
     return enqueue(session, [texts.row(*candidate) for candidate in todo], now=step.now)
@@ -223,7 +231,7 @@ class _Texts:
             line = self.lines[(item.task_id, item.milestone_id)] = self._line(item)
         if kind == OutboxKind.ESCALATION:
             due = max(self.reminder_at, self.now)  # not before the unit itself is reminded
-            return Planned(key, chat, kind, f"⚠️ 您包联的事项已逾期：\n{line}", due, item.task_id)
+            return Planned(key, chat, kind, line, due, item.task_id)  # merged with the digest
         buttons = self.labelled.get(item.task_id)
         if buttons is None:
             # Labelled with the code: merged reminders put several tasks' buttons under one
@@ -261,10 +269,26 @@ class _Texts:
         return LIGHT_ICONS[light], f"截止 {local_time(due, zone)} · {nearness}"
 
 
+def escalations_alone(rows: list[Claimed], now: datetime, zone: ZoneInfo) -> list[Outgoing]:
+    """Without the morning message (`morning_message` off): one message per overdue task."""
+    return [
+        Outgoing(row.chat_id, [row], f"⚠️ 您包联的事项已逾期：\n{row.text}", (), [row.task_id])
+        for row in rows
+        if row.task_id
+    ]
+
+
 def register() -> None:
     """The ledger's planners and its outbox kinds."""
     add_planner(STALE, drop_stale, days_off=True)
     add_planner(REMINDERS, plan_reminders)
+    # Reminders and escalations are of the morning's family: merged with the digest into
+    # one message a chat (`bot.reports.morning`); alone, reminders merge by themselves.
     register_kind(
-        OutboxKind.REMINDER, KindHooks(merge=merge_reminders, reply_kind=MessageKind.REMINDER)
+        OutboxKind.REMINDER,
+        KindHooks(merge=merge_reminders, reply_kind=MessageKind.REMINDER, family=MORNING),
+    )
+    register_kind(
+        OutboxKind.ESCALATION,
+        KindHooks(merge=escalations_alone, reply_kind=MessageKind.REMINDER, family=MORNING),
     )

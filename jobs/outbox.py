@@ -34,7 +34,7 @@ from bot.core.text import fit_message
 from bot.core.transaction import unit_of_work
 from bot.outbox import delivery
 from bot.outbox.delivery import BLOCKED, LEASE
-from bot.outbox.kinds import Claimed, Outgoing, hooks_of
+from bot.outbox.kinds import Claimed, Merge, Outgoing, hooks_of, merge_of
 from bot.outbox.pace import PER_SECOND, ChatWaiting, wait_seconds
 from bot.runtime import Runtime
 from jobs.schedule import may_send_now
@@ -51,18 +51,20 @@ _seconds_per_message: dict[int, float] = {}
 
 
 def compose(claimed: list[Claimed], runtime: Runtime, now: datetime) -> list[Outgoing]:
-    """Messages to send: each merging kind's rows merged per chat, every other row alone."""
+    """Messages to send: each merging kind's (or family's) rows merged per chat, every
+    other row alone."""
     merged: dict[tuple[str, int], list[Claimed]] = defaultdict(list)
+    merges: dict[str, Merge] = {}
     outgoing: list[Outgoing] = []
     for row in claimed:
-        if hooks_of(row.kind).merge is not None:
-            merged[(row.kind, row.chat_id)].append(row)
-        else:
+        group = merge_of(row.kind, families=runtime.settings.morning_message)
+        if group is None:
             outgoing.append(Outgoing.single(row))
-    for (kind, _), rows in merged.items():
-        merge = hooks_of(kind).merge
-        assert merge is not None
-        outgoing += merge(rows, now, runtime.zone)
+            continue
+        name, merges[name] = group
+        merged[(name, row.chat_id)].append(row)
+    for (name, _), rows in merged.items():
+        outgoing += merges[name](rows, now, runtime.zone)
     return outgoing
 
 

@@ -15,15 +15,24 @@ from sqlalchemy.orm import Session
 
 from bot.accounts.binding import reachable_supervisors
 from bot.duty.storage import duty_status_lines
-from bot.outbox.kinds import KindHooks, register_kind
+from bot.outbox.kinds import MORNING, KindHooks, register_family, register_kind
 from bot.outbox.rows import Planned, cancel_stale, enqueue, enqueue_new
 from bot.reports.bulletin.period import IsoWeek
 from bot.reports.digest import Audience, build_digests
+from bot.reports.morning import merge_morning
 from bot.reports.snapshots import IssueTaken, has_snapshot, take_issue_number, take_snapshot
 from bot.reports.summary import LedgerSummary, ledger_summary
 from bot.reports.weekly import bulletin_day, bulletin_document
 from db.keys import existing_keys
-from db.models import Bulletin, ChatBinding, Invitation, OutboxKind, OutboxMessage, Person
+from db.models import (
+    Bulletin,
+    ChatBinding,
+    Invitation,
+    OutboxKind,
+    OutboxMessage,
+    OutboxState,
+    Person,
+)
 from jobs.scan import PlanningPass, add_planner
 from jobs.schedule import at
 
@@ -178,6 +187,7 @@ def plan_digests(step: PlanningPass) -> int:
         duty_lines=duty_status_lines(session, step.calendar, today, zone=settings.zone),
         units=units,
         people=people,
+        since_of=_last_digests(session, people),
     )
     rows = []
     for digest in digests:
@@ -190,6 +200,23 @@ def plan_digests(step: PlanningPass) -> int:
                 continue
             rows.append(Planned(key(chat), chat, OutboxKind.DIGEST, digest.text, digest_at))
     return enqueue(session, rows, now=now)
+
+
+def _last_digests(session: Session, people: dict[int, int]) -> dict[int, datetime]:
+    """Person id → when the last digest delivered to them was planned: their changes since
+    the last digest start there, so what happened while a digest was not delivered (the
+    bot down, the row cancelled) is in the next one, and nothing is told twice."""
+    chats = {chat: person for person, chat in people.items()}
+    last = session.execute(
+        select(OutboxMessage.chat_id, func.max(OutboxMessage.created_at))
+        .where(
+            OutboxMessage.kind == OutboxKind.DIGEST,
+            OutboxMessage.state == OutboxState.SENT,
+            OutboxMessage.chat_id.in_(list(chats)),
+        )
+        .group_by(OutboxMessage.chat_id)
+    )
+    return {chats[chat]: planned for chat, planned in last if planned is not None}
 
 
 def _reachable_since(session: Session, moment: datetime) -> set[int]:
@@ -220,3 +247,6 @@ def register() -> None:
     add_planner(DIGESTS, plan_digests)
     add_planner(BULLETIN, plan_bulletin)
     register_kind(OutboxKind.BULLETIN, KindHooks(document=bulletin_document))
+    # The digest heads the working morning's one message a chat (`bot.reports.morning`).
+    register_kind(OutboxKind.DIGEST, KindHooks(family=MORNING))
+    register_family(MORNING, merge_morning)

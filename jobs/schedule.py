@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.calendar.workcalendar import WorkCalendar
+from bot.settings import Settings
 
 
 def ladder(due: date, reminder_days: tuple[int, ...], calendar: WorkCalendar) -> set[date]:
@@ -67,3 +68,11 @@ def may_send_now(
 
 def at(day: date, clock: time, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, clock, tzinfo=zone)
+
+
+def morning(day: date, settings: Settings) -> datetime:
+    """The working morning's moment: the one unsolicited message a chat gets on a working
+    day (its digest, that day's reminders and chases, a leader's escalations) goes then.
+    With `morning_message` off, the reminders' own time (the digest keeps its time)."""
+    clock = settings.digest_time if settings.morning_message else settings.reminder_time
+    return at(day, clock, settings.zone)

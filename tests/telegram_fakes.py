@@ -220,6 +220,7 @@ def message_update(
     *,
     chat_id: int | None = None,
     reply_to: int | None = None,
+    quoting: str = "…",
     photo: str | None = None,
     document: tuple[str, str] | None = None,
     first_name: str = "测试",
@@ -265,7 +266,7 @@ def message_update(
             "date": 0,
             "chat": chat,
             "from": BOT_USER,
-            "text": "…",
+            "text": quoting,  # the replied-to message's text, as Telegram includes it
         }
     return Update.de_json({"update_id": next(_update_ids), "message": message}, bot)
 

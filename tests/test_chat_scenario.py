@@ -125,8 +125,13 @@ async def test_the_whole_workflow_in_chat(bot_app, session, clock) -> None:
     assert chat.fresh().get(Task, task.id).state == "open"
 
     # The member presses 已完成; the supervisor presses 销号; /status shows it.
-    (done,) = await chat.press(MEMBER_A, card.buttons()["已完成"])
-    assert text_of(done) == "已报完成：DB-0001 农村改厕1200户 · 100% · 已报完成，等待督查室销号。"
+    (asked,) = await chat.press(MEMBER_A, card.buttons()["已完成"])
+    assert text_of(asked).startswith("确认 DB-0001 农村改厕1200户 已全部完成、报请督查室销号吗？")
+    assert chat.fresh().get(Task, task.id).state == "open"  # nothing until confirmed
+    (done,) = await chat.press(MEMBER_A, asked.buttons()["确认已完成"])
+    assert text_of(done).startswith(
+        "已报完成：DB-0001 农村改厕1200户 · 100% · 已报完成，等待督查室销号。"
+    )
     (office_card,) = await chat.say(ADMIN_ID, "/task DB-0001")
     (verified,) = await chat.press(ADMIN_ID, office_card.buttons()["销号"])
     assert text_of(verified) == "已销号：DB-0001 农村改厕1200户 · 100% · 已销号"
@@ -216,8 +221,9 @@ async def test_a_bound_group_gets_cards_and_its_replies_land(bot_app, session, c
     assert (binding.chat_id, binding.unit.name) == (GROUP_A, "乡镇A")
     (card,) = await chat.say(MEMBER_A, "/task DB-0001", chat_id=GROUP_A)
     assert int(card.params["chat_id"]) == GROUP_A
-    (answer,) = await chat.say(MEMBER_A, "已完成", chat_id=GROUP_A, reply_to=card.message_id)
-    assert text_of(answer) == "已记录：DB-0001 污水管网改造 · 100% · 已报完成"
+    (asked,) = await chat.say(MEMBER_A, "已完成", chat_id=GROUP_A, reply_to=card.message_id)
+    (answer,) = await chat.press(MEMBER_A, asked.buttons()["确认已完成"], chat_id=GROUP_A)
+    assert text_of(answer).startswith("已报完成：DB-0001 污水管网改造 · 100% · 已报完成")
     # Other chatter in the group is left alone.
     assert await chat.say(MEMBER_A, "大家辛苦了", chat_id=GROUP_A) == []
 
@@ -270,7 +276,8 @@ async def test_a_returned_task_tells_its_unit_why_and_a_reply_lands_on_it(
     await chat.say(MEMBER_A, f"/start {code}", first_name="李娜")
     task = await _open_task(chat)
     (card,) = await chat.say(MEMBER_A, f"/task {task.code}")
-    await chat.press(MEMBER_A, card.buttons()["已完成"])
+    (asked,) = await chat.press(MEMBER_A, card.buttons()["已完成"])
+    await chat.press(MEMBER_A, asked.buttons()["确认已完成"])
     before = len(chat.request.sent(MEMBER_A))
     (answer,) = await chat.say(ADMIN_ID, f"/return {task.code} 佐证材料不全")
     assert text_of(answer) == "已退回：DB-0001 污水管网改造 · 100% · 推进中（理由：佐证材料不全）"

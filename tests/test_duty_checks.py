@@ -250,8 +250,9 @@ async def test_the_supervisors_get_the_days_duty_log_each_holiday_morning(
     morning = await scan(oct_(2, 8, 30))  # a day off, at digest time
     (summary,) = [t for t in morning[supervisor] if t.startswith("🛡️")]
     hm = f"{spot.at.astimezone(SHANGHAI):%H:%M}"
-    assert summary.split("\n")[:8] == [
+    assert summary.split("\n")[:9] == [
         "🛡️ 国庆节值班日报（10月1日）",
+        "值班表：1 个单位排班，3 个班次",  # what the rosters held, beside what was asked
         "到岗确认：3 个班次，已确认 1，未确认 1，无法询问 1",
         "查岗：1 次，按时应答 0，超时应答 0，未应答 1，未能发出 0",
         "未应答查岗：",
@@ -299,8 +300,9 @@ async def test_the_office_sees_todays_duty_log_so_far(bot_app, county, scan, ses
     scan.clock.set(moment + timedelta(minutes=5))
     await app.process_update(message_update(app.bot, supervisor, "/duty 查岗"))
     lines = request.sent(supervisor)[-1].params["text"].split("\n")
-    assert lines[:3] == [
+    assert lines[:4] == [
         f"今日值班记录（2026-10-01（周四），截至 {moment + timedelta(minutes=5):%H:%M}）",
+        "值班表：1 个单位排班，3 个班次",
         "到岗确认：2 个班次，已确认 0，未确认 1，无法询问 1",
         "查岗：1 次，按时应答 0，超时应答 0，未应答 0，未能发出 0，待应答 1",
     ]
@@ -323,11 +325,14 @@ async def test_a_typed_answer_or_a_reply_to_a_second_copy_answers_the_prompt(
     moment = _checks(session, DutyCheckKind.SPOT)[0].at.astimezone(SHANGHAI)
     await scan(moment)
     scan.clock.set(moment + timedelta(minutes=2))
-    await app.process_update(message_update(app.bot, member, "在岗！"))  # typed, no reply
+    # Typed, no reply: 收到 answers the waiting check (asked before it could be thanks).
+    await app.process_update(message_update(app.bot, member, "收到！"))
     assert request.sent(member)[-1].params["text"].endswith("应答查岗，在岗。")
-    # With nothing waiting, 在岗 is a message like any other.
+    # With nothing waiting, 在岗 is a message like any other, and 收到 only thanks.
     await app.process_update(message_update(app.bot, member, "在岗"))
     assert request.sent(member)[-1].params["text"].startswith("您范围内没有推进中的事项")
+    await app.process_update(message_update(app.bot, member, "收到"))
+    assert request.sent(member)[-1].params["text"].startswith("好的。需要报告进展时")
 
 
 async def test_duty_logs_of_mornings_missed_while_down_are_sent_once_on_return(
@@ -336,11 +341,22 @@ async def test_duty_logs_of_mornings_missed_while_down_are_sent_once_on_return(
     supervisor = county.supervisor.telegram_user_id
     await scan(oct_(1, 8, 1))
     back = await scan(oct_(4, 8, 45))  # down from 10月1日 morning to 10月4日
-    logs = [t for t in back[supervisor] if t.startswith("🛡️")]
-    assert [t.split("\n")[0] for t in logs] == [
-        "🛡️ 国庆节值班日报（10月1日）",
-        "🛡️ 国庆节值班日报（10月2日）",
-        "🛡️ 国庆节值班日报（10月3日）",
+    (log,) = [t for t in back[supervisor] if t.startswith("🛡️")]  # one catch-up, not three
+    lines = log.split("\n")
+    assert lines[:2] == [
+        "🛡️ 国庆节值班日报（10月1日—10月3日）",
+        "系统停止运行期间的 3 天合并为一条：",
     ]
-    assert "当日没有到岗确认和查岗记录（值班表未排到这一天，或系统未运行）。" in logs[1]
+    assert [line for line in lines if line.startswith("【")] == [
+        "【10月1日】",
+        "【10月2日】",
+        "【10月3日】",
+    ]
+    # 10月1日 the roster held three shifts, and says so beside what could be asked.
+    first = lines[lines.index("【10月1日】") + 1]
+    assert first == "值班表：1 个单位排班，3 个班次"
+    assert "当日没有到岗确认和查岗记录（值班表未排到这一天）。" in log  # 10月2日: none held
     assert supervisor not in await scan(oct_(4, 9, 0))
+    again = await scan(oct_(5, 8, 45))  # the next morning: only 10月4日
+    (log,) = [t for t in again[supervisor] if t.startswith("🛡️")]
+    assert log.split("\n")[0] == "🛡️ 国庆节值班日报（10月4日）"

@@ -165,7 +165,11 @@ def test_progress_report_records_percent_and_help_flag(session, county, task) ->
         session, task, now=NOW, actor=county.member, text="卡在征地，需协调", needs_help=True
     )
     report_progress(session, task, now=NOW, actor=county.member, text="完成六成", percent=60)
-    assert (task.percent, task.needs_help) == (60, False)
+    assert (task.percent, task.needs_help) == (60, True)  # a report silent on it keeps 需协调
+    report_progress(
+        session, task, now=NOW, actor=county.member, text="征地已解决", needs_help=False
+    )
+    assert task.needs_help is False
     fields = [e.field for e in task_history(session, task)]
     assert fields == ["created", "needs_help", "percent", "needs_help"]
 

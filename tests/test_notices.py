@@ -119,7 +119,8 @@ async def test_a_returned_task_tells_its_unit_through_the_outbox_in_quiet_hours(
     await chat.say(MEMBER_A, f"/start {code}")
     await _open_task(chat)
     (card,) = await chat.say(MEMBER_A, "/task DB-0001")
-    await chat.press(MEMBER_A, card.buttons()["已完成"])
+    (asked,) = await chat.press(MEMBER_A, card.buttons()["已完成"])
+    await chat.press(MEMBER_A, asked.buttons()["确认已完成"])
     clock.set(datetime(2026, 4, 29, 15, 0, tzinfo=UTC))  # 23:00 in Shanghai
     await chat.say(ADMIN_ID, "/return DB-0001 佐证材料不全")
     (told,) = [c for c in chat.request.sent(MEMBER_A) if "督查室退回了 DB-0001" in text_of(c)]

@@ -32,6 +32,12 @@ LEADER = 401
 SECOND_SUPERVISOR = 1002
 
 
+async def _report_done(chat: Chat, user: int, card) -> list:  # type: ignore[no-untyped-def]
+    """已完成, then 确认已完成: reporting done asks first."""
+    (asked,) = await chat.press(user, card.buttons()["已完成"])
+    return await chat.press(user, asked.buttons()["确认已完成"])
+
+
 async def _county(chat: Chat, clock) -> None:  # type: ignore[no-untyped-def]
     """乡镇A and 乡镇B each with a bound liaison, 乡镇C with nobody, a bound leader, and two
     supervisors; Wednesday 2026-04-29 10:00."""
@@ -237,7 +243,7 @@ async def test_every_decision_reaches_whom_it_concerns_and_nobody_else(
     await _new_task(chat, "乡镇A | 街巷硬化 | 5月29日前 | 王建国")
     await _scan(chat, runtime, clock)
     (card,) = await chat.say(MEMBER_A, "/task DB-0001")
-    await chat.press(MEMBER_A, card.buttons()["已完成"])
+    await _report_done(chat, MEMBER_A, card)
 
     def told(before: dict[int, int]) -> dict[int, list[str]]:
         return {
@@ -265,7 +271,7 @@ async def test_every_decision_reaches_whom_it_concerns_and_nobody_else(
         ],
     }
     # 销号: the unit and the leader.
-    await chat.press(MEMBER_A, card.buttons()["已完成"])
+    await _report_done(chat, MEMBER_A, card)
     before = marks()
     await chat.say(ADMIN_ID, "/verify DB-0001")
     assert told(before) == {
@@ -350,7 +356,7 @@ async def test_pending_lists_what_waits_with_working_buttons_heads_the_digest_an
     await _new_task(chat, "乡镇C | 集镇改造 | 5月29日前")
     await _scan(chat, runtime, clock)
     (done,) = await chat.say(MEMBER_A, "/task DB-0001")
-    await chat.press(MEMBER_A, done.buttons()["已完成"])
+    await _report_done(chat, MEMBER_A, done)
     await _ask_extension(chat, "DB-0002", "6月30日前，设备到货推迟")
     (card,) = await chat.say(MEMBER_A, "/task DB-0003")
     await chat.say(MEMBER_A, "卡在征地，需县里协调", reply_to=card.message_id)
@@ -393,7 +399,7 @@ async def test_pending_lists_what_waits_with_working_buttons_heads_the_digest_an
     # What is new during the day is pushed, merged, at most once an hour.
     clock.set(local(2026, 4, 30, 9))
     (card,) = await chat.say(MEMBER_A, "/task DB-0003")
-    await chat.press(MEMBER_A, card.buttons()["已完成"])
+    await _report_done(chat, MEMBER_A, card)
     sent = _to(await _scan(chat, runtime, clock, local(2026, 4, 30, 9, 5)), ADMIN_ID)
     assert [text_of(c) for c in sent] == [
         "🔔 新的待督查室处理事项：\n【已报完成，待销号】1 项\n"
@@ -401,7 +407,7 @@ async def test_pending_lists_what_waits_with_working_buttons_heads_the_digest_an
     ]
     clock.set(local(2026, 4, 30, 9, 10))
     (card,) = await chat.say(MEMBER_A, "/task DB-0002")
-    await chat.press(MEMBER_A, card.buttons()["已完成"])
+    await _report_done(chat, MEMBER_A, card)
     assert _to(await _scan(chat, runtime, clock, local(2026, 4, 30, 9, 30)), ADMIN_ID) == []
     sent = _to(await _scan(chat, runtime, clock, local(2026, 4, 30, 10, 6)), ADMIN_ID)
     # Only what is new since 09:05: DB-0002 reported done, and 乡镇C's signature due at 10:00.

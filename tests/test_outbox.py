@@ -43,8 +43,11 @@ def shanghai(*args: int) -> datetime:
 
 @pytest.fixture
 def no_digests(runtime):  # type: ignore[no-untyped-def]
-    """Digests out of the way (planned at 21:00), for tests about reminders."""
-    runtime.settings = runtime.settings.model_copy(update={"digest_time": time(21, 0)})
+    """Digests out of the way (planned at 21:00) and reminders on their own at 09:00, as
+    before the morning message, for tests about reminders."""
+    runtime.settings = runtime.settings.model_copy(
+        update={"digest_time": time(21, 0), "morning_message": False}
+    )
 
 
 @pytest.fixture
@@ -86,6 +89,11 @@ async def scan(bot_app, runtime, clock, moment: datetime) -> list:  # type: igno
     before = len(request.calls)
     plan_now(runtime, moment)
     await send_due(app.bot, runtime, now=moment)
+    import os
+
+    if os.environ.get("DBG"):
+        for c in request.calls[before:]:
+            print(moment, c.method, str(c.params)[:150], c.result)
     return [
         call
         for call in request.calls[before:]
@@ -495,7 +503,7 @@ async def test_a_chat_that_blocks_the_bot_is_asked_once_a_pass(bot_app, runtime,
         session,
         [
             Planned("d:77001:x", chat, OutboxKind.DIGEST, "汇总", moment),
-            Planned("rr:77001:x", chat, OutboxKind.ROSTER_REMINDER, "请报值班表", moment),
+            Planned("n:77001:x", chat, OutboxKind.NOTICE, "通知", moment),
         ],
         now=moment,
     )
@@ -508,7 +516,8 @@ async def test_a_chat_that_blocks_the_bot_is_asked_once_a_pass(bot_app, runtime,
     assert len(attempts) == 1  # the second message was not tried
     session.rollback()
     errors = session.scalars(select(OutboxMessage.last_error).order_by(OutboxMessage.id)).all()
-    assert errors == ["403 Forbidden: bot was blocked by the user", "对方已屏蔽机器人或已移出群聊"]
+    # The notice went first (a kind that merges waits for its chat's other rows).
+    assert errors == ["对方已屏蔽机器人或已移出群聊", "403 Forbidden: bot was blocked by the user"]
 
 
 async def test_an_escalation_left_from_an_earlier_day_is_written_again_with_todays_lateness(
@@ -605,7 +614,14 @@ async def test_digests_are_built_once_a_day_and_only_for_recipients_with_a_chat(
     )
     texts = {d.recipient: d.text for d in everyone}
     assert {"东关镇", "李志强"} <= set(texts)
-    assert texts_to(sent, MEMBER) == [texts["城关镇"]]
+    # The unit's digest carries that morning's reminder, with its buttons, in one message.
+    (morning,) = texts_to(sent, MEMBER)
+    head = texts["城关镇"].split("\n")[:2]
+    assert morning.split("\n")[:4] == [
+        *head,
+        "⏰ 今日提醒（1 项）：",
+        "🟡 DB-0001 农村改厕1200户 · 截止 2026-10-09（周五）18:00 · 还有1个工作日",
+    ]
     assert texts_to(sent, LEADER) == [texts["王建国"]]
     assert await scan(bot_app, runtime, clock, moment + timedelta(minutes=1)) == []
     assert len(built) == 1 and len(summaries) == 1  # later scans build nothing again
@@ -619,10 +635,9 @@ async def test_digests_are_built_once_a_day_and_only_for_recipients_with_a_chat(
     redeem(session, code=code, telegram_user_id=404, display_name="赵敏", now=late)
     session.commit()
     sent = await scan(bot_app, runtime, clock, late + timedelta(minutes=1))
-    digest, reminder = texts_to(sent, 404)  # and today's reminder for its task
-    assert digest == texts["东关镇"] and reminder.startswith("⏰ 督办提醒")
-    digests_sent = [int(m.params["chat_id"]) for m in sent if m.params["text"] in texts.values()]
-    assert digests_sent == [404]  # nobody else's digest again
+    (digest,) = texts_to(sent, 404)  # with today's reminder for its task: one message
+    assert digest.startswith(texts["东关镇"].split("\n")[0]) and "⏰ 今日提醒（1 项）" in digest
+    assert [int(m.params["chat_id"]) for m in sent] == [404]  # nobody else's digest again
     assert [(d.audience, d.recipient) for d in built[-1]] == [(Audience.UNIT, "东关镇")]
     assert await scan(bot_app, runtime, clock, late + timedelta(minutes=2)) == []
 

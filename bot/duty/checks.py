@@ -251,7 +251,8 @@ def day_log(
     now: datetime,
     limit: int = 30,
 ) -> list[str]:
-    """Who confirmed, who answered, who missed on `day`: the daily duty summary's lines."""
+    """What the rosters held on `day`, and who confirmed, who answered, who missed: the
+    daily duty summary's lines."""
     checks = list(
         session.scalars(
             select(DutyCheck).where(DutyCheck.day == day).order_by(DutyCheck.at, DutyCheck.id)
@@ -278,7 +279,9 @@ def day_log(
         spot_line += f"，待应答 {len(waiting)}"
     if later:
         spot_line += f"，未到时间 {len(later)}"
+    units, shifts = roster_held(session, day, zone)
     lines = [
+        f"值班表：{units} 个单位排班，{shifts} 个班次",
         f"到岗确认：{len(arrivals)} 个班次，已确认 {len(confirmed)}，"
         f"未确认 {len(arrivals) - len(confirmed) - len(unasked)}，无法询问 {len(unasked)}",
         spot_line,
@@ -308,11 +311,28 @@ def day_log(
         [c for c in arrivals if c.asked_at and not c.answered_at],
         lambda c: f"{_who(c)} {_hm(c.at, zone)} 接班",
     )
-    if not checks:
-        lines.append("当日没有到岗确认和查岗记录（值班表未排到这一天，或系统未运行）。")
+    if not checks and shifts:
+        lines.append("当日系统未运行，值班表中的班次未能询问到岗和查岗。")
+    elif not checks:
+        lines.append("当日没有到岗确认和查岗记录（值班表未排到这一天）。")
     listed(
         "未能询问：",
         [*unasked, *not_sent],
         lambda c: f"{_who(c)} {_hm(c.at, zone)}（{c.note or '未发出'}）",
     )
     return lines
+
+
+def roster_held(session: Session, day: date, zone: ZoneInfo) -> tuple[int, int]:
+    """(units, shifts) of the current rosters whose shifts start on `day` (local)."""
+    start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
+    rows = session.execute(
+        select(DutyRoster.unit_id, RosterShift.id)
+        .join(RosterShift, RosterShift.roster_id == DutyRoster.id)
+        .where(
+            DutyRoster.current,
+            RosterShift.starts_at >= start,
+            RosterShift.starts_at < start + timedelta(days=1),
+        )
+    ).all()
+    return len({unit for unit, _ in rows}), len(rows)

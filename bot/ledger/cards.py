@@ -26,6 +26,7 @@ from db.models import Task, TaskEvent, TaskState
 # Button actions (what a ButtonRef's `action` says) and their labels.
 PROGRESS, DONE, EXTEND, VERIFY, RETURN = "progress", "done", "extend", "verify", "return"
 HISTORY, EVIDENCE = "history", "evidence"
+WITHDRAW, CLEAR_HELP = "withdraw_done", "clear_help"  # 撤回完成, 解除需协调 (bot.progress)
 ACTION_LABELS = {
     PROGRESS: "报告进展",
     DONE: "已完成",
@@ -34,6 +35,8 @@ ACTION_LABELS = {
     RETURN: "退回",
     HISTORY: "变更记录",
     EVIDENCE: "佐证材料",
+    WITHDRAW: "撤回完成",
+    CLEAR_HELP: "解除需协调",
 }
 ACTION_RIGHTS = {
     PROGRESS: TaskAction.REPORT_PROGRESS,
@@ -43,6 +46,8 @@ ACTION_RIGHTS = {
     RETURN: TaskAction.RETURN,
     HISTORY: TaskAction.VIEW,
     EVIDENCE: TaskAction.VIEW,
+    WITHDRAW: TaskAction.REPORT_DONE,
+    CLEAR_HELP: TaskAction.REPORT_PROGRESS,
 }
 # Which buttons make sense in which state (a verified task takes no report).
 STATE_ACTIONS = {
@@ -74,6 +79,12 @@ def task_buttons(session: Session, task: Task, actor: Actor) -> tuple[tuple[Butt
     actions = [
         a for a in STATE_ACTIONS[TaskState(task.state)] if may(actor, ACTION_RIGHTS[a], task)
     ]
+    # The unit may take its 已完成 back until verified (the office returns instead), and
+    # 需协调 is cleared on purpose: by the unit, its leader or the office.
+    if task.state == TaskState.REPORTED_DONE and not may(actor, TaskAction.VERIFY, task):
+        actions += [WITHDRAW] if may(actor, TaskAction.REPORT_DONE, task) else []
+    if task.needs_help and task.state == TaskState.OPEN and may(actor, TaskAction.VIEW, task):
+        actions += [CLEAR_HELP] if may(actor, TaskAction.REPORT_PROGRESS, task) else []
     rows = []
     if actions:
         rows.append(tuple(task_button(session, task, a, ACTION_LABELS[a]) for a in actions))

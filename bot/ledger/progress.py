@@ -24,11 +24,16 @@ def report_progress(
     actor: Actor,
     text: str,
     percent: int | None = None,
-    needs_help: bool = False,
+    needs_help: bool | None = None,
     channel: ReportChannel = ReportChannel.COMMAND,
     evidence: Sequence[IncomingFile] = (),
 ) -> ProgressReport:
-    """Record a progress report (a note, a percentage, a call for help) on an open task."""
+    """Record a progress report (a note, a percentage, a call for help) on an open task.
+
+    `needs_help`: True raises 需协调, False clears it (the unit says it is solved, or
+    the office or the leader clears it), None leaves it as it is: a later report that
+    says nothing of the difficulty ("已完成三分之二") does not silently clear it.
+    """
     require(actor, TaskAction.REPORT_PROGRESS, task)
     if task.state == TaskState.VERIFIED:
         raise LedgerError(f"{task.code} 已销号，无需再报进展。")
@@ -37,7 +42,7 @@ def report_progress(
         if percent != task.percent:
             record_change(session, task, actor, now, "percent", task.percent, percent)
             task.percent = percent
-    if needs_help != task.needs_help:
+    if needs_help is not None and needs_help != task.needs_help:
         record_change(session, task, actor, now, "needs_help", task.needs_help, needs_help)
         task.needs_help = needs_help
     task.updated_at = now
@@ -47,7 +52,7 @@ def report_progress(
         created_at=now,
         text=text.strip(),
         percent=percent,
-        needs_help=needs_help,
+        needs_help=bool(needs_help),
         channel=channel,
         attachments=evidence_rows(evidence),
     )

@@ -143,9 +143,11 @@ def _whole_chats(
     wanted = set(chats)
     by_chat: dict[int, list[int]] = defaultdict(list)
     # No ORDER BY: SQLite would walk the whole table in id order to avoid a sort.
+    # Only the picked chats' rows are read and locked: locking every due row of a merging
+    # kind (the whole morning's digests) would leave a second sender nothing to claim.
     for row in session.execute(
         select(OutboxMessage.id, OutboxMessage.chat_id)
-        .where(due, OutboxMessage.kind.in_(merging))
+        .where(due, OutboxMessage.kind.in_(merging), OutboxMessage.chat_id.in_(chats))
         .with_for_update(skip_locked=True)
     ):
         if row.chat_id in wanted:
@@ -237,7 +239,7 @@ def mark_sent(runtime: Runtime, message: Outgoing, message_id: int) -> int:
         rows = [row for row in message.rows if row.id in held]
         if rows and message.task_ids:
             first = rows[0]
-            kind = first.reply_kind or hooks_of(first.kind).reply_kind
+            kind = message.reply_kind or first.reply_kind or hooks_of(first.kind).reply_kind
             remember(
                 session,
                 chat_id=message.chat_id,

@@ -52,6 +52,7 @@ class Outgoing:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     task_ids: list[int] = field(default_factory=list)
+    reply_kind: MessageKind | None = None  # what a reply means, when not the first row's kind's
 
     @classmethod
     def single(cls, row: Claimed) -> Outgoing:
@@ -72,6 +73,10 @@ AfterSent = Callable[[Session, list[Claimed], int, int, datetime], None]
 class KindHooks:
     any_hour: bool = False  # sent on days off and in quiet hours too
     merge: Merge | None = None  # one chat's rows claimed together become fewer messages
+    # Kinds of one family merge with each other: one chat's rows of all of them claimed
+    # together become the family's message(s) (the morning: digest, reminders, chases,
+    # escalations), by the merge registered for the family (`register_family`).
+    family: str | None = None
     document: BuildDocument | None = None
     after_sent: AfterSent | None = None
     reply_kind: MessageKind = MessageKind.CARD  # what a reply to the message means
@@ -87,9 +92,29 @@ _KINDS: dict[str, KindHooks] = {
 }
 
 
+_FAMILIES: dict[str, Merge] = {}
+# The working morning's family: a chat's digest, reminders, chases and escalations.
+MORNING = "morning"
+
+
 def register_kind(kind: str, hooks: KindHooks) -> None:
     """Called by a feature's `register()`; registering again replaces (tests rebuild apps)."""
     _KINDS[kind] = hooks
+
+
+def register_family(family: str, merge: Merge) -> None:
+    """How one chat's rows of the kinds in `family` become messages (the feature that owns
+    the family registers it; the kinds join with `KindHooks.family`)."""
+    _FAMILIES[family] = merge
+
+
+def merge_of(kind: str, *, families: bool = True) -> tuple[str, Merge] | None:
+    """The group a kind's rows merge in (its family, else the kind itself) and the merge;
+    `families` off: each kind by itself (the setting `morning_message` off)."""
+    hooks = hooks_of(kind)
+    if families and hooks.family is not None and hooks.family in _FAMILIES:
+        return hooks.family, _FAMILIES[hooks.family]
+    return (kind, hooks.merge) if hooks.merge is not None else None
 
 
 def hooks_of(kind: str) -> KindHooks:
@@ -101,4 +126,4 @@ def any_hour_kinds() -> list[str]:
 
 
 def merging_kinds() -> list[str]:
-    return sorted(kind for kind, hooks in _KINDS.items() if hooks.merge is not None)
+    return sorted(kind for kind in _KINDS if merge_of(kind) is not None)

@@ -33,7 +33,7 @@ from bot.progress.clauses import normalise, split_clauses
 from bot.progress.done import COMPLETION, reports_done
 from bot.progress.figures import progress_figure
 from bot.progress.percentages import ANY_FIGURE
-from bot.progress.trouble import stuck_clauses
+from bot.progress.trouble import resolves_trouble, stuck_clauses
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +44,9 @@ class Progress:
     percent: int | None
     needs_help: bool
     note: str
+    # The reply says an earlier difficulty is solved (and names no new one): the unit's
+    # word that clears 需协调, which otherwise stays until cleared on purpose.
+    solved: bool = False
 
 
 def parse_progress(text: str) -> Progress:
@@ -63,4 +66,5 @@ def parse_progress(text: str) -> Progress:
         if done:  # 前期受阻，后经协调已全部完成: what the task met before it ended is past
             stuck = {index for index in stuck if index > finished_at}
     percent = 100 if all_of_it else figure.value if figure else None
-    return Progress(done=done, percent=percent, needs_help=bool(stuck), note=note)
+    solved = not stuck and resolves_trouble(normal)
+    return Progress(done=done, percent=percent, needs_help=bool(stuck), note=note, solved=solved)

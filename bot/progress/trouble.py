@@ -70,6 +70,23 @@ _BACK_REFERENCE = re.compile(
 )
 
 
+# The help asked for earlier is no longer needed: 征地问题已解决, 已协调好, 无需再协调.
+# Narrower than `_SOLVED`: 资金已到位 or 已落实 may be progress of any kind, but a flag
+# raised on purpose is cleared only by words about the difficulty itself.
+_RESOLVED = re.compile(
+    r"(?:已|已经|现已|均已|都已|得到|得以|顺利|成功)[^,。;!?:未没不]{0,6}?"
+    r"(?:解决|化解|协调好|协调到位|协调完毕|排除|克服|搞定|理顺|疏通|打通)"
+    r"|(?:解决|化解|协调好|搞定|克服|理顺|打通)了"
+    r"|(?:无需|不需要|不用|不必|不再需要)(?:再)?(?:县里)?(?:协调|帮助|支持)"
+    r"|(?<![未没不])(?:问题|困难)(?:已|都已|均已)?(?:解决|消除)"
+)
+
+
+def resolves_trouble(text: str) -> bool:
+    """Whether a reply says a difficulty raised before is solved (卡点已打通, 已协调好)."""
+    return _RESOLVED.search(text) is not None
+
+
 def stuck_clauses(text: str, clauses: list[Clause]) -> set[int]:
     """The clauses naming a difficulty that nothing later in the reply answers."""
     starts = [clause.start for clause in clauses]

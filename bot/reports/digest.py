@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -146,12 +146,15 @@ def build_digests(
     duty_lines: Sequence[str] = (),
     units: Collection[int] | None = None,
     people: Collection[int] | None = None,
+    since_of: Mapping[int, datetime] | None = None,
 ) -> list[Digest]:
     """Every digest due at `summary.now`, supervisors' first; `duty_lines` (the holiday
     rosters' status, from `bot.duty.storage.duty_status_lines`) go into the supervisors'.
 
     Given `units` or `people`, only those units' or those supervisors' and leaders'
     digests are built (planning builds none for a recipient it cannot reach).
+    `since_of`: a supervisor's (person id) "自上次汇总以来" starts there (when the last
+    digest delivered to them was planned) instead of at `changes_since`.
     Memory grows with the recipients, not the ledger: open tasks are read a few
     thousand at a time and each recipient keeps only what its digest can show.
     """
@@ -196,13 +199,23 @@ def build_digests(
     if people is not None:
         query = query.where(Person.id.in_(list(people)))
     supervisors = list(session.scalars(query.order_by(Person.id)))
-    county_text = ""
-    if supervisors:
-        county_text = supervisor_digest_text(session, summary, changes_since, zone, limit)
-        if duty_lines:
-            county_text += "\n\n" + "\n".join(duty_lines)
+    county_texts: dict[datetime, str] = {}  # supervisors whose last digests agree share one
+
+    def county_text(since: datetime) -> str:
+        if since not in county_texts:
+            text = supervisor_digest_text(session, summary, since, zone, limit)
+            county_texts[since] = text + ("\n\n" + "\n".join(duty_lines) if duty_lines else "")
+        return county_texts[since]
+
+    since_of = since_of or {}
     digests = [
-        Digest(Audience.SUPERVISOR, person.name, None, person.id, county_text)
+        Digest(
+            Audience.SUPERVISOR,
+            person.name,
+            None,
+            person.id,
+            county_text(since_of.get(person.id, changes_since)),
+        )
         for person in supervisors
     ]
     for (unit_id, unit_name), listing in sorted(by_unit.items(), key=lambda item: item[0][1]):
