@@ -193,6 +193,8 @@ def main() -> int:
             LIAISON, lambda t: "DB-0001 污水管网改造" in t[:30] and "状态" in t, "card"
         )
         api.push(press(LIAISON, card["buttons"]["已完成"], card["id"]))
+        asked = api.wait_for(LIAISON, lambda t: "确认" in t and "DB-0001" in t, "确认已完成?")
+        api.push(press(LIAISON, asked["buttons"]["确认已完成"], asked["id"]))
         api.wait_for(LIAISON, lambda t: t.startswith("已报完成：DB-0001"), "已报完成")
         api.push(message(SUPERVISOR, "/pending"))
         pending = api.wait_for(SUPERVISOR, lambda t: t.startswith("🗂 待督查室处理"), "/pending")
