@@ -81,6 +81,9 @@ def plan_bulletin(step: PlanningPass) -> int:
     running week's, and any week since the last one sent whose day passed while the bot
     was down (sent on return, dated as its week). The issue numbers are taken here,
     oldest week first, so they go to weeks in week order."""
+    weeks = _weeks_due(step)
+    if not weeks:
+        return 0
     rows = []
     chats = [
         chat
@@ -89,7 +92,7 @@ def plan_bulletin(step: PlanningPass) -> int:
     ]
     if not chats:
         return 0
-    for week in _weeks_due(step):
+    for week in weeks:
         try:
             take_issue_number(step.session, str(week))
         except IssueTaken:

@@ -154,3 +154,20 @@ async def test_a_bulletin_missed_during_a_downtime_is_sent_on_return(
         ("2026-W48", 2),
         ("2026-W49", 3),
     ]
+
+
+async def test_in_chat_a_past_week_is_a_preview_and_a_week_to_come_is_refused(
+    bot_app, session, county
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import ADMIN_ID
+    from tests.telegram_fakes import send
+
+    _, request = bot_app
+    assert await send(bot_app, ADMIN_ID, "/bulletin 2027-W10") == [
+        "2027-W10 还没有到，不能生成通报（本周是 2026-W49）。"
+    ]
+    await send(bot_app, ADMIN_ID, "/bulletin 第48周")
+    (document,) = [c for c in request.calls if c.method == "sendDocument"]
+    assert document.params["caption"] == "督查通报（预览）：督查通报_2026年第1期"
+    session.rollback()
+    assert session.scalars(select(Bulletin.week)).all() == []

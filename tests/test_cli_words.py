@@ -117,3 +117,31 @@ def test_a_folder_given_as_a_ledger_is_named_a_folder(database, capsys) -> None:
     code, _, err = run(["import", "台账"], capsys)
     assert code != 0
     assert "台账 是一个文件夹，不是文件" in err and "找不到文件" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (
+            ["export", "台账.csv"],
+            "台账只能保存为 .xlsx 文件，台账.csv 的扩展名不符：请改为 台账.xlsx。",
+        ),
+        (
+            ["template", "t.txt"],
+            "台账模板只能保存为 .xlsx 文件，t.txt 的扩展名不符：请改为 t.xlsx。",
+        ),
+        (
+            ["roster", "template", "r.csv"],
+            "值班表模板只能保存为 .xlsx 文件，r.csv 的扩展名不符：请改为 r.xlsx。",
+        ),
+        (["chart", "c.jpg"], "进度图只能保存为 .png 文件，c.jpg 的扩展名不符：请改为 c.png。"),
+        (
+            ["bulletin", "b.pdf"],
+            "督查通报只能保存为 .docx 文件，b.pdf 的扩展名不符：请改为 b.docx。",
+        ),
+    ],
+)
+def test_a_file_named_for_another_format_is_refused(database, capsys, argv, said) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = run(argv, capsys)
+    assert (code, err) == (2, said + "\n")
+    assert not (database / argv[-1]).exists()

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.cli.invocation import Command, Invocation, os_reason
+from bot.cli.invocation import Command, Invocation, os_reason, suffix_refused
 from bot.cli.parsing import add_command
 
 if TYPE_CHECKING:
@@ -245,6 +245,8 @@ def _registered(session: Any, period: Any, now: datetime) -> Any:
 def _roster_template(path: Path) -> int:
     from bot.duty import write_roster_template
 
+    if suffix_refused(path, ".xlsx", "值班表模板"):
+        return 2
     try:
         write_roster_template(path)
     except OSError as error:

@@ -93,6 +93,18 @@ def os_reason(error: OSError) -> str:
     return f"系统错误 {error.errno}（{error.strerror}）" if error.errno else str(error)
 
 
+def suffix_refused(path: Path, suffix: str, what: str) -> bool:
+    """A file named for another format is refused (and said why): the bytes written are
+    always `suffix`, and a .csv that is really an .xlsx opens as garbage."""
+    if path.suffix.lower() == suffix:
+        return False
+    print(
+        f"{what}只能保存为 {suffix} 文件，{path.name} 的扩展名不符：请改为 {path.stem}{suffix}。",
+        file=sys.stderr,
+    )
+    return True
+
+
 def write_file(path: Path, content: bytes, done: str) -> int:
     """Save a command's output file, saying where (0) or why it could not (1)."""
     try:

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.cli.invocation import Command, Invocation, os_reason
+from bot.cli.invocation import Command, Invocation, os_reason, suffix_refused
 from bot.cli.parsing import add_command
 from bot.cli.run import DEMO_DATABASE
 from bot.core.masking import mask_url
@@ -118,7 +118,8 @@ def _export(call: Invocation) -> int:
     from bot.excel import export_ledger
 
     args = call.args
-
+    if suffix_refused(args.file, ".xlsx", "台账"):
+        return 2
     with call.runtime() as runtime, runtime.sessions() as session:
         now = runtime.now()
         try:
@@ -140,7 +141,8 @@ def _template(call: Invocation) -> int:
     from bot.excel import write_template
 
     args = call.args
-
+    if suffix_refused(args.file, ".xlsx", "台账模板"):
+        return 2
     try:
         write_template(args.file)
     except OSError as error:

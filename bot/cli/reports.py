@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.cli.invocation import Command, Invocation, write_file
+from bot.cli.invocation import Command, Invocation, suffix_refused, write_file
 from bot.cli.parsing import add_command
 
 if TYPE_CHECKING:
@@ -39,21 +39,10 @@ def add_commands(commands: Commands) -> None:
     )
 
 
-def _suffix_refused(path: Path, suffix: str, what: str) -> bool:
-    """A file named for another format is refused: the bytes written are always `suffix`."""
-    if path.suffix.lower() == suffix:
-        return False
-    print(
-        f"{what}只能保存为 {suffix} 文件，{path.name} 的扩展名不符：请改为 {path.stem}{suffix}。",
-        file=sys.stderr,
-    )
-    return True
-
-
 def _chart(call: Invocation) -> int:
     from bot.reports.charts import render_chart
 
-    if _suffix_refused(call.args.file, ".png", "进度图"):
+    if suffix_refused(call.args.file, ".png", "进度图"):
         return 2
 
     with call.runtime() as runtime, runtime.transaction() as session:
@@ -66,7 +55,7 @@ def _bulletin(call: Invocation) -> int:
     from bot.reports.snapshots import IssueTaken
     from bot.reports.weekly import bulletin_file
 
-    if _suffix_refused(call.args.file, ".docx", "督查通报"):
+    if suffix_refused(call.args.file, ".docx", "督查通报"):
         return 2
     try:
         week = IsoWeek.parse(call.args.week) if call.args.week else None

@@ -98,14 +98,15 @@ def write_bulletin(
     week = IsoWeek(*week)
     issued_on = issued_on or summary.now.astimezone(zone).date()
     office = office or f"{county_name}人民政府督查室"
-    title = bulletin_title(county_name, issued_on.year, issue_number)
+    # Issues are numbered per ISO year (bot.reports.snapshots): W01 may start in December.
+    title = bulletin_title(county_name, week.year, issue_number)
     if chart_png is None:
         chart_png = bulletin_chart(summary, zone=zone)
 
     page = BulletinPage()
     page.masthead(
         f"{county_name}重点工作督查通报",
-        f"（{issued_on.year}年第{issue_number}期）",
+        f"（{week.year}年第{issue_number}期）",
         office,
         _cn_date(issued_on),
     )

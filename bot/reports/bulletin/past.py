@@ -2,9 +2,11 @@
 
 A past week's bulletin counts that week as it was: the tasks created by its
 end, each in the state, with the deadline and under the lead unit it had then.
-Today's rows are walked back through the `task_events` written since the
-moment (newest first, each one's old value restored), so only the events after
-the moment are read, however long the trail. Silent units are read the same
+A task no event has touched since the moment is counted as it is, in SQL, as
+`ledger_summary` counts (one grouped query); the few touched since are read and
+walked back through the `task_events` written after the moment (newest first,
+each one's old value restored), and added. The work grows with the events since
+the moment, not with the ledger. Silent units are read the same
 way for any moment: units with open work and no report in the period before it.
 """
 
@@ -13,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Integer, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.reports.summary import Counts, LedgerSummary, OverdueTask, SilentUnit, UnitCounts
@@ -39,8 +41,18 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _changed_since(moment: datetime) -> Select[int]:
+    """The tasks whose state, deadline or lead unit changed at or after `moment`."""
+    return (
+        select(TaskEvent.task_id)
+        .where(TaskEvent.created_at >= moment, TaskEvent.field.in_(_FIELDS))
+        .distinct()
+    )
+
+
 def tasks_then(session: Session, moment: datetime) -> dict[int, _Then]:
-    """Every task created before `moment`, with its state, deadline and lead unit then."""
+    """The tasks created before `moment` and changed since, with their state, deadline
+    and lead unit then."""
     tasks = {
         task_id: _Then(code, title, unit_id, leader_id, deadline, state, percent)
         for task_id, code, title, unit_id, leader_id, deadline, state, percent in session.execute(
@@ -53,7 +65,7 @@ def tasks_then(session: Session, moment: datetime) -> dict[int, _Then]:
                 Task.deadline,
                 Task.state,
                 Task.percent,
-            ).where(Task.created_at < moment)
+            ).where(Task.created_at < moment, Task.id.in_(_changed_since(moment)))
         )
     }
     later = session.execute(
@@ -75,6 +87,52 @@ def tasks_then(session: Session, moment: datetime) -> dict[int, _Then]:
         elif field == "lead_unit" and old in unit_ids:
             task.unit_id = unit_ids[old]
     return tasks
+
+
+def _unchanged_counts(
+    session: Session, moment: datetime, yellow_until: datetime, overdue_limit: int
+) -> tuple[dict[int, Counts], list[tuple[datetime, str, _Then]], set[int]]:
+    """Counts per unit, the first overdue and the units with open work, over the tasks
+    created before `moment` that nothing changed since: as they are now, lit at `moment`."""
+    unchanged = and_(Task.created_at < moment, Task.id.not_in(_changed_since(moment)))
+    is_open = Task.state == TaskState.OPEN
+    red = and_(is_open, Task.deadline < moment)
+
+    def count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0).cast(Integer)
+
+    per_unit = (
+        select(
+            Task.lead_unit_id,
+            count_where(red),
+            count_where(and_(is_open, Task.deadline >= moment, Task.deadline <= yellow_until)),
+            count_where(and_(is_open, or_(Task.deadline.is_(None), Task.deadline > yellow_until))),
+            count_where(Task.state == TaskState.REPORTED_DONE),
+            count_where(Task.state == TaskState.VERIFIED),
+        )
+        .where(unchanged)
+        .group_by(Task.lead_unit_id)
+    )
+    counts = {unit_id: Counts(*numbers) for unit_id, *numbers in session.execute(per_unit)}
+    overdue = [
+        (_aware(deadline), code, _Then(code, title, unit, leader, deadline, TaskState.OPEN, pct))
+        for code, title, unit, leader, deadline, pct in session.execute(
+            select(
+                Task.code,
+                Task.title,
+                Task.lead_unit_id,
+                Task.lead_leader_id,
+                Task.deadline,
+                Task.percent,
+            )
+            .where(unchanged, red)
+            .order_by(Task.deadline, Task.code)
+            .limit(overdue_limit)
+        )
+        if deadline is not None  # always: a red task has one
+    ]
+    open_units = {unit for unit, c in counts.items() if c.open}
+    return counts, overdue, open_units
 
 
 def silent_units(
@@ -122,10 +180,11 @@ def summary_then(
     overdue_limit: int,
 ) -> LedgerSummary:
     """The county's `LedgerSummary` as it stood at `moment` (see the module's note)."""
-    tasks = tasks_then(session, moment)
     names = dict(session.execute(select(Unit.id, Unit.name)).all())
-    counts: dict[int, Counts] = {unit_id: Counts() for unit_id in names}
-    overdue: list[tuple[datetime, str, _Then]] = []
+    counts, overdue, open_units = _unchanged_counts(session, moment, yellow_until, overdue_limit)
+    for unit_id in names:
+        counts.setdefault(unit_id, Counts())
+    tasks = tasks_then(session, moment)
     for task in tasks.values():
         unit = counts.setdefault(task.unit_id, Counts())
         deadline = None if task.deadline is None else _aware(task.deadline)
@@ -140,6 +199,8 @@ def summary_then(
             unit.yellow += 1
         else:
             unit.green += 1
+        if task.state == TaskState.OPEN:
+            open_units.add(task.unit_id)
     units = [UnitCounts(unit_id, names.get(unit_id, "?"), c) for unit_id, c in counts.items()]
     units.sort(key=lambda u: (-u.counts.red, -u.counts.yellow, -u.counts.open, u.unit_name))
     totals = Counts()
@@ -161,7 +222,6 @@ def summary_then(
         )
         for deadline, _, task in overdue[:overdue_limit]
     ]
-    open_units = {task.unit_id for task in tasks.values() if task.state == TaskState.OPEN}
     return LedgerSummary(
         now=moment,
         totals=totals,
