@@ -40,7 +40,7 @@ from telegram import Message as TelegramMessage
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.accounts.people import identify
+from bot.accounts.people import identify, reopen_private_chat
 from bot.core.access import PRIVATE, Place, Refusal, answering_in
 from bot.core.messages import (
     ChatMenu,
@@ -301,6 +301,8 @@ def _work(
                 )
             if person is None and policy == BOUND:
                 return messages_of(NOT_BOUND), []
+            if person is not None and values["chat_type"] == "private":
+                reopen_private_chat(session, person)
             with answering_in(_place(session, values)):
                 reply = answer(Call(runtime, session, person, **values))
             to_caller, elsewhere = split_notices(reply)

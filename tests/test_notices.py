@@ -140,3 +140,21 @@ async def test_a_returned_task_tells_its_unit_through_the_outbox_in_quiet_hours(
     )
     (answer,) = await chat.say(MEMBER_A, "已补充照片", reply_to=told.message_id)
     assert text_of(answer).startswith("已记录：DB-0001")
+
+
+async def test_a_supervisor_who_unblocks_the_bot_hears_again(bot_app, session, clock) -> None:  # type: ignore[no-untyped-def]
+    """Blocked once, marked; writing to the bot in private again reopens the chat."""
+    chat = Chat(bot_app, session)
+    ask = await _asking_for_an_extension(chat, clock)
+    chat.request.fail(ADMIN_ID, 403, BLOCKED)
+    await chat.say(MEMBER_A, "6月30日前，设备到货推迟", reply_to=ask.message_id)
+    assert chat.fresh().scalar(
+        select(ChatBinding.disabled_at).where(ChatBinding.chat_id == ADMIN_ID)
+    )
+
+    (helped,) = await chat.say(ADMIN_ID, "/help")  # unblocked, and says so by writing
+    assert text_of(helped)
+    assert (
+        chat.fresh().scalar(select(ChatBinding.disabled_at).where(ChatBinding.chat_id == ADMIN_ID))
+        is None
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Person, Role, varchar_length
+from db.models import ChatBinding, Person, Role, varchar_length
 
 NAME_LENGTH = varchar_length(Person.name)  # Telegram names can be longer
 
@@ -31,3 +31,14 @@ def identify(
     if person is None or not person.active:
         return None
     return person
+
+
+def reopen_private_chat(session: Session, person: Person) -> None:
+    """A person writing to the bot in private has unblocked it: their chat, marked when
+    Telegram refused a message (403), takes messages again. Read first, so the common
+    case writes nothing (a reader's unit of work stays a reader)."""
+    binding = session.scalar(
+        select(ChatBinding).where(ChatBinding.chat_id == person.telegram_user_id)
+    )
+    if binding is not None and binding.unit_id is None and binding.disabled_at is not None:
+        binding.disabled_at = None
