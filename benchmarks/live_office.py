@@ -206,10 +206,13 @@ def main() -> int:
         stop(bot)
 
         bot = start(env, THURSDAY)
-        chase = api.wait_for(LEADER, lambda t: t.startswith("✍️ 交办已满一个工作日"), "the chase")
-        print("7. Thursday 10:01, the leader who never signed:", chase["text"].replace("\n", " / "))
+        chase = api.wait_for(LEADER, lambda t: "✍️ 交办已满一个工作日" in t, "the chase")
+        said = chase["text"][chase["text"].index("✍️") :]
+        print("7. Thursday 10:01, the leader who never signed:", said.replace("\n", " / "))
+        print("   (in the leader's one morning message, its 签收 button kept:", end=" ")
+        print([label for label in chase["buttons"] if "签收" in label], ")")
         time.sleep(6)
-        chases = api.count(LEADER, lambda t: t.startswith("✍️"))
+        chases = api.count(LEADER, lambda t: "✍️ 交办已满一个工作日" in t)
         assert chases == 1, chases
         print("   chased once:", chases)
         api.push(message(SUPERVISOR, "/pending"))

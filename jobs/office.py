@@ -27,11 +27,11 @@ from bot.office.announcements import (
 )
 from bot.office.pending import PUSHED, pending_lines, waiting
 from bot.office.signoffs import SIGN, Party, parties_of, signoffs_of, unsigned
-from bot.outbox.kinds import KindHooks, register_kind
+from bot.outbox.kinds import MORNING, KindHooks, register_kind
 from bot.outbox.rows import Planned, enqueue_new
 from db.models import MessageKind, OutboxKind, OutboxMessage, OutboxState, Person, Task, TaskState
 from jobs.scan import PlanningPass, add_planner
-from jobs.schedule import at
+from jobs.schedule import at, morning
 
 ANNOUNCE = "office: announcements and chases"
 PUSH = "office: what waits, hourly"
@@ -132,14 +132,23 @@ def plan_announcements(step: PlanningPass) -> int:
 
 
 def plan_chases(step: PlanningPass) -> int:
-    """Chase once each party that has not signed a working day after 交办."""
-    session, now = step.session, step.now
+    """Chase once each party that has not signed a working day after 交办.
+
+    With the morning message, the chase is part of the morning of the day the
+    signature falls due (one message a chat a morning), not a message of its own later.
+    """
+    session, now, settings = step.session, step.now, step.settings
+    due_by = now
+    if settings.morning_message:
+        if not step.calendar.is_workday(step.today) or now < morning(step.today, settings):
+            return 0
+        due_by = at(step.today + timedelta(days=1), time(0), step.zone)  # due today
     tasks = list(
         session.scalars(
             select(Task)
             .where(
                 Task.state == TaskState.OPEN,
-                Task.sign_due_at <= now,
+                Task.sign_due_at < due_by,
                 Task.sign_due_at > now - CHASE_WINDOW,
             )
             .options(
@@ -226,5 +235,8 @@ def register() -> None:
     add_planner(PUSH, plan_push)
     signing = MessageKind.ANNOUNCEMENT  # a reply "收到" signs, other words report
     register_kind(OutboxKind.ANNOUNCEMENT, KindHooks(merge=merge_announcements, reply_kind=signing))
-    register_kind(OutboxKind.SIGN_CHASE, KindHooks(merge=merge_chases, reply_kind=signing))
+    # The chase is part of the working morning's one message (its 签收 buttons kept).
+    register_kind(
+        OutboxKind.SIGN_CHASE, KindHooks(merge=merge_chases, reply_kind=signing, family=MORNING)
+    )
     register_kind(OutboxKind.UNREACHABLE, KindHooks(merge=merge_unreachable))

@@ -193,16 +193,17 @@ async def test_who_has_not_signed_a_working_day_later_is_chased_once_and_listed(
     await _new_task(chat)
     (announced,) = _to(await _scan(chat, runtime, clock), MEMBER_A)
     await chat.press(LEADER, announced.buttons()["DB-0001 签收"])  # the leader signs
-    # One working day later is Wednesday 5-6 at 10:00: 5-1…5-5 are the holiday.
-    for day in (local(2026, 5, 1, 10), local(2026, 5, 6, 9, 59)):
+    # One working day later is Wednesday 5-6 (5-1…5-5 are the holiday): the chase comes
+    # with that day's morning message, the one unsolicited message of the morning.
+    for day in (local(2026, 5, 1, 10), local(2026, 5, 6, 8, 29)):
         sent = await _scan(chat, runtime, clock, day)
         assert [c for c in sent if "尚未签收" in text_of(c)] == []
-    sent = await _scan(chat, runtime, clock, local(2026, 5, 6, 10, 1))
-    (chased,) = [c for c in sent if "尚未签收" in text_of(c)]
-    assert int(chased.params["chat_id"]) == MEMBER_A
-    assert text_of(chased).startswith(
-        "✍️ 交办已满一个工作日，以下事项尚未签收：\nDB-0001 污水管网改造（乡镇A）"
+    sent = await _scan(chat, runtime, clock, local(2026, 5, 6, 8, 30))
+    (chased,) = _to(sent, MEMBER_A)  # one message this morning, the chase in it
+    assert "✍️ 交办已满一个工作日，以下事项尚未签收：\nDB-0001 污水管网改造（乡镇A）" in text_of(
+        chased
     )
+    assert _to(await _scan(chat, runtime, clock, local(2026, 5, 6, 10, 1)), MEMBER_A) == []
     later = await _scan(chat, runtime, clock, local(2026, 5, 7, 10))
     assert [c for c in later if "尚未签收" in text_of(c)] == []  # once
     (pending,) = await chat.say(ADMIN_ID, "/pending")

@@ -14,12 +14,14 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.core.messages import Button
 from bot.ledger.reminders import REPLY_HINT, merge_reminders
-from bot.outbox.kinds import Claimed, Outgoing
+from bot.outbox.kinds import Claimed, Outgoing, hooks_of
 from db.models import MessageKind, OutboxKind
 
 BUTTONED = 20  # reminded tasks with their buttons (three each; Telegram takes 100 buttons)
 ESCALATED = 15  # overdue tasks listed to a leader before "……另有 N 项"
+MAX_BUTTON_ROWS = 90  # Telegram takes 100 buttons a message
 
 
 def _code(line: str) -> str:
@@ -45,6 +47,11 @@ def merge_morning(rows: list[Claimed], now: datetime, zone: ZoneInfo) -> list[Ou
         return merge_reminders(reminders, now, zone)  # later in the day: as it always was
     digests = by_kind.pop(OutboxKind.DIGEST, [])
     escalations = by_kind.pop(OutboxKind.ESCALATION, [])
+    if not (digests or reminders or escalations) and len(by_kind) == 1:
+        ((kind, alone),) = by_kind.items()  # one kind alone (a chase): as it reads alone
+        merge = hooks_of(kind).merge
+        if merge is not None:
+            return merge(alone, now, zone)
     shown = reminders[:BUTTONED]
     listed = {_code(row.text) for row in (*reminders, *escalations)}
     digest = digests[0].text.split("\n") if digests else []
@@ -62,14 +69,24 @@ def merge_morning(rows: list[Claimed], now: datetime, zone: ZoneInfo) -> list[Ou
     if (reminders or escalations) and any(line.strip() for line in rest[:1]):
         lines.append("其他事项：")
     lines += rest
-    for other in by_kind.values():  # the roster chase, and any kind joining the family
-        lines += ["", *(row.text for row in other)]
+    extra_buttons: list[tuple[Button, ...]] = []
+    extra_tasks: list[int] = []
+    for kind, others in by_kind.items():  # the roster chase, the 签收 chase, any other kind
+        merge = hooks_of(kind).merge
+        if merge is None:
+            lines += ["", *(row.text for row in others)]
+            continue
+        for part in merge(others, now, zone):  # as the kind reads alone, its buttons kept
+            lines += ["", part.text]
+            extra_buttons += part.buttons
+            extra_tasks += part.task_ids
     for extra in digests[1:]:  # two digests for one chat (a person in two roles)
         lines += ["", extra.text]
     if shown:
         lines += [REPLY_HINT]
-    task_ids = [row.task_id for row in (*shown, *escalations) if row.task_id]
+    task_ids = [row.task_id for row in (*shown, *escalations) if row.task_id] + extra_tasks
     buttons = tuple(button_row for row in shown for button_row in row.buttons)
+    buttons += tuple(extra_buttons[: max(0, MAX_BUTTON_ROWS - len(buttons))])
     return [
         Outgoing(
             rows[0].chat_id,
