@@ -52,7 +52,7 @@ def start(call: Call) -> Reply:
         )
         unit = f"（{person.unit.name}）" if person.unit is not None else ""
         welcome = (
-            f"绑定成功！{person.name}，您的身份是{ROLE_NAMES[Role(person.role)]}{unit}。\n\n"
+            f"绑定成功！{person.name}，您的身份是{ROLE_NAMES[person.role]}{unit}。\n\n"
             f"{help_text(person.role)}"
         )
         return [Message(welcome), ChatMenu(call.chat_id, tuple(menu(person.role))), *told]

@@ -163,7 +163,7 @@ def redeem(
         session,
         AccessEventKind.BOUND,
         f"{person.name}（Telegram ID {telegram_user_id}）用邀请码绑定为"
-        f"{unit.name + '的' if unit else ''}{ROLE_NAMES[Role(person.role)]}"
+        f"{unit.name + '的' if unit else ''}{ROLE_NAMES[person.role]}"
         f"（邀请人：{actor_name(inviter)}）",
         actor=person,
         now=now,

@@ -28,7 +28,7 @@ from db.updates import updated_rows
 def describe(person: Person) -> str:
     """李娜（乡镇A 单位联络员）"""
     unit = f"{person.unit.name} " if person.unit is not None else ""
-    return f"{person.name}（{unit}{ROLE_NAMES[Role(person.role)]}）"
+    return f"{person.name}（{unit}{ROLE_NAMES[person.role]}）"
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ def move(
         raise Refusal(f"{person.name}已经移除了。")
     if isinstance(actor, Person) and actor.id == person.id:
         raise Refusal("不能调整自己的单位或角色；请由督查室其他同事操作。")
-    new_role = role or Role(person.role)
+    new_role = role or person.role
     new_unit = (unit or person.unit) if new_role == Role.MEMBER else None
     if new_role == Role.MEMBER and new_unit is None:
         raise Refusal("单位联络员须属于一个单位，请写明单位。")
@@ -179,7 +179,7 @@ def open_invitations(session: Session, *, actor: Actor, now: datetime) -> list[I
 
 
 def invitation_label(invitation: Invitation) -> str:
-    role = ROLE_NAMES[Role(invitation.role)]
+    role = ROLE_NAMES[invitation.role]
     if invitation.unit is not None:
         return f"{invitation.unit.name}的{role}"
     return f"{invitation.name or '？'}（{role}）"

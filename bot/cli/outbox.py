@@ -42,7 +42,7 @@ def _outbox(call: Invocation) -> int:
     from bot.core.access import Refusal
     from bot.core.timefmt import local_time
     from bot.outbox.rows import KIND_WORDS, STATE_WORDS, cancel, overview, retry
-    from db.models import OutboxKind, OutboxState
+    from db.models import OutboxState
 
     args = call.args
     with call.runtime() as runtime:
@@ -64,8 +64,8 @@ def _outbox(call: Invocation) -> int:
                 for row in shown.rows:
                     error = f" · {row.last_error}" if row.last_error else ""
                     print(
-                        f"  #{row.id} {STATE_WORDS[OutboxState(row.state)]} · "
-                        f"{KIND_WORDS[OutboxKind(row.kind)]} → {row.chat_id} · "
+                        f"  #{row.id} {STATE_WORDS[row.state]} · "
+                        f"{KIND_WORDS[row.kind]} → {row.chat_id} · "
                         f"{local_time(row.due_at, runtime.zone)} · 已尝试 {row.attempts} 次{error}"
                     )
                 if shown.rows:

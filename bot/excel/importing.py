@@ -20,7 +20,7 @@ from bot.excel.sheets import LedgerFileError
 from bot.ledger.changes import LedgerError, change_task, create_task, guess_unit_kind
 from bot.ledger.codes import next_task_codes, reserve_codes
 from bot.ledger.states import STATE_LABELS
-from db.models import Person, ProgressReport, ReportChannel, Role, Task, TaskState, Unit
+from db.models import Person, ProgressReport, ReportChannel, Role, Task, Unit
 from db.queries import latest_reports
 
 # Excel keeps times to the millisecond and may round up: a report is newer only beyond that.
@@ -331,8 +331,7 @@ class _LedgerWriter:
         differences = []
         if row.state is not None and row.state != task.state:
             differences.append(
-                f"状态表中为“{STATE_LABELS[row.state]}”，系统中为"
-                f"“{STATE_LABELS[TaskState(task.state)]}”"
+                f"状态表中为“{STATE_LABELS[row.state]}”，系统中为“{STATE_LABELS[task.state]}”"
             )
         if row.percent is not None and row.percent != task.percent:
             differences.append(f"进度表中为 {row.percent}%，系统中为 {task.percent}%")

@@ -20,7 +20,7 @@ from bot.core.access import COUNTY, Scope
 from bot.excel.columns import EXPORT_COLUMNS, TEMPLATE_COLUMNS
 from bot.ledger.lights import LIGHT_LABELS, light_of
 from bot.ledger.states import STATE_LABELS
-from db.models import Task, TaskState
+from db.models import Task
 from db.queries import latest_reports
 
 HEADER_FONT = Font(bold=True)
@@ -167,7 +167,7 @@ def export_ledger(
             ),
             "备注": task.details,
             "来源": task.source,
-            "状态": STATE_LABELS[TaskState(task.state)],
+            "状态": STATE_LABELS[task.state],
             "红黄绿灯": LIGHT_LABELS[light] if light else "",
             "进度": task.percent,
             "需协调": "是" if task.needs_help else "",

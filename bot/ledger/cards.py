@@ -60,7 +60,7 @@ REPLY_HINT = "直接回复本消息即可报告进展（如：完成60%，已完
 
 def state_line(task: Task) -> str:
     """`DB-0012 农村改厕 · 60% · 推进中 · 需协调`: the answer to every report."""
-    parts = [f"{task.code} {task.title}", f"{task.percent}%", STATE_LABELS[TaskState(task.state)]]
+    parts = [f"{task.code} {task.title}", f"{task.percent}%", STATE_LABELS[task.state]]
     if task.needs_help and task.state == TaskState.OPEN:
         parts.append("需协调")
     return " · ".join(parts)
@@ -76,9 +76,7 @@ def due_text(deadline: datetime | None, light: Light | None, now: datetime, zone
 
 
 def task_buttons(session: Session, task: Task, actor: Actor) -> tuple[tuple[Button, ...], ...]:
-    actions = [
-        a for a in STATE_ACTIONS[TaskState(task.state)] if may(actor, ACTION_RIGHTS[a], task)
-    ]
+    actions = [a for a in STATE_ACTIONS[task.state] if may(actor, ACTION_RIGHTS[a], task)]
     # The unit may take its 已完成 back until verified (the office returns instead), and
     # 需协调 is cleared on purpose: by the unit, its leader or the office.
     if task.state == TaskState.REPORTED_DONE and not may(actor, TaskAction.VERIFY, task):
@@ -97,7 +95,7 @@ def card_message(
     task = card.task
     icon = LIGHT_ICONS[card.light] if card.light else ("✅" if task.state == "verified" else "📮")
     lines = [f"{icon} {task.code} {task.title}"]
-    state = f"状态：{STATE_LABELS[TaskState(task.state)]} · 进度 {task.percent}%"
+    state = f"状态：{STATE_LABELS[task.state]} · 进度 {task.percent}%"
     if card.light:
         state += f" · {LIGHT_LABELS[card.light]}"
     if task.needs_help and task.state == TaskState.OPEN:

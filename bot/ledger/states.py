@@ -76,7 +76,7 @@ def apply_action(
     Reporting done leaves a progress report, with any evidence attached to it.
     """
     require(actor, RIGHTS.get(action) or TaskAction(action.value), task)
-    state = TaskState(task.state)
+    state = task.state
     target = TRANSITIONS.get((state, action))
     if target is None:
         raise LedgerError(f"{task.code} {REFUSALS[(state, action)]}")

@@ -181,7 +181,7 @@ def retry(session: Session, row_id: int, *, now: datetime) -> OutboxMessage:
     if row is None:
         raise Refusal(f"没有编号为 {row_id} 的待发消息。")
     if row.state in (OutboxState.SENT, OutboxState.SENDING):
-        raise Refusal(f"第 {row_id} 条{STATE_WORDS[OutboxState(row.state)]}，不能重发。")
+        raise Refusal(f"第 {row_id} 条{STATE_WORDS[row.state]}，不能重发。")
     row.state, row.next_try_at, row.attempts, row.claimed_until = (
         OutboxState.PENDING,
         now,
@@ -196,7 +196,7 @@ def cancel(session: Session, row_id: int) -> OutboxMessage:
     if row is None:
         raise Refusal(f"没有编号为 {row_id} 的待发消息。")
     if row.state not in WAITING:
-        raise Refusal(f"第 {row_id} 条{STATE_WORDS[OutboxState(row.state)]}，无需取消。")
+        raise Refusal(f"第 {row_id} 条{STATE_WORDS[row.state]}，无需取消。")
     row.state, row.last_error = OutboxState.CANCELLED, "由管理员取消"
     return row
 

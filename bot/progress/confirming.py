@@ -60,7 +60,7 @@ def done_question(
 ) -> Message:
     """确认 · 取消 before a task is reported done; refused at once if it cannot be."""
     require(actor, TaskAction.REPORT_DONE, task)
-    state = TaskState(task.state)
+    state = task.state
     if state != TaskState.OPEN:
         raise LedgerError(f"{task.code} {REFUSALS[(state, Action.REPORT_DONE)]}")
     confirm, cancel = choice_buttons(
